@@ -1,0 +1,3 @@
+from seamline.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,101 @@
+"""Reads of the catalog, scoped to the organization that asks."""
+
+from decimal import Decimal
+
+from django.db.models import Count, Prefetch, Q, QuerySet, Sum
+
+from seamline.accounts.models import Organization
+
+from .models import BomLine, FabricRoll, Material, Operation, Style
+
+
+def material_list(*, organization: Organization, kind: str | None = None, q: str | None = None) -> QuerySet[Material]:
+    """Own materials, and those of rolls held at the organization's facilities (brand-supplied fabric)."""
+    visible = Q(organization=organization) | Q(rolls__facility__organization=organization)
+    ids = Material.objects.filter(visible).values("pk")
+    qs = Material.objects.filter(pk__in=ids)
+    if kind:
+        qs = qs.filter(kind=kind)
+    if q:
+        qs = qs.filter(Q(name__icontains=q) | Q(mill__icontains=q) | Q(supplier__icontains=q))
+    return qs.select_related("organization").prefetch_related("certifications").order_by("name", "pk")
+
+
+def material_get(*, organization: Organization, pk: int) -> Material | None:
+    return material_list(organization=organization).filter(pk=pk).first()
+
+
+def material_own_list(*, organization: Organization) -> QuerySet[Material]:
+    return Material.objects.filter(organization=organization).order_by("name")
+
+
+def roll_list(
+    *,
+    organization: Organization,
+    material_id: int | None = None,
+    facility_id: int | None = None,
+    shade_lot: str | None = None,
+    in_stock: bool | None = None,
+) -> QuerySet[FabricRoll]:
+    """Rolls at the organization's facilities, and rolls of its own materials wherever they are."""
+    qs = FabricRoll.objects.filter(Q(facility__organization=organization) | Q(material__organization=organization))
+    if material_id:
+        qs = qs.filter(material_id=material_id)
+    if facility_id:
+        qs = qs.filter(facility_id=facility_id)
+    if shade_lot:
+        qs = qs.filter(shade_lot=shade_lot)
+    if in_stock is not None:
+        qs = qs.filter(remaining_m__gt=0) if in_stock else qs.filter(remaining_m=0)
+    return qs.select_related("material", "facility").order_by("-received_at", "pk")
+
+
+def roll_get(*, organization: Organization, pk: int) -> FabricRoll | None:
+    return roll_list(organization=organization).filter(pk=pk).first()
+
+
+def fabric_on_hand(*, organization: Organization) -> list[dict]:
+    """Meters on hand per material, largest first: [{"material_id", "material", "rolls", "meters"}]."""
+    rows = (
+        roll_list(organization=organization)
+        .filter(remaining_m__gt=0)
+        .order_by()
+        .values("material_id", "material__name")
+        .annotate(meters=Sum("remaining_m"), rolls=Count("pk"))
+        .order_by("-meters", "material__name")
+    )
+    return [
+        {
+            "material_id": r["material_id"],
+            "material": r["material__name"],
+            "rolls": r["rolls"],
+            "meters": Decimal(r["meters"]).quantize(Decimal("0.001")),
+        }
+        for r in rows
+    ]
+
+
+def style_list(*, organization: Organization, q: str | None = None, category: str | None = None) -> QuerySet[Style]:
+    """A brand's own styles; a factory sees the styles of orders placed with it."""
+    if organization.is_brand:
+        qs = Style.objects.filter(organization=organization)
+    else:
+        qs = Style.objects.filter(pk__in=Style.objects.filter(production_orders__factory=organization).values("pk"))
+    if q:
+        qs = qs.filter(Q(name__icontains=q) | Q(code__icontains=q))
+    if category:
+        qs = qs.filter(category__iexact=category)
+    return qs.select_related("organization").annotate(variant_count=Count("variants")).order_by("name", "pk")
+
+
+def style_get(*, organization: Organization, pk: int) -> Style | None:
+    return (
+        style_list(organization=organization)
+        .prefetch_related(
+            "variants",
+            Prefetch("bom_lines", queryset=BomLine.objects.select_related("material")),
+            Prefetch("operations", queryset=Operation.objects.order_by("sequence")),
+        )
+        .filter(pk=pk)
+        .first()
+    )

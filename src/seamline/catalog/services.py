@@ -1,0 +1,246 @@
+"""Use cases that write the catalog: materials, rolls, styles, BOM and routing."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from seamline.accounts.models import Organization
+from seamline.core.errors import ConflictError, ValidationError
+from seamline.core.validation import FieldErrors
+from seamline.facilities.models import Facility, FacilityKind
+
+from .models import BomLine, Certification, FabricRoll, Material, Operation, Style, Variant
+
+HUNDRED = Decimal(100)
+
+
+def _composition(errors: FieldErrors, composition: Mapping[str, Any]) -> dict[str, str]:
+    """Fibre -> percent (2 places) summing to exactly 100."""
+    if not isinstance(composition, Mapping) or not composition:
+        errors.add("composition", "Give at least one fibre with its percentage.")
+        return {}
+    clean: dict[str, str] = {}
+    total = Decimal(0)
+    for fibre, pct in composition.items():
+        name = str(fibre).strip().lower()
+        if not name:
+            errors.add("composition", "A fibre has no name.")
+            continue
+        value = errors.decimal(f"composition.{name}", pct, places=2, strictly_positive=True, max_value=100)
+        clean[name] = str(value)
+        total += value
+    if "composition" not in errors.errors and total != HUNDRED:
+        errors.add("composition", f"Fibre percentages must sum to 100 (they sum to {total.normalize():f}).")
+    return clean
+
+
+@transaction.atomic
+def material_create(
+    *,
+    organization: Organization,
+    name: str,
+    composition: Mapping[str, Any],
+    kind: str = Material.Kind.FABRIC,
+    weight_gsm: Any = None,
+    usable_width_cm: Any = None,
+    supplier: str = "",
+    mill: str = "",
+    country_of_origin: str = "",
+    price_per_m: Any = None,
+    currency: str = "USD",
+) -> Material:
+    errors = FieldErrors()
+    name = errors.required("name", name)
+    if kind not in Material.Kind.values:
+        errors.add("kind", f"Unknown kind {kind!r}; one of {', '.join(Material.Kind.values)}.")
+    clean = _composition(errors, composition)
+    gsm = errors.decimal("weight_gsm", weight_gsm, places=1, strictly_positive=True) if weight_gsm is not None else None
+    width = (
+        errors.decimal("usable_width_cm", usable_width_cm, places=1, strictly_positive=True)
+        if usable_width_cm is not None
+        else None
+    )
+    if kind == Material.Kind.FABRIC and (gsm is None or width is None):
+        for field, value in (("weight_gsm", gsm), ("usable_width_cm", width)):
+            if value is None:
+                errors.add(field, "A fabric needs this.")
+    price = errors.decimal("price_per_m", price_per_m, places=2, min_value=0) if price_per_m is not None else None
+    country = (country_of_origin or "").strip().upper()
+    if country and (len(country) != 2 or not country.isalpha()):
+        errors.add("country_of_origin", f"{country_of_origin!r} is not an ISO 3166 two-letter country code.")
+    if len(currency) != 3 or not currency.isalpha():
+        errors.add("currency", f"{currency!r} is not an ISO 4217 currency code.")
+    errors.raise_if_any("The material is not valid")
+    return Material.objects.create(
+        organization=organization,
+        name=name,
+        kind=kind,
+        composition=clean,
+        weight_gsm=gsm,
+        usable_width_cm=width,
+        supplier=supplier.strip(),
+        mill=mill.strip(),
+        country_of_origin=country,
+        price_per_m=price,
+        currency=currency.upper(),
+    )
+
+
+@transaction.atomic
+def certification_add(*, material: Material, scheme: str, certificate_number: str, expires_on: date | str) -> Certification:
+    errors = FieldErrors()
+    scheme = errors.required("scheme", scheme)
+    number = errors.required("certificate_number", certificate_number)
+    expiry = errors.date("expires_on", expires_on)
+    errors.raise_if_any("The certification is not valid")
+    return Certification.objects.create(material=material, scheme=scheme, certificate_number=number, expires_on=expiry)
+
+
+@transaction.atomic
+def roll_receive(
+    *,
+    facility: Facility,
+    material: Material,
+    roll_id: str,
+    length_m: Any,
+    width_cm: Any = None,
+    shade_lot: str = "",
+    received_at: datetime | None = None,
+) -> FabricRoll:
+    """A roll arrives at a facility: its full length is on hand."""
+    errors = FieldErrors()
+    roll_id = errors.required("roll_id", roll_id)
+    length = errors.decimal("length_m", length_m, places=3, strictly_positive=True, max_value=10_000)
+    if width_cm is None:
+        width_cm = material.usable_width_cm
+    width = errors.decimal("width_cm", width_cm, places=1, strictly_positive=True, max_value=1_000)
+    if material.kind != Material.Kind.FABRIC:
+        errors.add("material", f"{material} is a trim, not a fabric on rolls.")
+    errors.raise_if_any("The roll is not valid")
+    if FabricRoll.objects.filter(facility=facility, roll_id=roll_id).exists():
+        raise ConflictError(f"Roll {roll_id} is already at {facility}", fields={"roll_id": "Already received."})
+    return FabricRoll.objects.create(
+        facility=facility,
+        material=material,
+        roll_id=roll_id,
+        length_m=length,
+        remaining_m=length,
+        width_cm=width,
+        shade_lot=shade_lot.strip(),
+        received_at=received_at or timezone.now(),
+    )
+
+
+def _sku(code: str, colour: str, size: str) -> str:
+    return "-".join(part.upper().replace(" ", "") for part in (code, colour[:6], size))
+
+
+@transaction.atomic
+def style_create(
+    *,
+    organization: Organization,
+    code: str,
+    name: str,
+    category: str,
+    sizes: Sequence[str],
+    colourways: Sequence[str],
+) -> Style:
+    """A style and one variant (SKU) for every size in every colourway."""
+    errors = FieldErrors()
+    code = errors.required("code", code).upper()
+    name = errors.required("name", name)
+    category = errors.required("category", category)
+    sizes = [str(s).strip() for s in sizes if str(s).strip()]
+    colourways = [str(c).strip() for c in colourways if str(c).strip()]
+    if not sizes:
+        errors.add("sizes", "Give at least one size.")
+    elif len(set(sizes)) != len(sizes):
+        errors.add("sizes", "A size is listed twice.")
+    if not colourways:
+        errors.add("colourways", "Give at least one colourway.")
+    elif len(set(colourways)) != len(colourways):
+        errors.add("colourways", "A colourway is listed twice.")
+    if not organization.is_brand:
+        errors.add("organization", "Only a brand owns styles.")
+    errors.raise_if_any("The style is not valid")
+    if Style.objects.filter(organization=organization, code=code).exists():
+        raise ConflictError(f"Style {code} exists", fields={"code": "Already used by another style."})
+    style = Style.objects.create(
+        organization=organization, code=code, name=name, category=category, sizes=sizes, colourways=colourways
+    )
+    Variant.objects.bulk_create(
+        Variant(style=style, size=size, colour=colour, sku=_sku(code, colour, size), position=i)
+        for colour in colourways
+        for i, size in enumerate(sizes)
+    )
+    return style
+
+
+@transaction.atomic
+def bom_line_add(*, style: Style, material: Material, placement: str, consumption: Mapping[str, Any]) -> BomLine:
+    """Consumption per size: meters of fabric (3 places) or pieces of trim, for every size of the style."""
+    errors = FieldErrors()
+    placement = errors.required("placement", placement)
+    missing = [s for s in style.sizes if s not in consumption]
+    unknown = [s for s in consumption if s not in style.sizes]
+    if missing:
+        errors.add("consumption", f"No consumption for size(s) {', '.join(missing)}.")
+    if unknown:
+        errors.add("consumption", f"Size(s) {', '.join(unknown)} are not in the style's range.")
+    clean = {
+        size: str(errors.decimal(f"consumption.{size}", consumption[size], places=3, strictly_positive=True))
+        for size in style.sizes
+        if size in consumption
+    }
+    errors.raise_if_any("The BOM line is not valid")
+    return BomLine.objects.create(style=style, material=material, placement=placement, consumption=clean)
+
+
+@transaction.atomic
+def routing_set(*, style: Style, operations: Iterable[Mapping[str, Any]]) -> list[Operation]:
+    """Replace the style's routing with `operations`, in the order given."""
+    errors = FieldErrors()
+    rows = []
+    for seq, op in enumerate(operations, start=1):
+        prefix = f"operations[{seq - 1}]"
+        name = errors.required(f"{prefix}.name", op.get("name"))
+        sam = errors.decimal(f"{prefix}.sam", op.get("sam"), places=2, strictly_positive=True)
+        kind = op.get("facility_kind", FacilityKind.CUT_AND_SEW)
+        if kind not in FacilityKind.values:
+            errors.add(f"{prefix}.facility_kind", f"Unknown facility kind {kind!r}.")
+        skill = op.get("skill_level", 2)
+        if not isinstance(skill, int) or not 1 <= skill <= 5:
+            errors.add(f"{prefix}.skill_level", "Must be a whole number from 1 to 5.")
+        rows.append(
+            Operation(
+                style=style,
+                sequence=seq,
+                name=name,
+                sam=sam,
+                facility_kind=kind,
+                machine=str(op.get("machine", "")).strip(),
+                skill_level=skill,
+            )
+        )
+    if not rows:
+        errors.add("operations", "Give at least one operation.")
+    errors.raise_if_any("The routing is not valid")
+    style.operations.all().delete()
+    return Operation.objects.bulk_create(rows)
+
+
+__all__ = [
+    "ValidationError",
+    "bom_line_add",
+    "certification_add",
+    "material_create",
+    "roll_receive",
+    "routing_set",
+    "style_create",
+]

@@ -1,0 +1,141 @@
+"""The `seamline` command.
+
+    seamline demo [--port N]      migrate, seed the demo, serve on 127.0.0.1 with the task worker in-process
+    seamline serve [--host H] [--port N] [--workers N]   the ASGI server alone (production: set DATABASE_URL)
+    seamline worker               the background task worker
+    seamline manage ARGS…         any Django management command
+
+Errors print one line and exit with status 2.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import threading
+
+
+def _setup() -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "seamline.config.settings")
+    import django
+    from django.conf import settings
+
+    if not os.environ.get("DATABASE_URL"):
+        (settings.VAR_DIR / "static").mkdir(parents=True, exist_ok=True)
+    django.setup()
+
+
+def _fail(message: str) -> int:
+    print(f"seamline: {message}", file=sys.stderr)
+    return 2
+
+
+def _start_worker_thread() -> threading.Thread:
+    """The database task worker, in a daemon thread of this process (the demo's one-command promise)."""
+    from django_tasks_db.management.commands.db_worker import Worker
+
+    worker = Worker(
+        queue_names=["*"], interval=1.0, batch=False, backend_name="default", startup_delay=False,
+        max_tasks=None, worker_id="demo-inprocess", excluded_queue_names=[],
+    )
+    thread = threading.Thread(target=worker.run, name="seamline-task-worker", daemon=True)
+    thread.start()
+    return thread
+
+
+def _serve(host: str, port: int, workers: int = 1) -> None:
+    import uvicorn
+
+    uvicorn.run(
+        "seamline.config.asgi:application", host=host, port=port, workers=workers, log_level="info",
+        lifespan="off", access_log=False,
+    )
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    _setup()
+    from django.core.management import call_command
+
+    from seamline.core.demo import DEMO_LOGINS, demo_seed
+
+    call_command("migrate", interactive=False, verbosity=0)
+    created = demo_seed()
+    print("Demo data " + ("seeded." if created else "already there; kept as it is."))
+    _start_worker_thread()
+    url = f"http://127.0.0.1:{args.port}/"
+    print(f"\nSeamline is running at {url}\n\nSign in as (password for all: {DEMO_LOGINS['password']}):")
+    for email, what in DEMO_LOGINS["users"]:
+        print(f"  {email:32} {what}")
+    print("\nPress Ctrl+C to stop.\n", flush=True)
+    _serve("127.0.0.1", args.port)
+    return 0
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    _setup()
+    if args.with_worker:
+        _start_worker_thread()
+    _serve(args.host, args.port, args.workers)
+    return 0
+
+
+def cmd_worker(args: argparse.Namespace) -> int:
+    _setup()
+    from django.core.management import call_command
+
+    call_command("db_worker", queue_name="*", interval=args.interval)
+    return 0
+
+
+def cmd_manage(args: argparse.Namespace) -> int:
+    _setup()
+    from django.core.management import execute_from_command_line
+
+    execute_from_command_line(["seamline manage", *args.rest])
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="seamline", description="Seamline: small-batch apparel, sketch to closet.")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    demo = sub.add_parser("demo", help="migrate, seed the demo data and serve it on 127.0.0.1")
+    demo.add_argument("--port", type=int, default=8000)
+    demo.set_defaults(func=cmd_demo)
+
+    serve = sub.add_parser("serve", help="run the ASGI server")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=8000)
+    serve.add_argument("--workers", type=int, default=1, help="server processes")
+    serve.add_argument("--with-worker", action="store_true", help="also run the task worker in-process")
+    serve.set_defaults(func=cmd_serve)
+
+    worker = sub.add_parser("worker", help="run the background task worker")
+    worker.add_argument("--interval", type=float, default=1.0)
+    worker.set_defaults(func=cmd_worker)
+
+    manage = sub.add_parser("manage", help="a Django management command, e.g. `seamline manage createsuperuser`")
+    manage.add_argument("rest", nargs=argparse.REMAINDER)
+    manage.set_defaults(func=cmd_manage)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return args.func(args)
+    except KeyboardInterrupt:
+        return 0
+    except Exception as exc:  # one line, exit 2: the CLI convention
+        from seamline.core.errors import DomainError
+
+        if isinstance(exc, DomainError):
+            return _fail(str(exc))
+        if os.environ.get("SEAMLINE_TRACEBACK"):
+            raise
+        return _fail(f"{type(exc).__name__}: {exc}")
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

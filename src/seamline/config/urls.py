@@ -1,0 +1,14 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from seamline.core.api import api
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    path("api/v1/", api.urls),
+    path("", include("seamline.accounts.urls")),
+    path("", include("seamline.core.urls")),
+    path("facilities/", include("seamline.facilities.urls")),
+    path("catalog/", include("seamline.catalog.urls")),
+    path("production/", include("seamline.production.urls")),
+]

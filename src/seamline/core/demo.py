@@ -1,0 +1,237 @@
+"""Demo data: a Los Angeles brand, the micro-factory that makes its clothes, and their work in progress.
+
+Everything goes through the services, as a user's clicks would. Idempotent: the second run keeps what is there.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group, Permission
+from django.db import transaction
+from django.utils import timezone
+
+from seamline.accounts.models import ApiToken, Membership, Organization
+from seamline.accounts.services import hash_token_secret, member_add, organization_create
+from seamline.catalog.services import (
+    bom_line_add,
+    certification_add,
+    material_create,
+    roll_receive,
+    routing_set,
+    style_create,
+)
+from seamline.facilities.models import FacilityKind
+from seamline.facilities.services import facility_create
+from seamline.production.services import production_order_create, production_order_transition
+
+PASSWORD = "seamline-demo"
+BRAND_SLUG = "echo-park-atelier"
+# A fixed key, for the demo only, so the README's curl examples work as printed.
+DEMO_API_KEY_PREFIX = "demo0001"
+DEMO_API_KEY_SECRET = "echo-park-atelier-demo-key"
+DEMO_API_KEY = f"sl_{DEMO_API_KEY_PREFIX}_{DEMO_API_KEY_SECRET}"
+
+DEMO_LOGINS = {
+    "password": PASSWORD,
+    "users": [
+        ("founder@echoparkatelier.example", "brand owner, Echo Park Atelier"),
+        ("floor@alamedasewing.example", "factory owner, Alameda Street Sewing Co."),
+        ("cutter@alamedasewing.example", "cutting-room operator"),
+        ("admin@seamline.example", "back-office superuser (/admin/)"),
+    ],
+}
+
+FACILITIES = [
+    ("Pattern room, Maple Ave", FacilityKind.PATTERN_ROOM, "1015 S Maple Ave", "90015", 0),
+    ("Sample line, Maple Ave", FacilityKind.SAMPLE_LINE, "1015 S Maple Ave, Suite 400", "90015", 0),
+    ("Cut-and-sew floor, Olympic Blvd", FacilityKind.CUT_AND_SEW, "1251 E Olympic Blvd", "90021", 35),
+    ("Vernon dye house", FacilityKind.DYE_HOUSE, "4500 S Santa Fe Ave", "90058", 20),
+    ("Boyle Heights laser wash", FacilityKind.LASER_WASH, "2222 E 1st St", "90033", 0),
+    ("Pressing & finishing, 14th St", FacilityKind.FINISHING, "1620 E 14th St", "90021", 0),
+    ("Commerce warehouse & dock", FacilityKind.WAREHOUSE, "6000 Sheila St", "90040", 60),
+    ("South Gate fibre-to-fibre recycler", FacilityKind.FIBRE_RECYCLER, "8630 Otis St", "90280", 0),
+    ("Arts District courier hub", FacilityKind.COURIER_HUB, "811 Traction Ave", "90013", 0),
+]
+
+JACKET_SIZES = ["XS", "S", "M", "L", "XL", "XXL"]
+DRESS_SIZES = ["XS", "S", "M", "L", "XL"]
+
+JACKET_ROUTING = [
+    ("Cut shell, pocketing and facings", "4.50", FacilityKind.CUT_AND_SEW, "Straight knife", 3),
+    ("Fuse collar and front facings", "1.20", FacilityKind.CUT_AND_SEW, "Fusing press", 1),
+    ("Hem and attach four patch pockets", "6.80", FacilityKind.CUT_AND_SEW, "Single needle lockstitch", 3),
+    ("Join shoulders, flat-felled", "3.40", FacilityKind.CUT_AND_SEW, "Feed-off-the-arm", 4),
+    ("Set sleeves", "5.60", FacilityKind.CUT_AND_SEW, "Single needle lockstitch", 4),
+    ("Close side and underarm seams, flat-felled", "4.10", FacilityKind.CUT_AND_SEW, "Feed-off-the-arm", 4),
+    ("Attach collar and facings", "4.20", FacilityKind.CUT_AND_SEW, "Single needle lockstitch", 4),
+    ("Hem body and cuffs", "3.90", FacilityKind.CUT_AND_SEW, "Single needle lockstitch", 2),
+    ("Buttonholes and donut buttons", "3.10", FacilityKind.CUT_AND_SEW, "Buttonholer / button sewer", 2),
+    ("Laser fade and rinse", "2.00", FacilityKind.LASER_WASH, "CO2 laser + ozone washer", 3),
+    ("Press", "2.50", FacilityKind.FINISHING, "Steam press", 2),
+    ("Inspect", "1.50", FacilityKind.FINISHING, "", 3),
+    ("Fold, tag and pack", "1.00", FacilityKind.WAREHOUSE, "", 1),
+]
+
+DRESS_ROUTING = [
+    ("Cut on the bias, single ply", "6.00", FacilityKind.CUT_AND_SEW, "Rotary cutter", 4),
+    ("Stay-stitch neckline and back", "2.00", FacilityKind.CUT_AND_SEW, "Single needle lockstitch", 3),
+    ("French seams, sides", "8.50", FacilityKind.CUT_AND_SEW, "Single needle lockstitch", 5),
+    ("Bias-bind neckline", "6.50", FacilityKind.CUT_AND_SEW, "Binder attachment", 5),
+    ("Turn and attach spaghetti straps", "5.50", FacilityKind.CUT_AND_SEW, "Single needle lockstitch", 4),
+    ("Rolled hem", "4.50", FacilityKind.CUT_AND_SEW, "Rolled-hem serger", 4),
+    ("Garment-dye (Ink colourway)", "3.00", FacilityKind.DYE_HOUSE, "Low-liquor-ratio jet", 3),
+    ("Hand press", "3.00", FacilityKind.FINISHING, "Silk iron", 3),
+    ("Inspect", "1.50", FacilityKind.FINISHING, "", 3),
+    ("Fold, tissue and pack", "1.00", FacilityKind.WAREHOUSE, "", 1),
+]
+
+
+def _routing(rows):
+    return [
+        {"name": n, "sam": sam, "facility_kind": kind, "machine": machine, "skill_level": skill}
+        for n, sam, kind, machine, skill in rows
+    ]
+
+
+def _owner_group() -> Group:
+    """Org owners may use /admin/ for back-office; tenancy there is enforced by the admin classes."""
+    group, _ = Group.objects.get_or_create(name="Organization owners")
+    group.permissions.set(
+        Permission.objects.filter(
+            content_type__app_label__in=["facilities", "catalog", "production", "accounts"]
+        ).exclude(content_type__model__in=["organization"])
+    )
+    return group
+
+
+@transaction.atomic
+def demo_seed() -> bool:
+    """Seed the demo; False (and nothing written) when it is already there."""
+    if Organization.objects.filter(slug=BRAND_SLUG).exists():
+        return False
+    now = timezone.now()
+    brand = organization_create(name="Echo Park Atelier", kind="brand", slug=BRAND_SLUG)
+    factory = organization_create(name="Alameda Street Sewing Co.", kind="factory", slug="alameda-street-sewing")
+
+    owners = _owner_group()
+    for org, email, role, name in [
+        (brand, "founder@echoparkatelier.example", Membership.Role.OWNER, "Rosa Medina"),
+        (brand, "studio@echoparkatelier.example", Membership.Role.STAFF, "Jun Park"),
+        (factory, "floor@alamedasewing.example", Membership.Role.OWNER, "Luis Herrera"),
+        (factory, "cutter@alamedasewing.example", Membership.Role.OPERATOR, "Mei Chen"),
+    ]:
+        membership = member_add(organization=org, email=email, password=PASSWORD, role=role, name=name)
+        if role == Membership.Role.OWNER:
+            membership.user.is_staff = True
+            membership.user.save(update_fields=["is_staff"])
+            membership.user.groups.add(owners)
+    get_user_model().objects.create_superuser(
+        username="admin@seamline.example", email="admin@seamline.example", password=PASSWORD
+    )
+    ApiToken.objects.create(
+        organization=brand,
+        name="Demo key (README examples)",
+        prefix=DEMO_API_KEY_PREFIX,
+        key_hash=hash_token_secret(DEMO_API_KEY_SECRET),
+    )
+
+    facilities = {
+        kind: facility_create(
+            organization=factory, name=name, kind=kind, street=street, zip_code=zip_code, solar_share_pct=solar
+        )
+        for name, kind, street, zip_code, solar in FACILITIES
+    }
+
+    denim = material_create(
+        organization=brand,
+        name="13.5 oz Japanese selvedge denim, indigo",
+        composition={"cotton": 100},
+        weight_gsm="457.7",  # 13.5 oz/yd²
+        usable_width_cm="80",
+        supplier="Ibara Textile Trading",
+        mill="Ibara Selvedge Works, Okayama",
+        country_of_origin="JP",
+        price_per_m="24.50",
+    )
+    silk = material_create(
+        organization=brand,
+        name="19 momme silk charmeuse, ivory",
+        composition={"silk": 100},
+        weight_gsm="81.8",  # 19 momme
+        usable_width_cm="114",
+        supplier="West Lake Silk Co.",
+        mill="Hangzhou charmeuse mill",
+        country_of_origin="CN",
+        price_per_m="38.00",
+    )
+    certification_add(material=silk, scheme="OEKO-TEX Standard 100", certificate_number="SH025 187654",
+                      expires_on=(now + timedelta(days=240)).date())
+    pocketing = material_create(
+        organization=brand,
+        name="Organic cotton pocketing twill",
+        composition={"organic cotton": 100},
+        weight_gsm="140",
+        usable_width_cm="150",
+        supplier="LA Fabric Mart",
+        mill="Tiruppur organic mill",
+        country_of_origin="IN",
+        price_per_m="6.80",
+    )
+    certification_add(material=pocketing, scheme="GOTS", certificate_number="CU 1045872",
+                      expires_on=(now + timedelta(days=400)).date())
+    buttons = material_create(
+        organization=brand, name="Copper donut buttons, 17 mm", kind="trim", composition={"copper": 100},
+        supplier="Downtown Button Supply", country_of_origin="US",
+    )
+
+    cut_floor = facilities[FacilityKind.CUT_AND_SEW]
+    for i, (lot, length) in enumerate(
+        [("IND-2611A", "45.700"), ("IND-2611A", "46.200"), ("IND-2611A", "44.900"), ("IND-2611A", "45.300"),
+         ("IND-2611B", "47.100"), ("IND-2611B", "45.800"), ("IND-2611B", "44.600"), ("IND-2611B", "46.000")],
+        start=1,
+    ):
+        roll_receive(facility=cut_floor, material=denim, roll_id=f"IBR-{lot[-5:]}-{i:02d}", length_m=length,
+                     shade_lot=lot, received_at=now - timedelta(days=12 - i // 4))
+    for i, (lot, length) in enumerate(
+        [("CHM-07", "32.000"), ("CHM-07", "31.500"), ("CHM-08", "30.800"), ("CHM-08", "33.200")], start=1
+    ):
+        roll_receive(facility=cut_floor, material=silk, roll_id=f"WLS-{lot}-{i:02d}", length_m=length,
+                     shade_lot=lot, received_at=now - timedelta(days=6))
+
+    jacket = style_create(organization=brand, code="CJ-01", name="Selvedge Chore Jacket", category="Outerwear",
+                          sizes=JACKET_SIZES, colourways=["Indigo Rinse"])
+    bom_line_add(style=jacket, material=denim, placement="shell",
+                 consumption=dict(zip(JACKET_SIZES, ["1.700", "1.780", "1.850", "1.930", "2.020", "2.120"], strict=True)))
+    bom_line_add(style=jacket, material=pocketing, placement="pocketing",
+                 consumption=dict.fromkeys(JACKET_SIZES, "0.250"))
+    bom_line_add(style=jacket, material=buttons, placement="front and cuff buttons",
+                 consumption=dict.fromkeys(JACKET_SIZES, "7"))
+    routing_set(style=jacket, operations=_routing(JACKET_ROUTING))
+
+    dress = style_create(organization=brand, code="SD-02", name="Bias-Cut Silk Slip Dress", category="Dresses",
+                         sizes=DRESS_SIZES, colourways=["Ivory", "Ink"])
+    bom_line_add(style=dress, material=silk, placement="shell, self binding and straps",
+                 consumption=dict(zip(DRESS_SIZES, ["2.100", "2.200", "2.300", "2.400", "2.550"], strict=True)))
+    routing_set(style=dress, operations=_routing(DRESS_ROUTING))
+
+    founder = get_user_model().objects.get(username="founder@echoparkatelier.example")
+    floor = get_user_model().objects.get(username="floor@alamedasewing.example")
+    jacket_order = production_order_create(
+        brand=brand, factory=factory, style=jacket, due_date=(now + timedelta(days=21)).date(), by=founder,
+        quantities={v.sku: q for v, q in zip(jacket.variants.order_by("position"), [6, 12, 18, 16, 12, 6], strict=True)},
+        notes="Drop #1: 70 jackets, funded in the live fitting.",
+    )
+    production_order_transition(order=jacket_order, target="planned", organization=brand, by=founder)
+    production_order_transition(order=jacket_order, target="cutting", organization=factory, by=floor)
+
+    dress_qty = {("Ivory", s): q for s, q in zip(DRESS_SIZES, [4, 8, 10, 6, 2], strict=True)}
+    dress_qty |= {("Ink", s): q for s, q in zip(DRESS_SIZES, [2, 6, 6, 4, 2], strict=True)}
+    dress_order = production_order_create(
+        brand=brand, factory=factory, style=dress, due_date=(now + timedelta(days=35)).date(), by=founder,
+        quantities={v.sku: dress_qty[(v.colour, v.size)] for v in dress.variants.all()},
+        notes="Drop #2: 50 slip dresses; the Ink colourway is garment-dyed in Vernon.",
+    )
+    production_order_transition(order=dress_order, target="planned", organization=brand, by=founder)
+    return True

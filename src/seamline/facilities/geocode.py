@@ -1,0 +1,46 @@
+"""Offline ZIP geocoding from the `zipcodes` package (no network)."""
+
+from dataclasses import dataclass
+from functools import lru_cache
+
+import zipcodes
+
+__all__ = ["ZipPlace", "UnknownZipError", "geocode_zip"]
+
+
+class UnknownZipError(ValueError):
+    pass
+
+
+@dataclass(frozen=True)
+class ZipPlace:
+    zip_code: str
+    city: str
+    state: str
+    county: str
+    latitude: float
+    longitude: float
+
+
+@lru_cache(maxsize=4096)  # a lookup scans the whole table (~1 ms)
+def geocode_zip(zip_code: str) -> ZipPlace:
+    """The place of a 5-digit US ZIP code.
+
+    >>> geocode_zip("90015").city
+    'Los Angeles'
+    """
+    code = zip_code.strip()
+    if len(code) != 5 or not code.isdigit():
+        raise UnknownZipError(f"{zip_code!r} is not a 5-digit ZIP code")
+    matches = zipcodes.matching(code)
+    if not matches:
+        raise UnknownZipError(f"ZIP code {code} does not exist")
+    m = matches[0]
+    return ZipPlace(
+        zip_code=code,
+        city=m["city"].title(),
+        state=m["state"],
+        county=m.get("county") or "",
+        latitude=float(m["lat"]),
+        longitude=float(m["long"]),
+    )

@@ -1,0 +1,61 @@
+"""Production orders: a style, a size/colour breakdown, the factory making it, and its state history."""
+
+from django.conf import settings
+from django.db import models
+
+from seamline.accounts.models import Organization
+from seamline.catalog.models import Style, Variant
+
+from .states import State
+
+STATE_CHOICES = [(s.value, s.value.title()) for s in State]
+
+
+class ProductionOrder(models.Model):
+    brand = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="orders_placed")
+    factory = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="orders_received")
+    style = models.ForeignKey(Style, on_delete=models.PROTECT, related_name="production_orders")
+    state = models.CharField(max_length=16, choices=STATE_CHOICES, default=State.DRAFT.value, db_index=True)
+    due_date = models.DateField()
+    notes = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["factory", "state"]), models.Index(fields=["brand", "state"])]
+
+    def __str__(self) -> str:
+        return f"{self.number} {self.style.name}"
+
+    @property
+    def number(self) -> str:
+        return f"PO-{self.pk:05d}"
+
+
+class ProductionOrderLine(models.Model):
+    order = models.ForeignKey(ProductionOrder, on_delete=models.CASCADE, related_name="lines")
+    variant = models.ForeignKey(Variant, on_delete=models.PROTECT, related_name="order_lines")
+    quantity = models.PositiveIntegerField()
+
+    class Meta:
+        ordering = ["order", "variant__colour", "variant__position"]
+        constraints = [
+            models.UniqueConstraint(fields=["order", "variant"], name="one_line_per_variant"),
+            models.CheckConstraint(condition=models.Q(quantity__gt=0), name="line_quantity_positive"),
+        ]
+
+
+class OrderTransition(models.Model):
+    """Who moved an order from one state to another, and when: the order's timeline."""
+
+    order = models.ForeignKey(ProductionOrder, on_delete=models.CASCADE, related_name="transitions")
+    source = models.CharField(max_length=16)
+    target = models.CharField(max_length=16)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True)
+    organization = models.ForeignKey(Organization, on_delete=models.PROTECT)
+    at = models.DateTimeField(auto_now_add=True)
+    note = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["order", "at", "pk"]

@@ -1,0 +1,54 @@
+"""Reads of production orders, scoped to the organization that asks."""
+
+from django.db.models import Count, Prefetch, Q, QuerySet, Sum
+
+from seamline.accounts.models import Organization
+
+from .models import OrderTransition, ProductionOrder, ProductionOrderLine
+from .states import OPEN_STATES, State
+
+
+def order_list(
+    *,
+    organization: Organization,
+    state: str | None = None,
+    style_id: int | None = None,
+    open_only: bool = False,
+) -> QuerySet[ProductionOrder]:
+    """Orders the organization placed (brand) or received (factory), newest first, with their unit totals."""
+    qs = ProductionOrder.objects.filter(Q(brand=organization) | Q(factory=organization))
+    if state:
+        qs = qs.filter(state=state)
+    if style_id:
+        qs = qs.filter(style_id=style_id)
+    if open_only:
+        qs = qs.filter(state__in=OPEN_STATES)
+    return (
+        qs.select_related("style", "brand", "factory")
+        .annotate(units=Sum("lines__quantity"))
+        .order_by("-created_at", "-pk")
+    )
+
+
+def order_get(*, organization: Organization, pk: int) -> ProductionOrder | None:
+    return (
+        order_list(organization=organization)
+        .prefetch_related(
+            Prefetch("lines", queryset=ProductionOrderLine.objects.select_related("variant")),
+            Prefetch("transitions", queryset=OrderTransition.objects.select_related("by", "organization")),
+        )
+        .filter(pk=pk)
+        .first()
+    )
+
+
+def order_counts_by_state(*, organization: Organization) -> list[tuple[str, int]]:
+    """Open orders per state, in the order work flows, zeros included (for the dashboard)."""
+    counts = dict(
+        ProductionOrder.objects.filter(Q(brand=organization) | Q(factory=organization))
+        .filter(state__in=OPEN_STATES)
+        .values_list("state")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    return [(State(s).value, counts.get(s, 0)) for s in OPEN_STATES]
