@@ -102,29 +102,28 @@ def build_parser() -> argparse.ArgumentParser:
 
     demo = sub.add_parser("demo", help="migrate, seed the demo data and serve it on 127.0.0.1")
     demo.add_argument("--port", type=int, default=8000)
-    demo.set_defaults(func=cmd_demo)
 
     serve = sub.add_parser("serve", help="run the ASGI server")
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8000)
     serve.add_argument("--workers", type=int, default=1, help="server processes")
     serve.add_argument("--with-worker", action="store_true", help="also run the task worker in-process")
-    serve.set_defaults(func=cmd_serve)
 
     worker = sub.add_parser("worker", help="run the background task worker")
     worker.add_argument("--interval", type=float, default=1.0)
-    worker.set_defaults(func=cmd_worker)
 
     manage = sub.add_parser("manage", help="a Django management command, e.g. `seamline manage createsuperuser`")
     manage.add_argument("rest", nargs=argparse.REMAINDER)
-    manage.set_defaults(func=cmd_manage)
     return parser
+
+
+COMMANDS = {"demo": cmd_demo, "serve": cmd_serve, "worker": cmd_worker, "manage": cmd_manage}
 
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
-        return args.func(args)
+        return COMMANDS[args.command](args)
     except KeyboardInterrupt:
         return 0
     except Exception as exc:  # one line, exit 2: the CLI convention

@@ -1,10 +1,10 @@
 """The JSON API at /api/v1: one NinjaAPI, token or session auth, and the single error mapper
 that turns every failure into RFC 9457 problem details."""
 
-from __future__ import annotations
-
 import json
+from http import HTTPStatus
 
+from django.db import IntegrityError
 from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError as NinjaAuthenticationError
@@ -12,7 +12,11 @@ from ninja.errors import HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.security import APIKeyCookie, HttpBearer
 
+from seamline.accounts import api as accounts_api
 from seamline.accounts.selectors import organization_for_user, token_authenticate
+from seamline.catalog import api as catalog_api
+from seamline.facilities import api as facilities_api
+from seamline.production import api as production_api
 
 from .errors import DomainError
 
@@ -36,6 +40,12 @@ class SessionAuth(APIKeyCookie):
     param_name = "sessionid"
 
     def _get_key(self, request: HttpRequest) -> str | None:
+        # APIKeyCookie._get_key runs Django's CSRF check (403 on failure) on unsafe methods. Only a
+        # signed-in session is checked, so an anonymous request still answers 401; a valid bearer
+        # token is tried first and never gets here.
+        if not request.user.is_authenticated:
+            return None
+        super()._get_key(request)
         return "session"
 
     def authenticate(self, request: HttpRequest, key: str | None):
@@ -48,7 +58,21 @@ class SessionAuth(APIKeyCookie):
         return request.user
 
 
-api = NinjaAPI(
+class SeamlineAPI(NinjaAPI):
+    """NinjaAPI whose OpenAPI document says error bodies are `application/problem+json`."""
+
+    def get_openapi_schema(self, *, path_prefix: str | None = None, path_params: dict | None = None):
+        schema = super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params)
+        for operations in schema.get("paths", {}).values():
+            for operation in operations.values():
+                for code, response in operation.get("responses", {}).items():
+                    content = response.get("content", {})
+                    if int(code) >= 400 and "application/json" in content:
+                        response["content"] = {PROBLEM_JSON: content["application/json"]}
+        return schema
+
+
+api = SeamlineAPI(
     title="Seamline API",
     version="1",
     description="Materials, rolls, styles, facilities and production orders of one organization.",
@@ -62,7 +86,12 @@ api = NinjaAPI(
 def problem(
     request: HttpRequest, *, status: int, title: str, detail: str, code: str, errors: list[dict] | None = None
 ) -> HttpResponse:
-    body: dict = {"type": f"https://seamline.dev/problems/{code}", "title": title, "status": status, "detail": detail}
+    body: dict = {
+        "type": f"https://seamline.dev/problems/{code}",
+        "title": title,
+        "status": status,
+        "detail": detail,
+    }
     if errors:
         body["errors"] = errors
     body["instance"] = request.get_full_path()
@@ -72,18 +101,41 @@ def problem(
 @api.exception_handler(DomainError)
 def _domain_error(request: HttpRequest, exc: DomainError) -> HttpResponse:
     errors = [{"field": name, "message": msg} for name, msg in exc.fields.items()]
-    return problem(request, status=exc.status, title=exc.title, detail=exc.detail, code=exc.code, errors=errors)
+    return problem(
+        request, status=exc.status, title=exc.title, detail=exc.detail, code=exc.code, errors=errors
+    )
+
+
+_PARAM_SOURCES = {"body", "query", "path", "header", "cookie", "form", "file"}
+_BODY_PARAM = "payload"  # every handler names its JSON body `payload`
+
+
+def _field_name(loc: tuple | list) -> str:
+    """('body', 'payload', 'operations', 0, 'sam') -> 'operations[0].sam' (the services' own spelling)."""
+    parts = list(loc)
+    if parts and parts[0] in _PARAM_SOURCES:
+        parts = parts[1:]
+    if parts and parts[0] == _BODY_PARAM:
+        parts = parts[1:]
+    name = ""
+    for part in parts:
+        name += f"[{part}]" if isinstance(part, int) else (f".{part}" if name else str(part))
+    return name or "body"
 
 
 @api.exception_handler(NinjaValidationError)
 def _request_invalid(request: HttpRequest, exc: NinjaValidationError) -> HttpResponse:
-    errors = []
-    for err in exc.errors:
-        loc = [str(p) for p in err.get("loc", ()) if p not in ("body", "payload", "query", "path")]
-        errors.append({"field": ".".join(loc) or "body", "message": err.get("msg", "invalid")})
-    named = ", ".join(e["field"] for e in errors)
+    errors = [
+        {"field": _field_name(err.get("loc", ())), "message": err.get("msg", "Invalid.")}
+        for err in exc.errors
+    ]
+    named = ", ".join(dict.fromkeys(e["field"] for e in errors))
     return problem(
-        request, status=422, title="Invalid input", detail=f"Invalid field(s): {named}", code="validation-error",
+        request,
+        status=422,
+        title="Invalid input",
+        detail=f"Invalid field(s): {named}",
+        code="validation-error",
         errors=errors,
     )
 
@@ -91,8 +143,11 @@ def _request_invalid(request: HttpRequest, exc: NinjaValidationError) -> HttpRes
 @api.exception_handler(NinjaAuthenticationError)
 def _unauthenticated(request: HttpRequest, exc: Exception) -> HttpResponse:
     response = problem(
-        request, status=401, title="Authentication required",
-        detail="Send 'Authorization: Bearer <token>' with an API token of your organization.", code="unauthenticated",
+        request,
+        status=401,
+        title="Authentication required",
+        detail="Send 'Authorization: Bearer <token>' with an API token of your organization.",
+        code="unauthenticated",
     )
     response["WWW-Authenticate"] = "Bearer"
     return response
@@ -100,9 +155,51 @@ def _unauthenticated(request: HttpRequest, exc: Exception) -> HttpResponse:
 
 @api.exception_handler(Http404)
 def _not_found(request: HttpRequest, exc: Exception) -> HttpResponse:
-    return problem(request, status=404, title="Not found", detail=str(exc) or "No such record.", code="not-found")
+    return problem(
+        request, status=404, title="Not found", detail=str(exc) or "No such record.", code="not-found"
+    )
+
+
+@api.exception_handler(IntegrityError)
+def _integrity(request: HttpRequest, exc: IntegrityError) -> HttpResponse:
+    # The services check first; this is the race they cannot see (two requests writing the same row).
+    return problem(
+        request,
+        status=409,
+        title="Conflict with the current state",
+        code="conflict",
+        detail="The request clashes with a record written at the same time; read it again and retry.",
+    )
+
+
+_HTTP_CODES = {400: "bad-request", 403: "forbidden", 405: "method-not-allowed", 429: "throttled"}
 
 
 @api.exception_handler(HttpError)
 def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
-    return problem(request, status=exc.status_code, title="Request error", detail=str(exc), code="http-error")
+    cause = exc.__cause__
+    if exc.status_code == 400 and isinstance(cause, ValueError):  # json.JSONDecodeError, UnicodeDecodeError
+        return problem(
+            request,
+            status=400,
+            title="Malformed request body",
+            code="malformed-json",
+            detail=f"The request body is not valid JSON: {cause}",
+            errors=[{"field": "body", "message": str(cause)}],
+        )
+    status = exc.status_code
+    return problem(
+        request,
+        status=status,
+        title=HTTPStatus(status).phrase,
+        detail=str(exc),
+        code=_HTTP_CODES.get(status, "http-error"),
+    )
+
+
+api.add_router("/", accounts_api.router)
+api.add_router("/facilities", facilities_api.router)
+api.add_router("/materials", catalog_api.materials)
+api.add_router("/rolls", catalog_api.rolls)
+api.add_router("/styles", catalog_api.styles)
+api.add_router("/production-orders", production_api.router)

@@ -44,15 +44,15 @@ DEMO_LOGINS = {
 }
 
 FACILITIES = [
-    ("Pattern room, Maple Ave", FacilityKind.PATTERN_ROOM, "1015 S Maple Ave", "90015", 0),
-    ("Sample line, Maple Ave", FacilityKind.SAMPLE_LINE, "1015 S Maple Ave, Suite 400", "90015", 0),
-    ("Cut-and-sew floor, Olympic Blvd", FacilityKind.CUT_AND_SEW, "1251 E Olympic Blvd", "90021", 35),
-    ("Vernon dye house", FacilityKind.DYE_HOUSE, "4500 S Santa Fe Ave", "90058", 20),
-    ("Boyle Heights laser wash", FacilityKind.LASER_WASH, "2222 E 1st St", "90033", 0),
-    ("Pressing & finishing, 14th St", FacilityKind.FINISHING, "1620 E 14th St", "90021", 0),
-    ("Commerce warehouse & dock", FacilityKind.WAREHOUSE, "6000 Sheila St", "90040", 60),
-    ("South Gate fibre-to-fibre recycler", FacilityKind.FIBRE_RECYCLER, "8630 Otis St", "90280", 0),
-    ("Arts District courier hub", FacilityKind.COURIER_HUB, "811 Traction Ave", "90013", 0),
+    ("Pattern room, Maple Ave", FacilityKind.PATTERN_ROOM, "1015 S Maple Ave", "90015", "", 0),
+    ("Sample line, Maple Ave", FacilityKind.SAMPLE_LINE, "1015 S Maple Ave, Suite 400", "90015", "", 0),
+    ("Cut-and-sew floor, Olympic Blvd", FacilityKind.CUT_AND_SEW, "1251 E Olympic Blvd", "90021", "", 35),
+    ("Vernon dye house", FacilityKind.DYE_HOUSE, "4500 S Santa Fe Ave", "90058", "Vernon", 20),
+    ("Boyle Heights laser wash", FacilityKind.LASER_WASH, "2222 E 1st St", "90033", "", 0),
+    ("Pressing & finishing, 14th St", FacilityKind.FINISHING, "1620 E 14th St", "90021", "", 0),
+    ("Commerce warehouse & dock", FacilityKind.WAREHOUSE, "6000 Sheila St", "90040", "Commerce", 60),
+    ("South Gate fibre-to-fibre recycler", FacilityKind.FIBRE_RECYCLER, "8630 Otis St", "90280", "", 0),
+    ("Arts District courier hub", FacilityKind.COURIER_HUB, "811 Traction Ave", "90013", "", 0),
 ]
 
 JACKET_SIZES = ["XS", "S", "M", "L", "XL", "XXL"]
@@ -139,9 +139,10 @@ def demo_seed() -> bool:
 
     facilities = {
         kind: facility_create(
-            organization=factory, name=name, kind=kind, street=street, zip_code=zip_code, solar_share_pct=solar
+            organization=factory, name=name, kind=kind, street=street, zip_code=zip_code, city=city,
+            solar_share_pct=solar,
         )
-        for name, kind, street, zip_code, solar in FACILITIES
+        for name, kind, street, zip_code, city, solar in FACILITIES
     }
 
     denim = material_create(

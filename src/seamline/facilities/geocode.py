@@ -20,6 +20,12 @@ class ZipPlace:
     county: str
     latitude: float
     longitude: float
+    other_cities: tuple[str, ...] = ()  # names USPS also accepts for the ZIP (90058: Vernon)
+
+    def city_named(self, name: str) -> str | None:
+        """The accepted spelling of `name` for this ZIP, or None when USPS does not accept it."""
+        wanted = name.strip().casefold()
+        return next((c for c in (self.city, *self.other_cities) if c.casefold() == wanted), None)
 
 
 @lru_cache(maxsize=4096)  # a lookup scans the whole table (~1 ms)
@@ -43,4 +49,5 @@ def geocode_zip(zip_code: str) -> ZipPlace:
         county=m.get("county") or "",
         latitude=float(m["lat"]),
         longitude=float(m["long"]),
+        other_cities=tuple(c.title() for c in m.get("acceptable_cities") or ()),
     )

@@ -1,0 +1,249 @@
+"""An SVG outline of Los Angeles drawn from data: a hand-entered Pacific coastline and the centroids of every
+Los Angeles County ZIP code (from the offline `zipcodes` package), projected to SVG x/y.
+
+Pure module (no Django): plain data in, frozen dataclasses out. The templates draw the SVG.
+
+>>> m = la_map([Place(label="Cut floor", kind="cut_and_sew", latitude=34.0333, longitude=-118.2447)])
+>>> 0 < m.markers[0].x < m.width and 0 < m.markers[0].y < m.height
+True
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+
+import zipcodes
+
+__all__ = [
+    "COASTLINE",
+    "DOWNTOWN_LA",
+    "LA_BBOX",
+    "BBox",
+    "LaMap",
+    "Marker",
+    "Place",
+    "Projection",
+    "kind_colour",
+    "la_map",
+    "zip_centroids",
+]
+
+LatLon = tuple[float, float]
+
+
+@dataclass(frozen=True)
+class BBox:
+    """A latitude/longitude box in decimal degrees (west and east are negative in the Americas)."""
+
+    south: float
+    north: float
+    west: float
+    east: float
+
+    def contains(self, lat: float, lon: float) -> bool:
+        return self.south <= lat <= self.north and self.west <= lon <= self.east
+
+
+LA_BBOX = BBox(south=33.69, north=34.20, west=-118.60, east=-118.00)
+DOWNTOWN_LA: LatLon = (34.0522, -118.2437)
+
+# The Pacific shore, north-west to south-east, read off a map by hand (lat, long).
+COASTLINE: tuple[LatLon, ...] = (
+    (34.035, -118.680),  # Malibu
+    (34.037, -118.630),  # Las Flores
+    (34.039, -118.580),  # Topanga
+    (34.035, -118.535),  # Will Rogers State Beach
+    (34.010, -118.500),  # Santa Monica
+    (33.985, -118.473),  # Venice
+    (33.965, -118.458),  # Marina del Rey
+    (33.955, -118.447),  # Playa del Rey
+    (33.915, -118.425),  # El Segundo
+    (33.885, -118.412),  # Manhattan Beach
+    (33.862, -118.402),  # Hermosa Beach
+    (33.840, -118.392),  # Redondo Beach
+    (33.803, -118.393),  # Malaga Cove
+    (33.790, -118.408),  # Palos Verdes Estates
+    (33.742, -118.411),  # Point Vicente
+    (33.735, -118.370),  # Portuguese Bend
+    (33.715, -118.325),  # White Point
+    (33.705, -118.290),  # San Pedro, Point Fermin
+    (33.712, -118.275),  # Cabrillo Beach
+    (33.740, -118.255),  # Terminal Island
+    (33.760, -118.190),  # Long Beach
+    (33.755, -118.130),  # Belmont Shore
+    (33.740, -118.100),  # Seal Beach
+    (33.720, -118.070),  # Sunset Beach
+    (33.655, -117.995),  # Huntington Beach
+)
+
+KM_PER_DEGREE_LAT = 111.32
+
+# Grey labels that help a reader find their way.
+LANDMARKS: tuple[tuple[str, LatLon], ...] = (
+    ("Santa Monica", (34.020, -118.490)),
+    ("LAX", (33.9425, -118.4081)),
+    ("Pasadena", (34.1478, -118.1445)),
+    ("Long Beach", (33.790, -118.185)),
+    ("Burbank", (34.1808, -118.3090)),
+)
+
+KIND_COLOURS: dict[str, str] = {
+    "pattern_room": "#7c3aed",
+    "sample_line": "#db2777",
+    "cut_and_sew": "#dc2626",
+    "dye_house": "#2563eb",
+    "laser_wash": "#0891b2",
+    "finishing": "#ea580c",
+    "warehouse": "#65a30d",
+    "fibre_recycler": "#16a34a",
+    "courier_hub": "#a16207",
+}
+DEFAULT_COLOUR = "#475569"
+
+
+def kind_colour(kind: str) -> str:
+    """The marker colour of a facility kind."""
+    return KIND_COLOURS.get(kind, DEFAULT_COLOUR)
+
+
+@dataclass(frozen=True)
+class Projection:
+    """Equirectangular projection of `bbox` onto a `width`-wide SVG, longitudes shrunk by cos(middle latitude).
+
+    >>> p = Projection(LA_BBOX, width=600)
+    >>> p.project(LA_BBOX.north, LA_BBOX.west)
+    (0.0, 0.0)
+    """
+
+    bbox: BBox
+    width: float = 600.0
+
+    @property
+    def _kx(self) -> float:
+        return math.cos(math.radians((self.bbox.south + self.bbox.north) / 2))
+
+    @property
+    def scale(self) -> float:
+        """SVG units per degree of latitude."""
+        return self.width / ((self.bbox.east - self.bbox.west) * self._kx)
+
+    @property
+    def height(self) -> float:
+        return round((self.bbox.north - self.bbox.south) * self.scale, 1)
+
+    def project(self, lat: float, lon: float) -> tuple[float, float]:
+        x = (lon - self.bbox.west) * self._kx * self.scale
+        y = (self.bbox.north - lat) * self.scale
+        return round(x, 1), round(y, 1)
+
+
+@dataclass(frozen=True)
+class Place:
+    """Something to pin on the map."""
+
+    label: str
+    kind: str
+    latitude: float
+    longitude: float
+    url: str = ""
+    detail: str = ""
+
+
+@dataclass(frozen=True)
+class Marker:
+    number: int
+    x: float
+    y: float
+    colour: str
+    place: Place
+
+
+@dataclass(frozen=True)
+class Label:
+    text: str
+    x: float
+    y: float
+
+
+@dataclass(frozen=True)
+class LaMap:
+    width: float
+    height: float
+    coastline: str  # SVG polyline points "x,y x,y …"
+    ocean: str  # SVG path of the sea, south-west of the coastline
+    zip_dots: str  # SVG path: one zero-length segment per ZIP centroid, drawn with round caps
+    zip_count: int
+    downtown: tuple[float, float]
+    ocean_label: Label
+    scale_10km: float  # SVG length of 10 km
+    landmarks: tuple[Label, ...]
+    markers: tuple[Marker, ...]
+    outside: tuple[Place, ...]  # places beyond the frame, listed rather than drawn
+
+
+@lru_cache(maxsize=8)
+def zip_centroids(county: str = "Los Angeles County") -> tuple[LatLon, ...]:
+    """Distinct (lat, long) of every ZIP code in `county` (the table scan takes ~0.3 s, hence the cache)."""
+    points = {(float(z["lat"]), float(z["long"])) for z in zipcodes.filter_by(county=county)}
+    return tuple(sorted(points))
+
+
+def _points(proj: Projection, latlons: Iterable[LatLon]) -> list[tuple[float, float]]:
+    return [proj.project(lat, lon) for lat, lon in latlons]
+
+
+def _ocean_path(proj: Projection, coast: Sequence[LatLon]) -> str:
+    """The coastline closed round the south-west, well beyond the frame (the SVG viewport clips it)."""
+    b = proj.bbox
+    pad = 0.5
+    corners = [(b.south - pad, coast[-1][1] + pad), (b.south - pad, b.west - pad), (coast[0][0], b.west - pad)]
+    pts = _points(proj, [*coast, *corners])
+    return "M" + " L".join(f"{x},{y}" for x, y in pts) + " Z"
+
+
+def _spread(points: list[tuple[float, float]], *, radius: float) -> list[tuple[float, float]]:
+    """Move points that share a position (same ZIP centroid) onto a small circle round it, so each shows."""
+    groups: dict[tuple[float, float], list[int]] = {}
+    for i, p in enumerate(points):
+        groups.setdefault(p, []).append(i)
+    out = list(points)
+    for (x, y), members in groups.items():
+        if len(members) < 2:
+            continue
+        for k, i in enumerate(members):
+            angle = 2 * math.pi * k / len(members) - math.pi / 2
+            out[i] = (round(x + radius * math.cos(angle), 1), round(y + radius * math.sin(angle), 1))
+    return out
+
+
+def la_map(
+    places: Iterable[Place], *, bbox: BBox = LA_BBOX, width: float = 600.0, spread_radius: float = 9.0
+) -> LaMap:
+    """Everything the template needs to draw Los Angeles with `places` pinned on it, numbered from 1."""
+    proj = Projection(bbox, width=width)
+    places = list(places)
+    inside = [p for p in places if bbox.contains(p.latitude, p.longitude)]
+    outside = tuple(p for p in places if not bbox.contains(p.latitude, p.longitude))
+    positions = _spread(_points(proj, ((p.latitude, p.longitude) for p in inside)), radius=spread_radius)
+    markers = tuple(
+        Marker(number=i, x=x, y=y, colour=kind_colour(p.kind), place=p)
+        for i, (p, (x, y)) in enumerate(zip(inside, positions, strict=True), start=1)
+    )
+    dots = [proj.project(lat, lon) for lat, lon in zip_centroids() if bbox.contains(lat, lon)]
+    return LaMap(
+        width=width,
+        height=proj.height,
+        coastline=" ".join(f"{x},{y}" for x, y in _points(proj, COASTLINE)),
+        ocean=_ocean_path(proj, COASTLINE),
+        zip_dots="".join(f"M{x} {y}h0" for x, y in dots),
+        zip_count=len(dots),
+        downtown=proj.project(*DOWNTOWN_LA),
+        ocean_label=Label("Pacific Ocean", *proj.project(33.80, -118.56)),
+        scale_10km=round(10 / KM_PER_DEGREE_LAT * proj.scale, 1),
+        landmarks=tuple(Label(text, *proj.project(*ll)) for text, ll in LANDMARKS),
+        markers=markers,
+        outside=outside,
+    )

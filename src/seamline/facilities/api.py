@@ -1,0 +1,50 @@
+"""/api/v1/facilities: a factory's places of work (a brand reads those of its factories)."""
+
+from django.db.models import QuerySet
+from django.http import HttpRequest
+from ninja import Router, Status
+from ninja.pagination import paginate
+
+from seamline.accounts.api import found, organization_of, owned
+from seamline.accounts.schemas import problems
+
+from . import selectors, services
+from .models import Facility
+from .schemas import FacilityIn, FacilityKindName, FacilityOut, FacilityPatch
+
+__all__ = ["router"]
+
+router = Router(tags=["facilities"])
+
+
+def _facility(request: HttpRequest, facility_id: int) -> Facility:
+    return found(selectors.facility_get(organization=organization_of(request), pk=facility_id), "facility")
+
+
+@router.get("", response={200: list[FacilityOut], **problems(401, 422)}, summary="List facilities")
+@paginate
+def facility_list(
+    request: HttpRequest, kind: FacilityKindName | None = None, q: str | None = None
+) -> QuerySet[Facility]:
+    return selectors.facility_list(organization=organization_of(request), kind=kind, q=q)
+
+
+@router.post("", response={201: FacilityOut, **problems(400, 401, 422)}, summary="Register a facility")
+def facility_create(request: HttpRequest, payload: FacilityIn) -> Status:
+    return Status(201, services.facility_create(organization=organization_of(request), **payload.dict()))
+
+
+@router.get("/{facility_id}", response={200: FacilityOut, **problems(401, 404)}, summary="One facility")
+def facility_detail(request: HttpRequest, facility_id: int) -> Facility:
+    return _facility(request, facility_id)
+
+
+@router.patch(
+    "/{facility_id}",
+    response={200: FacilityOut, **problems(400, 401, 403, 404, 422)},
+    summary="Change a facility",
+)
+def facility_update(request: HttpRequest, facility_id: int, payload: FacilityPatch) -> Facility:
+    facility = _facility(request, facility_id)
+    owned(request, facility, facility.organization_id, "facility")
+    return services.facility_update(facility=facility, **payload.dict(exclude_unset=True))

@@ -1,0 +1,68 @@
+"""Schemas of the facilities API."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Literal
+from uuid import UUID
+
+from ninja import Schema
+
+from seamline.accounts.schemas import OrgRef, UtcDatetime
+
+__all__ = ["FacilityIn", "FacilityKindName", "FacilityOut", "FacilityPatch", "FacilityRef"]
+
+FacilityKindName = Literal[
+    "pattern_room",
+    "sample_line",
+    "cut_and_sew",
+    "dye_house",
+    "laser_wash",
+    "finishing",
+    "warehouse",
+    "fibre_recycler",
+    "courier_hub",
+]
+
+
+class FacilityIn(Schema):
+    name: str
+    kind: FacilityKindName
+    street: str
+    zip_code: str
+    grid_region: str = "CAMX"
+    solar_share_pct: Decimal = Decimal(0)
+
+
+class FacilityPatch(Schema):
+    """Only the fields sent change; a new ZIP is geocoded again."""
+
+    name: str | None = None
+    kind: FacilityKindName | None = None
+    street: str | None = None
+    zip_code: str | None = None
+    grid_region: str | None = None
+    solar_share_pct: Decimal | None = None
+
+
+class FacilityRef(Schema):
+    id: int
+    name: str
+
+
+class FacilityOut(Schema):
+    id: int
+    uid: UUID
+    epc_uri: str
+    name: str
+    kind: str
+    street: str
+    city: str
+    state: str
+    zip_code: str
+    latitude: float
+    longitude: float
+    grid_region: str
+    solar_share_pct: Decimal
+    organization: OrgRef
+    created_at: UtcDatetime

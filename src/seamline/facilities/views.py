@@ -1,0 +1,103 @@
+"""Facility pages: the list (with a map), one facility, and the create/edit form (factories only)."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+
+from seamline.core.errors import DomainError
+from seamline.core.forms import add_domain_error
+from seamline.core.lamap import la_map
+from seamline.core.views import facility_places, found, map_legend, org_view, paginate
+
+from .forms import FacilityFilterForm, FacilityForm
+from .models import Facility
+from .selectors import facility_get, facility_list, facility_own_list
+from .services import facility_create, facility_update
+
+FACTORIES_ONLY = "Only a factory registers facilities; a brand sees those of the factories making its orders."
+
+
+@org_view
+def facility_list_view(request: HttpRequest) -> HttpResponse:
+    org = request.organization  # type: ignore[attr-defined]
+    filters = FacilityFilterForm(request.GET or None)
+    data = filters.cleaned_data if filters.is_valid() else {}
+    page = paginate(request, facility_list(organization=org, kind=data.get("kind"), q=data.get("q")))
+    context = {
+        "filters": filters,
+        "page_obj": page,
+        "lamap": la_map(facility_places(page.object_list)),
+        "legend": map_legend(f.kind for f in page.object_list),
+    }
+    return render(request, "facilities/list.html", context)
+
+
+@org_view
+def facility_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    org = request.organization  # type: ignore[attr-defined]
+    facility = found(facility_get(organization=org, pk=pk))
+    context = {
+        "facility": facility,
+        "can_edit": facility.organization_id == org.pk,
+        "lamap": la_map(facility_places([facility])),
+        "legend": map_legend([facility.kind]),
+    }
+    return render(request, "facilities/detail.html", context)
+
+
+def _form_page(request: HttpRequest, form: FacilityForm, facility: Facility | None, status: int) -> HttpResponse:
+    return render(request, "facilities/form.html", {"form": form, "facility": facility}, status=status)
+
+
+def _fields(form: FacilityForm) -> dict:
+    data = dict(form.cleaned_data)
+    data["solar_share_pct"] = data.get("solar_share_pct") or 0
+    data["grid_region"] = data.get("grid_region") or "CAMX"
+    return data
+
+
+@org_view
+def facility_create_view(request: HttpRequest) -> HttpResponse:
+    org = request.organization  # type: ignore[attr-defined]
+    if not org.is_factory:
+        return render(request, "core/forbidden.html", {"reason": FACTORIES_ONLY}, status=403)
+    form = FacilityForm(request.POST or None)
+    if request.method != "POST":
+        return _form_page(request, form, None, 200)
+    if form.is_valid():
+        try:
+            facility = facility_create(organization=org, **_fields(form))
+        except DomainError as exc:
+            add_domain_error(form, exc)
+        else:
+            messages.success(request, f"{facility.name} is registered in {facility.city} {facility.zip_code}.")
+            return redirect("facilities:detail", pk=facility.pk)
+    return _form_page(request, form, None, 422)
+
+
+@org_view
+def facility_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    org = request.organization  # type: ignore[attr-defined]
+    facility = found(facility_own_list(organization=org).filter(pk=pk).first())
+    initial = {
+        "name": facility.name,
+        "kind": facility.kind,
+        "street": facility.street,
+        "zip_code": facility.zip_code,
+        "grid_region": facility.grid_region,
+        "solar_share_pct": facility.solar_share_pct,
+    }
+    form = FacilityForm(request.POST or None, initial=initial)
+    if request.method != "POST":
+        return _form_page(request, form, facility, 200)
+    if form.is_valid():
+        try:
+            facility = facility_update(facility=facility, **_fields(form))
+        except DomainError as exc:
+            add_domain_error(form, exc)
+        else:
+            messages.success(request, f"{facility.name} is saved.")
+            return redirect("facilities:detail", pk=facility.pk)
+    return _form_page(request, form, facility, 422)

@@ -1,0 +1,76 @@
+"""/api/v1/production-orders: a brand places orders with a factory; both move them through their states."""
+
+from django.db.models import QuerySet
+from django.http import HttpRequest
+from ninja import Router, Status
+from ninja.pagination import paginate
+
+from seamline.accounts.api import found, organization_of, user_of
+from seamline.accounts.schemas import problems
+from seamline.accounts.selectors import factory_list
+from seamline.catalog.selectors import style_get
+from seamline.core.errors import ValidationError
+
+from . import selectors, services
+from .models import ProductionOrder
+from .schemas import OrderDetail, OrderIn, OrderOut, StateName, TransitionIn
+
+__all__ = ["router"]
+
+router = Router(tags=["production orders"])
+
+
+def _order(request: HttpRequest, order_id: int) -> ProductionOrder:
+    return found(selectors.order_get(organization=organization_of(request), pk=order_id), "production order")
+
+
+@router.get("", response={200: list[OrderOut], **problems(401, 422)}, summary="List production orders")
+@paginate
+def order_list(
+    request: HttpRequest, state: StateName | None = None, style_id: int | None = None, open: bool = False
+) -> QuerySet[ProductionOrder]:
+    return selectors.order_list(
+        organization=organization_of(request), state=state, style_id=style_id, open_only=open
+    )
+
+
+@router.post(
+    "", response={201: OrderDetail, **problems(400, 401, 422)}, summary="Place a draft order (brands)"
+)
+def order_create(request: HttpRequest, payload: OrderIn) -> Status:
+    org = organization_of(request)
+    style = style_get(organization=org, pk=payload.style_id)
+    factory = factory_list().filter(pk=payload.factory_id).first()
+    errors = {"style_id": "No such style of yours."} if style is None else {}
+    if factory is None:
+        errors["factory_id"] = "No such factory in the directory."
+    if errors:
+        raise ValidationError("The production order is not valid", fields=errors)
+    order = services.production_order_create(
+        brand=org,
+        factory=factory,
+        style=style,
+        by=user_of(request),
+        **payload.dict(exclude={"style_id", "factory_id"}),
+    )
+    return Status(201, _order(request, order.pk))
+
+
+@router.get(
+    "/{order_id}", response={200: OrderDetail, **problems(401, 404)}, summary="One order, lines and timeline"
+)
+def order_detail(request: HttpRequest, order_id: int) -> ProductionOrder:
+    return _order(request, order_id)
+
+
+@router.post(
+    "/{order_id}/transitions",
+    response={200: OrderDetail, **problems(400, 401, 404, 409, 422)},
+    summary="Move an order to another state",
+)
+def order_transition(request: HttpRequest, order_id: int, payload: TransitionIn) -> ProductionOrder:
+    order = _order(request, order_id)
+    services.production_order_transition(
+        order=order, organization=organization_of(request), by=user_of(request), **payload.dict()
+    )
+    return _order(request, order_id)

@@ -1,0 +1,46 @@
+"""Two people move the same order at the same moment: exactly one wins, on SQLite and PostgreSQL alike."""
+
+import threading
+
+import pytest
+from django.db import close_old_connections
+
+from seamline.core.errors import ConflictError
+from seamline.production.models import OrderTransition, ProductionOrder
+from seamline.production.services import production_order_transition
+from tests import factories as f
+
+
+@pytest.mark.django_db(transaction=True)
+def test_racing_transitions_have_one_winner(brand, factory):
+    order = f.make_order(brand.org, factory.org)
+    production_order_transition(order=order, target="planned", organization=brand.org)
+    production_order_transition(order=order, target="cutting", organization=factory.org)
+    barrier = threading.Barrier(6)
+    outcomes: list[str] = []
+    lock = threading.Lock()
+
+    def move(target: str) -> None:
+        try:
+            barrier.wait()
+            production_order_transition(order=order, target=target, organization=factory.org)
+            result = f"won:{target}"
+        except ConflictError:
+            result = "refused"
+        finally:
+            close_old_connections()
+        with lock:
+            outcomes.append(result)
+
+    # Three want to start sewing, three want to cancel: from "cutting" only one move can succeed.
+    threads = [threading.Thread(target=move, args=(t,)) for t in ["sewing", "cancelled"] * 3]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=60)
+
+    winners = [o for o in outcomes if o.startswith("won")]
+    assert len(outcomes) == 6 and len(winners) == 1, outcomes
+    final = ProductionOrder.objects.get(pk=order.pk).state
+    assert winners == [f"won:{final}"]
+    assert OrderTransition.objects.filter(order=order, source="cutting").count() == 1

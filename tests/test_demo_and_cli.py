@@ -1,0 +1,70 @@
+"""The demo seed and the `seamline` command."""
+
+import subprocess
+import sys
+
+import pytest
+from django.db import connection
+
+from seamline.accounts.models import Organization
+from seamline.accounts.selectors import token_authenticate
+from seamline.catalog.models import FabricRoll, Style
+from seamline import cli
+from seamline.cli import build_parser, main
+from seamline.core.demo import DEMO_API_KEY, demo_seed
+from seamline.facilities.models import Facility
+from seamline.production.models import ProductionOrder
+
+
+@pytest.mark.django_db
+def test_demo_seed_is_realistic_and_idempotent(django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks():
+        assert demo_seed() is True
+    brand = Organization.objects.get(slug="echo-park-atelier")
+    assert set(Facility.objects.values_list("zip_code", flat=True)) >= {"90015", "90021", "90058", "90033", "90040"}
+    assert FabricRoll.objects.count() == 12
+    assert set(FabricRoll.objects.values_list("shade_lot", flat=True)) == {"IND-2611A", "IND-2611B", "CHM-07", "CHM-08"}
+    jacket = Style.objects.get(code="CJ-01")
+    assert jacket.sizes == ["XS", "S", "M", "L", "XL", "XXL"]
+    assert jacket.bom_lines.get(placement="shell").material.usable_width_cm == 80
+    assert sorted(ProductionOrder.objects.values_list("state", flat=True)) == ["cutting", "planned"]
+    assert token_authenticate(key=DEMO_API_KEY).organization == brand
+    counts = (FabricRoll.objects.count(), ProductionOrder.objects.count(), Facility.objects.count())
+    assert demo_seed() is False
+    assert (FabricRoll.objects.count(), ProductionOrder.objects.count(), Facility.objects.count()) == counts
+
+
+def test_parser_knows_the_commands():
+    parser = build_parser()
+    assert parser.parse_args(["demo", "--port", "8123"]).port == 8123
+    assert parser.parse_args(["serve", "--workers", "2"]).workers == 2
+    with pytest.raises(SystemExit) as exit_:
+        parser.parse_args(["fly"])
+    assert exit_.value.code == 2
+
+
+def test_errors_are_one_line_and_exit_2(capsys, monkeypatch):
+    from seamline.core.errors import ValidationError
+
+    def boom(args):
+        raise ValidationError("The roll is not valid", fields={"length_m": "Must be greater than 0 (got -5)."})
+
+    monkeypatch.setitem(cli.COMMANDS, "worker", boom)
+    assert main(["worker"]) == 2
+    err = capsys.readouterr().err
+    assert err == "seamline: The roll is not valid (length_m: Must be greater than 0 (got -5).)\n"
+
+
+def test_python_dash_m_seamline_runs():
+    out = subprocess.run([sys.executable, "-m", "seamline", "--help"], capture_output=True, text=True, check=True)
+    assert "demo" in out.stdout and "serve" in out.stdout and "worker" in out.stdout
+
+
+@pytest.mark.django_db
+def test_sqlite_runs_in_wal_mode_with_immediate_transactions():
+    if connection.vendor != "sqlite":
+        pytest.skip("SQLite settings only")  # the PostgreSQL run covers the other database
+    with connection.cursor() as cursor:
+        cursor.execute("PRAGMA journal_mode")
+        assert cursor.fetchone()[0] == "wal"
+    assert connection.settings_dict["OPTIONS"]["transaction_mode"] == "IMMEDIATE"
