@@ -34,42 +34,72 @@ def make_token(org: Organization) -> str:
     return api_token_create(organization=org, name="tests")[1]
 
 
-def make_facility(org: Organization, *, kind: str = "cut_and_sew", zip_code: str = "90021", name: str = "") -> Facility:
+def make_facility(
+    org: Organization, *, kind: str = "cut_and_sew", zip_code: str = "90021", name: str = ""
+) -> Facility:
     return facility_create(
-        organization=org, name=name or f"Facility {next(_seq)}", kind=kind, street="1251 E Olympic Blvd",
+        organization=org,
+        name=name or f"Facility {next(_seq)}",
+        kind=kind,
+        street="1251 E Olympic Blvd",
         zip_code=zip_code,
     )
 
 
 def make_material(org: Organization, *, name: str = "", width_cm: str = "150") -> Material:
     return material_create(
-        organization=org, name=name or f"Cotton twill {next(_seq)}", composition={"cotton": 98, "elastane": 2},
-        weight_gsm="280", usable_width_cm=width_cm, country_of_origin="US", price_per_m="12.00",
+        organization=org,
+        name=name or f"Cotton twill {next(_seq)}",
+        composition={"cotton": 98, "elastane": 2},
+        weight_gsm="280",
+        usable_width_cm=width_cm,
+        country_of_origin="US",
+        price_per_m="12.00",
     )
 
 
-def make_roll(facility: Facility, material: Material, *, length_m: str = "50.000", shade_lot: str = "A") -> FabricRoll:
-    return roll_receive(facility=facility, material=material, roll_id=f"R-{next(_seq)}", length_m=length_m,
-                        shade_lot=shade_lot)
+def make_roll(
+    facility: Facility, material: Material, *, length_m: str = "50.000", shade_lot: str = "A"
+) -> FabricRoll:
+    return roll_receive(
+        facility=facility,
+        material=material,
+        roll_id=f"R-{next(_seq)}",
+        length_m=length_m,
+        shade_lot=shade_lot,
+    )
 
 
 def make_style(brand: Organization, *, material: Material | None = None, code: str = "") -> Style:
     style = style_create(
-        organization=brand, code=code or f"ST-{next(_seq)}", name="Chore Jacket", category="Outerwear",
-        sizes=["S", "M", "L"], colourways=["Indigo"],
+        organization=brand,
+        code=code or f"ST-{next(_seq)}",
+        name="Chore Jacket",
+        category="Outerwear",
+        sizes=["S", "M", "L"],
+        colourways=["Indigo"],
     )
     if material is not None:
-        bom_line_add(style=style, material=material, placement="shell",
-                     consumption={"S": "1.700", "M": "1.800", "L": "1.900"})
+        bom_line_add(
+            style=style,
+            material=material,
+            placement="shell",
+            consumption={"S": "1.700", "M": "1.800", "L": "1.900"},
+        )
     routing_set(style=style, operations=[{"name": "Cut", "sam": "4.5"}, {"name": "Sew", "sam": "30"}])
     return style
 
 
-def make_order(brand: Organization, factory: Organization, style: Style | None = None, **quantities: int) -> ProductionOrder:
+def make_order(
+    brand: Organization, factory: Organization, style: Style | None = None, **quantities: int
+) -> ProductionOrder:
     style = style or make_style(brand)
     qty = quantities or {"S": 5, "M": 10, "L": 5}
     skus = {v.size: v.sku for v in style.variants.all()}
     return production_order_create(
-        brand=brand, factory=factory, style=style, due_date=date.today() + timedelta(days=30),
+        brand=brand,
+        factory=factory,
+        style=style,
+        due_date=date.today() + timedelta(days=30),
         quantities={skus[size]: n for size, n in qty.items()},
     )

@@ -6,10 +6,10 @@ import sys
 import pytest
 from django.db import connection
 
+from seamline import cli
 from seamline.accounts.models import Organization
 from seamline.accounts.selectors import token_authenticate
 from seamline.catalog.models import FabricRoll, Style
-from seamline import cli
 from seamline.cli import build_parser, main
 from seamline.core.demo import DEMO_API_KEY, demo_seed
 from seamline.facilities.models import Facility
@@ -21,9 +21,20 @@ def test_demo_seed_is_realistic_and_idempotent(django_capture_on_commit_callback
     with django_capture_on_commit_callbacks():
         assert demo_seed() is True
     brand = Organization.objects.get(slug="echo-park-atelier")
-    assert set(Facility.objects.values_list("zip_code", flat=True)) >= {"90015", "90021", "90058", "90033", "90040"}
+    assert set(Facility.objects.values_list("zip_code", flat=True)) >= {
+        "90015",
+        "90021",
+        "90058",
+        "90033",
+        "90040",
+    }
     assert FabricRoll.objects.count() == 12
-    assert set(FabricRoll.objects.values_list("shade_lot", flat=True)) == {"IND-2611A", "IND-2611B", "CHM-07", "CHM-08"}
+    assert set(FabricRoll.objects.values_list("shade_lot", flat=True)) == {
+        "IND-2611A",
+        "IND-2611B",
+        "CHM-07",
+        "CHM-08",
+    }
     jacket = Style.objects.get(code="CJ-01")
     assert jacket.sizes == ["XS", "S", "M", "L", "XL", "XXL"]
     assert jacket.bom_lines.get(placement="shell").material.usable_width_cm == 80
@@ -47,7 +58,9 @@ def test_errors_are_one_line_and_exit_2(capsys, monkeypatch):
     from seamline.core.errors import ValidationError
 
     def boom(args):
-        raise ValidationError("The roll is not valid", fields={"length_m": "Must be greater than 0 (got -5)."})
+        raise ValidationError(
+            "The roll is not valid", fields={"length_m": "Must be greater than 0 (got -5)."}
+        )
 
     monkeypatch.setitem(cli.COMMANDS, "worker", boom)
     assert main(["worker"]) == 2
@@ -56,7 +69,9 @@ def test_errors_are_one_line_and_exit_2(capsys, monkeypatch):
 
 
 def test_python_dash_m_seamline_runs():
-    out = subprocess.run([sys.executable, "-m", "seamline", "--help"], capture_output=True, text=True, check=True)
+    out = subprocess.run(
+        [sys.executable, "-m", "seamline", "--help"], capture_output=True, text=True, check=True
+    )
     assert "demo" in out.stdout and "serve" in out.stdout and "worker" in out.stdout
 
 

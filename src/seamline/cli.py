@@ -36,8 +36,14 @@ def _start_worker_thread() -> threading.Thread:
     from django_tasks_db.management.commands.db_worker import Worker
 
     worker = Worker(
-        queue_names=["*"], interval=1.0, batch=False, backend_name="default", startup_delay=False,
-        max_tasks=None, worker_id="demo-inprocess", excluded_queue_names=[],
+        queue_names=["*"],
+        interval=1.0,
+        batch=False,
+        backend_name="default",
+        startup_delay=False,
+        max_tasks=None,
+        worker_id="demo-inprocess",
+        excluded_queue_names=[],
     )
     thread = threading.Thread(target=worker.run, name="seamline-task-worker", daemon=True)
     thread.start()
@@ -48,8 +54,13 @@ def _serve(host: str, port: int, workers: int = 1) -> None:
     import uvicorn
 
     uvicorn.run(
-        "seamline.config.asgi:application", host=host, port=port, workers=workers, log_level="info",
-        lifespan="off", access_log=False,
+        "seamline.config.asgi:application",
+        host=host,
+        port=port,
+        workers=workers,
+        log_level="info",
+        lifespan="off",
+        access_log=False,
     )
 
 
@@ -97,7 +108,9 @@ def cmd_manage(args: argparse.Namespace) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="seamline", description="Seamline: small-batch apparel, sketch to closet.")
+    parser = argparse.ArgumentParser(
+        prog="seamline", description="Seamline: small-batch apparel, sketch to closet."
+    )
     sub = parser.add_subparsers(dest="command", required=True)
 
     demo = sub.add_parser("demo", help="migrate, seed the demo data and serve it on 127.0.0.1")
@@ -112,7 +125,9 @@ def build_parser() -> argparse.ArgumentParser:
     worker = sub.add_parser("worker", help="run the background task worker")
     worker.add_argument("--interval", type=float, default=1.0)
 
-    manage = sub.add_parser("manage", help="a Django management command, e.g. `seamline manage createsuperuser`")
+    manage = sub.add_parser(
+        "manage", help="a Django management command, e.g. `seamline manage createsuperuser`"
+    )
     manage.add_argument("rest", nargs=argparse.REMAINDER)
     return parser
 

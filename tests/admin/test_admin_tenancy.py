@@ -29,12 +29,15 @@ def test_changelists_are_scoped(staff, other_brand, other_factory):
     assert own_fac.name in body and "Rival dye house" not in body
 
 
-@pytest.mark.parametrize("path", [
-    "/admin/catalog/material/{material}/change/",
-    "/admin/catalog/style/{style}/change/",
-    "/admin/production/productionorder/{order}/change/",
-    "/admin/facilities/facility/{facility}/change/",
-])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/admin/catalog/material/{material}/change/",
+        "/admin/catalog/style/{style}/change/",
+        "/admin/production/productionorder/{order}/change/",
+        "/admin/facilities/facility/{facility}/change/",
+    ],
+)
 def test_another_orgs_record_is_404(staff, other_brand, other_factory, path):
     brand, _ = staff
     ids = {

@@ -17,8 +17,14 @@ from tests import factories as f
 
 
 def _denim(org, **over):
-    kw = dict(organization=org, name="Selvedge denim", composition={"cotton": 100}, weight_gsm="457.7",
-              usable_width_cm="80", country_of_origin="jp")
+    kw = dict(
+        organization=org,
+        name="Selvedge denim",
+        composition={"cotton": 100},
+        weight_gsm="457.7",
+        usable_width_cm="80",
+        country_of_origin="jp",
+    )
     return material_create(**(kw | over))
 
 
@@ -48,14 +54,22 @@ def test_composition_must_sum_to_100(brand, composition, message):
 def test_negative_or_junk_numbers_are_named(brand):
     with pytest.raises(ValidationError) as err:
         _denim(brand.org, composition={"cotton": -10, "silk": 110}, weight_gsm="-3", usable_width_cm="wide")
-    assert set(err.value.fields) == {"composition.cotton", "composition.silk", "weight_gsm", "usable_width_cm"}
+    assert set(err.value.fields) == {
+        "composition.cotton",
+        "composition.silk",
+        "weight_gsm",
+        "usable_width_cm",
+    }
     assert err.value.fields["usable_width_cm"] == "'wide' is not a number."
 
 
 def test_a_fabric_needs_weight_and_width_a_trim_does_not(brand):
     with pytest.raises(ValidationError) as err:
         material_create(organization=brand.org, name="Denim", composition={"cotton": 100})
-    assert err.value.fields == {"weight_gsm": "A fabric needs this.", "usable_width_cm": "A fabric needs this."}
+    assert err.value.fields == {
+        "weight_gsm": "A fabric needs this.",
+        "usable_width_cm": "A fabric needs this.",
+    }
     trim = material_create(organization=brand.org, name="Buttons", kind="trim", composition={"copper": 100})
     assert trim.weight_gsm is None
 
@@ -104,11 +118,26 @@ def test_remaining_can_never_exceed_length_in_the_database(brand, factory):
 
 
 def test_style_gets_a_variant_per_size_and_colour(brand):
-    style = style_create(organization=brand.org, code="sd-02", name="Slip dress", category="Dresses",
-                         sizes=["XS", "S", "M"], colourways=["Ivory", "Ink"])
+    style = style_create(
+        organization=brand.org,
+        code="sd-02",
+        name="Slip dress",
+        category="Dresses",
+        sizes=["XS", "S", "M"],
+        colourways=["Ivory", "Ink"],
+    )
     assert style.code == "SD-02"
-    skus = list(Variant.objects.filter(style=style).order_by("colour", "position").values_list("sku", flat=True))
-    assert skus == ["SD-02-INK-XS", "SD-02-INK-S", "SD-02-INK-M", "SD-02-IVORY-XS", "SD-02-IVORY-S", "SD-02-IVORY-M"]
+    skus = list(
+        Variant.objects.filter(style=style).order_by("colour", "position").values_list("sku", flat=True)
+    )
+    assert skus == [
+        "SD-02-INK-XS",
+        "SD-02-INK-S",
+        "SD-02-INK-M",
+        "SD-02-IVORY-XS",
+        "SD-02-IVORY-S",
+        "SD-02-IVORY-M",
+    ]
 
 
 def test_style_bad_input(brand, factory):
@@ -116,7 +145,9 @@ def test_style_bad_input(brand, factory):
         style_create(organization=brand.org, code="", name="x", category="", sizes=["S", "S"], colourways=[])
     assert set(err.value.fields) == {"code", "category", "sizes", "colourways"}
     with pytest.raises(ValidationError) as err:
-        style_create(organization=factory.org, code="A", name="x", category="y", sizes=["S"], colourways=["c"])
+        style_create(
+            organization=factory.org, code="A", name="x", category="y", sizes=["S"], colourways=["c"]
+        )
     assert "organization" in err.value.fields
     assert Style.objects.count() == 0
 
@@ -127,22 +158,33 @@ def test_bom_line_needs_every_size(brand):
     with pytest.raises(ValidationError) as err:
         bom_line_add(style=style, material=m, placement="shell", consumption={"S": "1.7", "XL": "2"})
     assert err.value.fields["consumption"] == "No consumption for size(s) M, L."
-    line = bom_line_add(style=style, material=m, placement="shell", consumption={"S": 1.7, "M": "1.8", "L": "1.9"})
+    line = bom_line_add(
+        style=style, material=m, placement="shell", consumption={"S": 1.7, "M": "1.8", "L": "1.9"}
+    )
     assert line.consumption == {"S": "1.700", "M": "1.800", "L": "1.900"}
     assert BomLine.objects.count() == 1
 
 
 def test_routing_is_replaced_in_order_and_totals_sam(brand):
     style = f.make_style(brand.org)
-    routing_set(style=style, operations=[
-        {"name": "Cut", "sam": "4.5", "facility_kind": "cut_and_sew"},
-        {"name": "Sew", "sam": "30.25", "machine": "Lockstitch", "skill_level": 3},
-        {"name": "Press", "sam": 2, "facility_kind": "finishing"},
-    ])
+    routing_set(
+        style=style,
+        operations=[
+            {"name": "Cut", "sam": "4.5", "facility_kind": "cut_and_sew"},
+            {"name": "Sew", "sam": "30.25", "machine": "Lockstitch", "skill_level": 3},
+            {"name": "Press", "sam": 2, "facility_kind": "finishing"},
+        ],
+    )
     style.refresh_from_db()
     assert [(o.sequence, o.name) for o in style.operations.all()] == [(1, "Cut"), (2, "Sew"), (3, "Press")]
     assert style.total_sam == Decimal("36.75")
     with pytest.raises(ValidationError) as err:
-        routing_set(style=style, operations=[{"name": "Sew", "sam": -1, "facility_kind": "moon", "skill_level": 9}])
-    assert set(err.value.fields) == {"operations[0].sam", "operations[0].facility_kind", "operations[0].skill_level"}
+        routing_set(
+            style=style, operations=[{"name": "Sew", "sam": -1, "facility_kind": "moon", "skill_level": 9}]
+        )
+    assert set(err.value.fields) == {
+        "operations[0].sam",
+        "operations[0].facility_kind",
+        "operations[0].skill_level",
+    }
     assert Operation.objects.filter(style=style).count() == 3  # the old routing is intact

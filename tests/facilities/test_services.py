@@ -11,8 +11,13 @@ from tests import factories as f
 
 def test_create_geocodes_the_zip(factory):
     dye = facility_create(
-        organization=factory.org, name="Vernon dye house", kind="dye_house", street="4500 S Santa Fe Ave",
-        zip_code="90058", city="vernon", solar_share_pct="20",
+        organization=factory.org,
+        name="Vernon dye house",
+        kind="dye_house",
+        street="4500 S Santa Fe Ave",
+        zip_code="90058",
+        city="vernon",
+        solar_share_pct="20",
     )
     assert (dye.city, dye.state, dye.zip_code) == ("Vernon", "CA", "90058")
     assert round(dye.latitude, 2) == 34.0 and round(dye.longitude, 2) == -118.21
@@ -22,24 +27,37 @@ def test_create_geocodes_the_zip(factory):
 
 def test_unknown_zip_names_the_field_and_writes_nothing(factory):
     with pytest.raises(ValidationError) as err:
-        facility_create(organization=factory.org, name="Nowhere", kind="dye_house", street="1 Main", zip_code="00000")
+        facility_create(
+            organization=factory.org, name="Nowhere", kind="dye_house", street="1 Main", zip_code="00000"
+        )
     assert err.value.fields == {"zip_code": "ZIP code 00000 does not exist"}
     assert Facility.objects.count() == 0
 
 
 def test_city_must_be_one_usps_accepts_for_the_zip(factory):
     with pytest.raises(ValidationError) as err:
-        facility_create(organization=factory.org, name="Dye", kind="dye_house", street="1 Main", zip_code="90058",
-                        city="Pasadena")
-    assert err.value.fields == {"city": "Pasadena is not a city of ZIP 90058 (accepted: Los Angeles, Vernon)."}
-    plain = facility_create(organization=factory.org, name="Dye", kind="dye_house", street="1 Main", zip_code="90058")
+        facility_create(
+            organization=factory.org,
+            name="Dye",
+            kind="dye_house",
+            street="1 Main",
+            zip_code="90058",
+            city="Pasadena",
+        )
+    assert err.value.fields == {
+        "city": "Pasadena is not a city of ZIP 90058 (accepted: Los Angeles, Vernon)."
+    }
+    plain = facility_create(
+        organization=factory.org, name="Dye", kind="dye_house", street="1 Main", zip_code="90058"
+    )
     assert plain.city == "Los Angeles"
 
 
 def test_every_bad_field_is_named_at_once(factory):
     with pytest.raises(ValidationError) as err:
-        facility_create(organization=factory.org, name=" ", kind="spaceport", street="", zip_code="9",
-                        solar_share_pct=140)
+        facility_create(
+            organization=factory.org, name=" ", kind="spaceport", street="", zip_code="9", solar_share_pct=140
+        )
     assert set(err.value.fields) == {"name", "kind", "street", "zip_code", "solar_share_pct"}
 
 

@@ -23,12 +23,22 @@ def test_bad_breakdown_names_each_problem_and_writes_nothing(brand, factory, oth
     style = f.make_style(brand.org)
     sku = style.variants.first().sku
     with pytest.raises(ValidationError) as err:
-        production_order_create(brand=brand.org, factory=factory.org, style=style, due_date="soon",
-                                quantities={sku: 0, "NOPE-1": 3})
+        production_order_create(
+            brand=brand.org,
+            factory=factory.org,
+            style=style,
+            due_date="soon",
+            quantities={sku: 0, "NOPE-1": 3},
+        )
     assert set(err.value.fields) == {"due_date", f"quantities.{sku}", "quantities.NOPE-1"}
     with pytest.raises(ValidationError) as err:  # another brand's style, a brand as factory
-        production_order_create(brand=other_brand.org, factory=brand.org, style=style,
-                                due_date=date.today() + timedelta(days=9), quantities={sku: 1})
+        production_order_create(
+            brand=other_brand.org,
+            factory=brand.org,
+            style=style,
+            due_date=date.today() + timedelta(days=9),
+            quantities={sku: 1},
+        )
     assert set(err.value.fields) == {"style", "factory"}
     assert ProductionOrder.objects.count() == 0
 
@@ -55,8 +65,9 @@ def test_unknown_state_is_a_validation_error(brand, factory):
     assert OrderTransition.objects.filter(order=order).count() == 1
 
 
-def test_placing_an_order_emails_the_factory_after_commit(brand, factory, django_capture_on_commit_callbacks,
-                                                           settings):
+def test_placing_an_order_emails_the_factory_after_commit(
+    brand, factory, django_capture_on_commit_callbacks, settings
+):
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
     order = f.make_order(brand.org, factory.org, S=3, M=4, L=5)
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
@@ -77,7 +88,12 @@ def test_lists_and_counts_are_per_tenant(brand, other_brand, factory, other_fact
     assert list(order_list(organization=factory.org)) == [mine]
     assert order_get(organization=other_factory.org, pk=mine.pk) is None
     assert dict(order_counts_by_state(organization=factory.org)) == {
-        "draft": 0, "planned": 1, "cutting": 0, "sewing": 0, "finishing": 0, "packed": 0,
+        "draft": 0,
+        "planned": 1,
+        "cutting": 0,
+        "sewing": 0,
+        "finishing": 0,
+        "packed": 0,
     }
 
 
@@ -90,4 +106,6 @@ def test_order_list_query_count_does_not_grow(brand, factory, django_assert_num_
     for _ in range(7):
         f.make_order(brand.org, factory.org, style)
     with django_assert_num_queries(1):
-        assert len([(o.style.name, o.factory.name, o.units) for o in order_list(organization=brand.org)]) == 10
+        assert (
+            len([(o.style.name, o.factory.name, o.units) for o in order_list(organization=brand.org)]) == 10
+        )

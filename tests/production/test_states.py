@@ -1,5 +1,7 @@
 """The state machine as plain data: legal paths work, everything else is refused."""
 
+from itertools import pairwise
+
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -9,7 +11,7 @@ HAPPY_PATH = ["draft", "planned", "cutting", "sewing", "finishing", "packed", "d
 
 
 def test_the_factory_walks_the_happy_path():
-    for source, target in zip(HAPPY_PATH, HAPPY_PATH[1:], strict=False):
+    for source, target in pairwise(HAPPY_PATH):
         party = BRAND if target == "planned" else FACTORY
         assert can_transition(source, target, party=party), (source, target)
 

@@ -14,9 +14,13 @@ class OrganizationMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        request.organization = organization_for_user(  # type: ignore[attr-defined]
-            user=request.user, org_id=request.session.get(SESSION_KEY)
-        ) if request.user.is_authenticated else None
+        request.organization = (
+            organization_for_user(  # type: ignore[attr-defined]
+                user=request.user, org_id=request.session.get(SESSION_KEY)
+            )
+            if request.user.is_authenticated
+            else None
+        )
         return self.get_response(request)
 
 

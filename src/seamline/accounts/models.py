@@ -16,7 +16,9 @@ class Organization(models.Model):
 
     class Meta:
         ordering = ["name"]
-        constraints = [models.CheckConstraint(condition=models.Q(kind__in=["brand", "factory"]), name="org_kind")]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(kind__in=["brand", "factory"]), name="org_kind")
+        ]
 
     def __str__(self) -> str:
         return self.name
@@ -41,7 +43,9 @@ class Membership(models.Model):
     role = models.CharField(max_length=16, choices=Role.choices, default=Role.STAFF)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["user", "organization"], name="one_membership_per_org")]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "organization"], name="one_membership_per_org")
+        ]
 
     def __str__(self) -> str:
         return f"{self.user} @ {self.organization} ({self.role})"

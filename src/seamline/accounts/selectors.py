@@ -15,8 +15,10 @@ def memberships_of(*, user: AbstractBaseUser | AnonymousUser) -> QuerySet[Member
     return Membership.objects.filter(user=user).select_related("organization").order_by("organization__name")
 
 
-def organization_for_user(*, user: AbstractBaseUser | AnonymousUser, org_id: int | None) -> Organization | None:
-    """The organization the user acts for: the one chosen in the session if they belong to it, else their first."""
+def organization_for_user(
+    *, user: AbstractBaseUser | AnonymousUser, org_id: int | None
+) -> Organization | None:
+    """The organization the user acts for: the one in the session if they belong to it, else their first."""
     memberships = list(memberships_of(user=user))
     for m in memberships:
         if m.organization_id == org_id:
@@ -32,9 +34,7 @@ def token_authenticate(*, key: str) -> ApiToken | None:
     if not prefix or not secret:
         return None
     token = (
-        ApiToken.objects.select_related("organization")
-        .filter(prefix=prefix, revoked_at__isnull=True)
-        .first()
+        ApiToken.objects.select_related("organization").filter(prefix=prefix, revoked_at__isnull=True).first()
     )
     if token is None or not hmac.compare_digest(token.key_hash, hash_token_secret(secret)):
         return None

@@ -27,7 +27,8 @@ def organization_create(*, name: str, kind: str, slug: str = "") -> Organization
         raise ValidationError("An organization needs a name", fields={"name": "This field is required."})
     if kind not in Organization.Kind.values:
         raise ValidationError(
-            f"Unknown organization kind {kind!r}", fields={"kind": f"Must be one of {Organization.Kind.values}."}
+            f"Unknown organization kind {kind!r}",
+            fields={"kind": f"Must be one of {Organization.Kind.values}."},
         )
     slug = slug or slugify(name)
     if Organization.objects.filter(slug=slug).exists():
@@ -36,10 +37,14 @@ def organization_create(*, name: str, kind: str, slug: str = "") -> Organization
 
 
 @transaction.atomic
-def member_add(*, organization: Organization, email: str, password: str, role: str, name: str = "") -> Membership:
+def member_add(
+    *, organization: Organization, email: str, password: str, role: str, name: str = ""
+) -> Membership:
     """Create (or reuse) the user with this email and make them a member with `role`."""
     if role not in Membership.Role.values:
-        raise ValidationError(f"Unknown role {role!r}", fields={"role": f"Must be one of {Membership.Role.values}."})
+        raise ValidationError(
+            f"Unknown role {role!r}", fields={"role": f"Must be one of {Membership.Role.values}."}
+        )
     user_model = get_user_model()
     user = user_model.objects.filter(username=email).first()
     if user is None:

@@ -99,7 +99,9 @@ class Style(models.Model):
 
     class Meta:
         ordering = ["name"]
-        constraints = [models.UniqueConstraint(fields=["organization", "code"], name="style_code_unique_per_org")]
+        constraints = [
+            models.UniqueConstraint(fields=["organization", "code"], name="style_code_unique_per_org")
+        ]
 
     def __str__(self) -> str:
         return f"{self.code} {self.name}"
@@ -154,7 +156,9 @@ class Operation(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["style", "sequence"], name="operation_sequence_unique"),
             models.CheckConstraint(condition=models.Q(sam__gt=0), name="operation_sam_positive"),
-            models.CheckConstraint(condition=models.Q(skill_level__gte=1, skill_level__lte=5), name="skill_1_5"),
+            models.CheckConstraint(
+                condition=models.Q(skill_level__gte=1, skill_level__lte=5), name="skill_1_5"
+            ),
         ]
 
     def __str__(self) -> str:

@@ -9,7 +9,9 @@ from seamline.accounts.models import Organization
 from .models import BomLine, FabricRoll, Material, Operation, Style
 
 
-def material_list(*, organization: Organization, kind: str | None = None, q: str | None = None) -> QuerySet[Material]:
+def material_list(
+    *, organization: Organization, kind: str | None = None, q: str | None = None
+) -> QuerySet[Material]:
     """Own materials, and those of rolls held at the organization's facilities (brand-supplied fabric)."""
     visible = Q(organization=organization) | Q(rolls__facility__organization=organization)
     ids = Material.objects.filter(visible).values("pk")
@@ -38,7 +40,9 @@ def roll_list(
     in_stock: bool | None = None,
 ) -> QuerySet[FabricRoll]:
     """Rolls at the organization's facilities, and rolls of its own materials wherever they are."""
-    qs = FabricRoll.objects.filter(Q(facility__organization=organization) | Q(material__organization=organization))
+    qs = FabricRoll.objects.filter(
+        Q(facility__organization=organization) | Q(material__organization=organization)
+    )
     if material_id:
         qs = qs.filter(material_id=material_id)
     if facility_id:
@@ -75,12 +79,16 @@ def fabric_on_hand(*, organization: Organization) -> list[dict]:
     ]
 
 
-def style_list(*, organization: Organization, q: str | None = None, category: str | None = None) -> QuerySet[Style]:
+def style_list(
+    *, organization: Organization, q: str | None = None, category: str | None = None
+) -> QuerySet[Style]:
     """A brand's own styles; a factory sees the styles of orders placed with it."""
     if organization.is_brand:
         qs = Style.objects.filter(organization=organization)
     else:
-        qs = Style.objects.filter(pk__in=Style.objects.filter(production_orders__factory=organization).values("pk"))
+        qs = Style.objects.filter(
+            pk__in=Style.objects.filter(production_orders__factory=organization).values("pk")
+        )
     if q:
         qs = qs.filter(Q(name__icontains=q) | Q(code__icontains=q))
     if category:

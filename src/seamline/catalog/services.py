@@ -60,7 +60,11 @@ def material_create(
     if kind not in Material.Kind.values:
         errors.add("kind", f"Unknown kind {kind!r}; one of {', '.join(Material.Kind.values)}.")
     clean = _composition(errors, composition)
-    gsm = errors.decimal("weight_gsm", weight_gsm, places=1, strictly_positive=True) if weight_gsm is not None else None
+    gsm = (
+        errors.decimal("weight_gsm", weight_gsm, places=1, strictly_positive=True)
+        if weight_gsm is not None
+        else None
+    )
     width = (
         errors.decimal("usable_width_cm", usable_width_cm, places=1, strictly_positive=True)
         if usable_width_cm is not None
@@ -70,7 +74,9 @@ def material_create(
         for field, value in (("weight_gsm", gsm), ("usable_width_cm", width)):
             if value is None:
                 errors.add(field, "A fabric needs this.")
-    price = errors.decimal("price_per_m", price_per_m, places=2, min_value=0) if price_per_m is not None else None
+    price = (
+        errors.decimal("price_per_m", price_per_m, places=2, min_value=0) if price_per_m is not None else None
+    )
     country = (country_of_origin or "").strip().upper()
     if country and (len(country) != 2 or not country.isalpha()):
         errors.add("country_of_origin", f"{country_of_origin!r} is not an ISO 3166 two-letter country code.")
@@ -93,13 +99,17 @@ def material_create(
 
 
 @transaction.atomic
-def certification_add(*, material: Material, scheme: str, certificate_number: str, expires_on: date | str) -> Certification:
+def certification_add(
+    *, material: Material, scheme: str, certificate_number: str, expires_on: date | str
+) -> Certification:
     errors = FieldErrors()
     scheme = errors.required("scheme", scheme)
     number = errors.required("certificate_number", certificate_number)
     expiry = errors.date("expires_on", expires_on)
     errors.raise_if_any("The certification is not valid")
-    return Certification.objects.create(material=material, scheme=scheme, certificate_number=number, expires_on=expiry)
+    return Certification.objects.create(
+        material=material, scheme=scheme, certificate_number=number, expires_on=expiry
+    )
 
 
 @transaction.atomic
@@ -124,7 +134,9 @@ def roll_receive(
         errors.add("material", f"{material} is a trim, not a fabric on rolls.")
     errors.raise_if_any("The roll is not valid")
     if FabricRoll.objects.filter(facility=facility, roll_id=roll_id).exists():
-        raise ConflictError(f"Roll {roll_id} is already at {facility}", fields={"roll_id": "Already received."})
+        raise ConflictError(
+            f"Roll {roll_id} is already at {facility}", fields={"roll_id": "Already received."}
+        )
     return FabricRoll.objects.create(
         facility=facility,
         material=material,
@@ -183,7 +195,9 @@ def style_create(
 
 
 @transaction.atomic
-def bom_line_add(*, style: Style, material: Material, placement: str, consumption: Mapping[str, Any]) -> BomLine:
+def bom_line_add(
+    *, style: Style, material: Material, placement: str, consumption: Mapping[str, Any]
+) -> BomLine:
     """Consumption per size: meters of fabric (3 places) or pieces of trim, for every size of the style."""
     errors = FieldErrors()
     placement = errors.required("placement", placement)

@@ -1,6 +1,7 @@
 """Demo data: a Los Angeles brand, the micro-factory that makes its clothes, and their work in progress.
 
-Everything goes through the services, as a user's clicks would. Idempotent: the second run keeps what is there.
+Everything goes through the services, as a user's clicks would.
+Idempotent: the second run keeps what is there.
 """
 
 from __future__ import annotations
@@ -113,7 +114,9 @@ def demo_seed() -> bool:
         return False
     now = timezone.now()
     brand = organization_create(name="Echo Park Atelier", kind="brand", slug=BRAND_SLUG)
-    factory = organization_create(name="Alameda Street Sewing Co.", kind="factory", slug="alameda-street-sewing")
+    factory = organization_create(
+        name="Alameda Street Sewing Co.", kind="factory", slug="alameda-street-sewing"
+    )
 
     owners = _owner_group()
     for org, email, role, name in [
@@ -139,7 +142,12 @@ def demo_seed() -> bool:
 
     facilities = {
         kind: facility_create(
-            organization=factory, name=name, kind=kind, street=street, zip_code=zip_code, city=city,
+            organization=factory,
+            name=name,
+            kind=kind,
+            street=street,
+            zip_code=zip_code,
+            city=city,
             solar_share_pct=solar,
         )
         for name, kind, street, zip_code, city, solar in FACILITIES
@@ -167,8 +175,12 @@ def demo_seed() -> bool:
         country_of_origin="CN",
         price_per_m="38.00",
     )
-    certification_add(material=silk, scheme="OEKO-TEX Standard 100", certificate_number="SH025 187654",
-                      expires_on=(now + timedelta(days=240)).date())
+    certification_add(
+        material=silk,
+        scheme="OEKO-TEX Standard 100",
+        certificate_number="SH025 187654",
+        expires_on=(now + timedelta(days=240)).date(),
+    )
     pocketing = material_create(
         organization=brand,
         name="Organic cotton pocketing twill",
@@ -180,48 +192,113 @@ def demo_seed() -> bool:
         country_of_origin="IN",
         price_per_m="6.80",
     )
-    certification_add(material=pocketing, scheme="GOTS", certificate_number="CU 1045872",
-                      expires_on=(now + timedelta(days=400)).date())
+    certification_add(
+        material=pocketing,
+        scheme="GOTS",
+        certificate_number="CU 1045872",
+        expires_on=(now + timedelta(days=400)).date(),
+    )
     buttons = material_create(
-        organization=brand, name="Copper donut buttons, 17 mm", kind="trim", composition={"copper": 100},
-        supplier="Downtown Button Supply", country_of_origin="US",
+        organization=brand,
+        name="Copper donut buttons, 17 mm",
+        kind="trim",
+        composition={"copper": 100},
+        supplier="Downtown Button Supply",
+        country_of_origin="US",
     )
 
     cut_floor = facilities[FacilityKind.CUT_AND_SEW]
     for i, (lot, length) in enumerate(
-        [("IND-2611A", "45.700"), ("IND-2611A", "46.200"), ("IND-2611A", "44.900"), ("IND-2611A", "45.300"),
-         ("IND-2611B", "47.100"), ("IND-2611B", "45.800"), ("IND-2611B", "44.600"), ("IND-2611B", "46.000")],
+        [
+            ("IND-2611A", "45.700"),
+            ("IND-2611A", "46.200"),
+            ("IND-2611A", "44.900"),
+            ("IND-2611A", "45.300"),
+            ("IND-2611B", "47.100"),
+            ("IND-2611B", "45.800"),
+            ("IND-2611B", "44.600"),
+            ("IND-2611B", "46.000"),
+        ],
         start=1,
     ):
-        roll_receive(facility=cut_floor, material=denim, roll_id=f"IBR-{lot[-5:]}-{i:02d}", length_m=length,
-                     shade_lot=lot, received_at=now - timedelta(days=12 - i // 4))
+        roll_receive(
+            facility=cut_floor,
+            material=denim,
+            roll_id=f"IBR-{lot[-5:]}-{i:02d}",
+            length_m=length,
+            shade_lot=lot,
+            received_at=now - timedelta(days=12 - i // 4),
+        )
     for i, (lot, length) in enumerate(
         [("CHM-07", "32.000"), ("CHM-07", "31.500"), ("CHM-08", "30.800"), ("CHM-08", "33.200")], start=1
     ):
-        roll_receive(facility=cut_floor, material=silk, roll_id=f"WLS-{lot}-{i:02d}", length_m=length,
-                     shade_lot=lot, received_at=now - timedelta(days=6))
+        roll_receive(
+            facility=cut_floor,
+            material=silk,
+            roll_id=f"WLS-{lot}-{i:02d}",
+            length_m=length,
+            shade_lot=lot,
+            received_at=now - timedelta(days=6),
+        )
 
-    jacket = style_create(organization=brand, code="CJ-01", name="Selvedge Chore Jacket", category="Outerwear",
-                          sizes=JACKET_SIZES, colourways=["Indigo Rinse"])
-    bom_line_add(style=jacket, material=denim, placement="shell",
-                 consumption=dict(zip(JACKET_SIZES, ["1.700", "1.780", "1.850", "1.930", "2.020", "2.120"], strict=True)))
-    bom_line_add(style=jacket, material=pocketing, placement="pocketing",
-                 consumption=dict.fromkeys(JACKET_SIZES, "0.250"))
-    bom_line_add(style=jacket, material=buttons, placement="front and cuff buttons",
-                 consumption=dict.fromkeys(JACKET_SIZES, "7"))
+    jacket = style_create(
+        organization=brand,
+        code="CJ-01",
+        name="Selvedge Chore Jacket",
+        category="Outerwear",
+        sizes=JACKET_SIZES,
+        colourways=["Indigo Rinse"],
+    )
+    bom_line_add(
+        style=jacket,
+        material=denim,
+        placement="shell",
+        consumption=dict(
+            zip(JACKET_SIZES, ["1.700", "1.780", "1.850", "1.930", "2.020", "2.120"], strict=True)
+        ),
+    )
+    bom_line_add(
+        style=jacket,
+        material=pocketing,
+        placement="pocketing",
+        consumption=dict.fromkeys(JACKET_SIZES, "0.250"),
+    )
+    bom_line_add(
+        style=jacket,
+        material=buttons,
+        placement="front and cuff buttons",
+        consumption=dict.fromkeys(JACKET_SIZES, "7"),
+    )
     routing_set(style=jacket, operations=_routing(JACKET_ROUTING))
 
-    dress = style_create(organization=brand, code="SD-02", name="Bias-Cut Silk Slip Dress", category="Dresses",
-                         sizes=DRESS_SIZES, colourways=["Ivory", "Ink"])
-    bom_line_add(style=dress, material=silk, placement="shell, self binding and straps",
-                 consumption=dict(zip(DRESS_SIZES, ["2.100", "2.200", "2.300", "2.400", "2.550"], strict=True)))
+    dress = style_create(
+        organization=brand,
+        code="SD-02",
+        name="Bias-Cut Silk Slip Dress",
+        category="Dresses",
+        sizes=DRESS_SIZES,
+        colourways=["Ivory", "Ink"],
+    )
+    bom_line_add(
+        style=dress,
+        material=silk,
+        placement="shell, self binding and straps",
+        consumption=dict(zip(DRESS_SIZES, ["2.100", "2.200", "2.300", "2.400", "2.550"], strict=True)),
+    )
     routing_set(style=dress, operations=_routing(DRESS_ROUTING))
 
     founder = get_user_model().objects.get(username="founder@echoparkatelier.example")
     floor = get_user_model().objects.get(username="floor@alamedasewing.example")
     jacket_order = production_order_create(
-        brand=brand, factory=factory, style=jacket, due_date=(now + timedelta(days=21)).date(), by=founder,
-        quantities={v.sku: q for v, q in zip(jacket.variants.order_by("position"), [6, 12, 18, 16, 12, 6], strict=True)},
+        brand=brand,
+        factory=factory,
+        style=jacket,
+        due_date=(now + timedelta(days=21)).date(),
+        by=founder,
+        quantities={
+            v.sku: q
+            for v, q in zip(jacket.variants.order_by("position"), [6, 12, 18, 16, 12, 6], strict=True)
+        },
         notes="Drop #1: 70 jackets, funded in the live fitting.",
     )
     production_order_transition(order=jacket_order, target="planned", organization=brand, by=founder)
@@ -230,7 +307,11 @@ def demo_seed() -> bool:
     dress_qty = {("Ivory", s): q for s, q in zip(DRESS_SIZES, [4, 8, 10, 6, 2], strict=True)}
     dress_qty |= {("Ink", s): q for s, q in zip(DRESS_SIZES, [2, 6, 6, 4, 2], strict=True)}
     dress_order = production_order_create(
-        brand=brand, factory=factory, style=dress, due_date=(now + timedelta(days=35)).date(), by=founder,
+        brand=brand,
+        factory=factory,
+        style=dress,
+        due_date=(now + timedelta(days=35)).date(),
+        by=founder,
         quantities={v.sku: dress_qty[(v.colour, v.size)] for v in dress.variants.all()},
         notes="Drop #2: 50 slip dresses; the Ink colourway is garment-dyed in Vernon.",
     )

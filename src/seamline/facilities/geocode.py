@@ -5,7 +5,7 @@ from functools import lru_cache
 
 import zipcodes
 
-__all__ = ["ZipPlace", "UnknownZipError", "geocode_zip"]
+__all__ = ["UnknownZipError", "ZipPlace", "geocode_zip"]
 
 
 class UnknownZipError(ValueError):

@@ -39,7 +39,8 @@ class Facility(models.Model):
         verbose_name_plural = "facilities"
         constraints = [
             models.CheckConstraint(
-                condition=models.Q(solar_share_pct__gte=0, solar_share_pct__lte=100), name="solar_share_pct_range"
+                condition=models.Q(solar_share_pct__gte=0, solar_share_pct__lte=100),
+                name="solar_share_pct_range",
             ),
         ]
 

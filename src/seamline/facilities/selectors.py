@@ -7,7 +7,9 @@ from seamline.accounts.models import Organization
 from .models import Facility
 
 
-def facility_list(*, organization: Organization, kind: str | None = None, q: str | None = None) -> QuerySet[Facility]:
+def facility_list(
+    *, organization: Organization, kind: str | None = None, q: str | None = None
+) -> QuerySet[Facility]:
     """A factory sees its own facilities; a brand sees those of the factories making its orders."""
     if organization.is_factory:
         qs = Facility.objects.filter(organization=organization)

@@ -12,7 +12,13 @@ from .models import Facility, FacilityKind
 
 
 def _validated(
-    *, name: str, kind: str, street: str, zip_code: str, solar_share_pct: Decimal | float | str, city: str = ""
+    *,
+    name: str,
+    kind: str,
+    street: str,
+    zip_code: str,
+    solar_share_pct: Decimal | float | str,
+    city: str = "",
 ):
     errors: dict[str, str] = {}
     if not name.strip():

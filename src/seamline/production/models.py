@@ -45,6 +45,9 @@ class ProductionOrderLine(models.Model):
             models.CheckConstraint(condition=models.Q(quantity__gt=0), name="line_quantity_positive"),
         ]
 
+    def __str__(self) -> str:
+        return f"{self.quantity} × {self.variant_id}"
+
 
 class OrderTransition(models.Model):
     """Who moved an order from one state to another, and when: the order's timeline."""
@@ -59,3 +62,6 @@ class OrderTransition(models.Model):
 
     class Meta:
         ordering = ["order", "at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.source or 'new'} → {self.target}"

@@ -56,7 +56,9 @@ def production_order_create(
     due = errors.date("due_date", due_date)
     lines = _lines(errors, style, quantities) if style.organization_id == brand.pk else []
     errors.raise_if_any("The production order is not valid")
-    order = ProductionOrder.objects.create(brand=brand, factory=factory, style=style, due_date=due, notes=notes)
+    order = ProductionOrder.objects.create(
+        brand=brand, factory=factory, style=style, due_date=due, notes=notes
+    )
     ProductionOrderLine.objects.bulk_create(
         ProductionOrderLine(order=order, variant_id=vid, quantity=qty) for vid, qty in lines
     )
