@@ -28,6 +28,12 @@ class Tenant:
         return Client(HTTP_AUTHORIZATION=f"Bearer {self.token}")
 
 
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings) -> None:
+    """Tests sign up many users; the real hasher is deliberately slow (tests only)."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 def _tenant(kind: str, name: str) -> Tenant:
     org = f.make_org(kind, name)
     return Tenant(org=org, user=f.make_member(org), token=f.make_token(org))

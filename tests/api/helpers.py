@@ -12,8 +12,8 @@ PROBLEM_JSON = "application/problem+json"
 
 
 def post(client: Client, url: str, data: Any, *, method: str = "post") -> HttpResponse:
-    """Send `data` as a JSON body (a str is sent as is, to test malformed bodies)."""
-    body = data if isinstance(data, str) else json.dumps(data)
+    """Send `data` as a JSON body (str or bytes are sent as they are, to test malformed bodies)."""
+    body = data if isinstance(data, str | bytes) else json.dumps(data)
     return getattr(client, method)(url, body, content_type="application/json")
 
 

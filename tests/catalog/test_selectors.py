@@ -66,3 +66,12 @@ def test_style_detail_loads_in_fixed_queries(brand, django_assert_num_queries):
         assert [v.size for v in s.variants.all()] == ["S", "M", "L"]
         assert [b.material.name for b in s.bom_lines.all()]
         assert s.total_sam == Decimal("34.5")
+
+
+def test_a_factory_sees_the_fabric_of_orders_placed_with_it(brand, factory):
+    denim = f.make_material(brand.org, name="Denim")
+    style = f.make_style(brand.org, material=denim)
+    assert material_get(organization=factory.org, pk=denim.pk) is None
+    f.make_order(brand.org, factory.org, style)
+    f.make_order(brand.org, factory.org, style)
+    assert list(material_list(organization=factory.org)) == [denim]  # once, however many orders

@@ -10,7 +10,9 @@ class SignInForm(AuthenticationForm):
     """Django's sign-in form; the username is the e-mail address."""
 
     username = forms.CharField(
-        label="E-mail", max_length=254, widget=forms.TextInput(attrs={"autofocus": True, "autocomplete": "username"})
+        label="E-mail",
+        max_length=254,
+        widget=forms.TextInput(attrs={"autofocus": True, "autocomplete": "username"}),
     )
 
 

@@ -7,7 +7,9 @@ urlpatterns = [
     path(
         "login/",
         auth_views.LoginView.as_view(
-            template_name="accounts/login.html", authentication_form=views.SignInForm, redirect_authenticated_user=True
+            template_name="accounts/login.html",
+            authentication_form=views.SignInForm,
+            redirect_authenticated_user=True,
         ),
         name="login",
     ),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db.models import QuerySet
+from django.db.models import F, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -28,12 +28,16 @@ def _tokens_of(organization: Organization) -> QuerySet[ApiToken]:
     return (
         ApiToken.objects.filter(organization=organization)
         .select_related("created_by")
-        .order_by("revoked_at", "-created_at", "-pk")
+        .order_by(F("revoked_at").asc(nulls_first=True), "-created_at", "-pk")
     )
 
 
 def _can_manage_tokens(request: HttpRequest) -> bool:
-    role = memberships_of(user=request.user).filter(organization=request.organization).values_list("role", flat=True)
+    role = (
+        memberships_of(user=request.user)
+        .filter(organization=request.organization)
+        .values_list("role", flat=True)
+    )
     return bool(set(role) & TOKEN_MANAGERS)
 
 
@@ -64,10 +68,14 @@ def api_tokens(request: HttpRequest) -> HttpResponse:
     status = 200
     if request.method == "POST":
         if not can_manage:
-            return render(request, "core/forbidden.html", {"reason": "Only owners and staff manage API tokens."},
-                          status=403)
+            return render(
+                request,
+                "core/forbidden.html",
+                {"reason": "Only owners and staff manage API tokens."},
+                status=403,
+            )
         if form.is_valid():
-            token, plain_key = api_token_create(
+            _token, plain_key = api_token_create(
                 organization=org, name=form.cleaned_data["name"].strip(), created_by=request.user
             )
             form = ApiTokenForm()
@@ -84,8 +92,9 @@ def api_token_revoke_view(request: HttpRequest, pk: int) -> HttpResponse:
     org = request.organization  # type: ignore[attr-defined]
     token = found(_tokens_of(org).filter(pk=pk).first())
     if not _can_manage_tokens(request):
-        return render(request, "core/forbidden.html", {"reason": "Only owners and staff manage API tokens."},
-                      status=403)
+        return render(
+            request, "core/forbidden.html", {"reason": "Only owners and staff manage API tokens."}, status=403
+        )
     if token.revoked_at is None:
         api_token_revoke(token=token)
         messages.success(request, f"Token “{token.name}” ({token.prefix}…) is revoked; it no longer works.")

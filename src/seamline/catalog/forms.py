@@ -30,7 +30,9 @@ def parse_composition(text: str) -> dict[str, str]:
             continue
         match = next((m for rx in _FIBRE_LINE if (m := rx.match(line))), None)
         if match is None:
-            raise forms.ValidationError(f"Line {n} “{line}”: write a fibre and its percentage, e.g. “cotton 98”.")
+            raise forms.ValidationError(
+                f"Line {n} “{line}”: write a fibre and its percentage, e.g. “cotton 98”."
+            )
         fibre = " ".join(match["fibre"].lower().split())
         if fibre in out:
             raise forms.ValidationError(f"{fibre} is listed twice.")
@@ -50,7 +52,9 @@ class MaterialForm(forms.Form):
         help_text="One fibre a line with its percentage by mass, e.g. “cotton 98”; they must sum to 100.",
     )
     weight_gsm = forms.DecimalField(label="Weight (g/m²)", required=False, decimal_places=1, max_digits=7)
-    usable_width_cm = forms.DecimalField(label="Usable width (cm)", required=False, decimal_places=1, max_digits=6)
+    usable_width_cm = forms.DecimalField(
+        label="Usable width (cm)", required=False, decimal_places=1, max_digits=6
+    )
     supplier = forms.CharField(max_length=200, required=False)
     mill = forms.CharField(max_length=200, required=False)
     country_of_origin = forms.CharField(
@@ -65,7 +69,9 @@ class MaterialForm(forms.Form):
 
 class MaterialFilterForm(forms.Form):
     q = forms.CharField(
-        required=False, label="Search", widget=forms.SearchInput(attrs={"placeholder": "Name, mill, supplier"})
+        required=False,
+        label="Search",
+        widget=forms.SearchInput(attrs={"placeholder": "Name, mill, supplier"}),
     )
     kind = forms.ChoiceField(required=False, choices=[("", "All kinds"), *Material.Kind.choices])
 
@@ -73,12 +79,19 @@ class MaterialFilterForm(forms.Form):
 class RollForm(forms.Form):
     """Receive a roll at one of the organization's own facilities."""
 
-    facility = forms.ModelChoiceField(queryset=Facility.objects.none(), label="Received at")
-    material = forms.ModelChoiceField(queryset=Material.objects.none())
-    roll_id = forms.CharField(max_length=64, label="Roll label", help_text="The mill's or your own roll number.")
+    facility = forms.ModelChoiceField(
+        queryset=Facility.objects.none(), label="Received at", empty_label="Choose a facility…"
+    )
+    material = forms.ModelChoiceField(queryset=Material.objects.none(), empty_label="Choose a material…")
+    roll_id = forms.CharField(
+        max_length=64, label="Roll label", help_text="The mill's or your own roll number."
+    )
     length_m = forms.DecimalField(label="Length (m)", decimal_places=3, max_digits=9)
     width_cm = forms.DecimalField(
-        label="Width (cm)", required=False, decimal_places=1, max_digits=6,
+        label="Width (cm)",
+        required=False,
+        decimal_places=1,
+        max_digits=6,
         help_text="Leave blank for the material's usable width.",
     )
     shade_lot = forms.CharField(max_length=32, required=False, label="Shade lot")
@@ -90,8 +103,12 @@ class RollForm(forms.Form):
 
 
 class RollFilterForm(forms.Form):
-    material = forms.ModelChoiceField(queryset=Material.objects.none(), required=False, empty_label="All materials")
-    shade_lot = forms.CharField(required=False, label="Shade lot", widget=forms.SearchInput(attrs={"placeholder": "Shade lot"}))
+    material = forms.ModelChoiceField(
+        queryset=Material.objects.none(), required=False, empty_label="All materials"
+    )
+    shade_lot = forms.CharField(
+        required=False, label="Shade lot", widget=forms.SearchInput(attrs={"placeholder": "Shade lot"})
+    )
     in_stock = forms.ChoiceField(
         required=False, label="Stock", choices=[("", "All rolls"), ("yes", "On hand"), ("no", "Used up")]
     )
@@ -116,13 +133,15 @@ class StyleForm(forms.Form):
 
 
 class StyleFilterForm(forms.Form):
-    q = forms.CharField(required=False, label="Search", widget=forms.SearchInput(attrs={"placeholder": "Name or code"}))
+    q = forms.CharField(
+        required=False, label="Search", widget=forms.SearchInput(attrs={"placeholder": "Name or code"})
+    )
 
 
 class BomLineForm(forms.Form):
     """A material on the style, with its consumption per size (one input per size)."""
 
-    material = forms.ModelChoiceField(queryset=Material.objects.none())
+    material = forms.ModelChoiceField(queryset=Material.objects.none(), empty_label="Choose a material…")
     placement = forms.CharField(max_length=100, help_text="shell, lining, pocketing, buttons…")
 
     def __init__(self, *args: Any, style: Style, materials: QuerySet, **kwargs: Any) -> None:
@@ -154,7 +173,7 @@ class RoutingForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 10, "class": "mono"}),
         label="Operations, in order",
         help_text=(
-            "One a line: name | SAM (min) | facility kind | machine | skill 1–5. Only name and SAM are needed; "
+            "One a line: name | SAM (min) | facility kind | machine | skill 1–5 (name and SAM are required). "
             f"kinds: {KIND_CODES}."
         ),
     )
@@ -166,7 +185,9 @@ class RoutingForm(forms.Form):
                 continue
             parts = [p.strip() for p in raw.split("|")]
             if len(parts) < 2:
-                raise forms.ValidationError(f"Line {n}: give at least a name and its SAM, e.g. “Set sleeves | 5.6”.")
+                raise forms.ValidationError(
+                    f"Line {n}: give at least a name and its SAM, e.g. “Set sleeves | 5.6”."
+                )
             op: dict[str, Any] = {"name": parts[0], "sam": parts[1]}
             if len(parts) > 2 and parts[2]:
                 op["facility_kind"] = parts[2]

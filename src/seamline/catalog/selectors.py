@@ -12,10 +12,10 @@ from .models import BomLine, FabricRoll, Material, Operation, Style
 def material_list(
     *, organization: Organization, kind: str | None = None, q: str | None = None
 ) -> QuerySet[Material]:
-    """Own materials, and those of rolls held at the organization's facilities (brand-supplied fabric)."""
-    visible = Q(organization=organization) | Q(rolls__facility__organization=organization)
-    ids = Material.objects.filter(visible).values("pk")
-    qs = Material.objects.filter(pk__in=ids)
+    """Own materials; for a factory also the brand's fabric it holds or must make an order from."""
+    held = FabricRoll.objects.filter(facility__organization=organization).values("material_id")
+    to_make = BomLine.objects.filter(style__production_orders__factory=organization).values("material_id")
+    qs = Material.objects.filter(Q(organization=organization) | Q(pk__in=held) | Q(pk__in=to_make))
     if kind:
         qs = qs.filter(kind=kind)
     if q:

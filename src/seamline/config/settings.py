@@ -85,7 +85,15 @@ TEMPLATES = [
 SQLITE_PATH = VAR_DIR / "seamline.sqlite3"
 DATABASE_URL = os.environ.get("DATABASE_URL", "")
 if DATABASE_URL:
-    DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60, conn_health_checks=True)}
+    # Under ASGI every request runs in a fresh thread, so persistent per-thread connections would pile up;
+    # a psycopg connection pool hands them back at the end of each request instead.
+    DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=0)}
+    if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+        DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
+            "min_size": 2,
+            "max_size": int(os.environ.get("SEAMLINE_DB_POOL_SIZE", "16")),
+            "timeout": 10,
+        }
 else:
     DATABASES = {
         "default": {
@@ -99,7 +107,8 @@ else:
                     "PRAGMA foreign_keys=ON; PRAGMA busy_timeout=20000;"
                 ),
             },
-            "TEST": {"NAME": VAR_DIR / "test.sqlite3"},
+            # A file (not :memory:) so threads in the concurrency tests share it; one per process.
+            "TEST": {"NAME": VAR_DIR / f"test-{os.getpid()}.sqlite3"},
         }
     }
 

@@ -10,6 +10,7 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError as NinjaAuthenticationError
 from ninja.errors import HttpError
 from ninja.errors import ValidationError as NinjaValidationError
+from ninja.openapi.schema import OpenAPISchema
 from ninja.security import APIKeyCookie, HttpBearer
 
 from seamline.accounts import api as accounts_api
@@ -61,7 +62,9 @@ class SessionAuth(APIKeyCookie):
 class SeamlineAPI(NinjaAPI):
     """NinjaAPI whose OpenAPI document says error bodies are `application/problem+json`."""
 
-    def get_openapi_schema(self, *, path_prefix: str | None = None, path_params: dict | None = None):
+    def get_openapi_schema(
+        self, *, path_prefix: str | None = None, path_params: dict | None = None
+    ) -> OpenAPISchema:
         schema = super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params)
         for operations in schema.get("paths", {}).values():
             for operation in operations.values():

@@ -24,10 +24,13 @@ __all__ = [
     "BBox",
     "LaMap",
     "Marker",
+    "PinLabel",
     "Place",
     "Projection",
+    "bbox_around",
     "kind_colour",
     "la_map",
+    "place_labels",
     "zip_centroids",
 ]
 
@@ -80,6 +83,7 @@ COASTLINE: tuple[LatLon, ...] = (
 )
 
 KM_PER_DEGREE_LAT = 111.32
+OCEAN_LABEL_AT: LatLon = (33.79, -118.50)
 
 # Grey labels that help a reader find their way.
 LANDMARKS: tuple[tuple[str, LatLon], ...] = (
@@ -111,7 +115,7 @@ def kind_colour(kind: str) -> str:
 
 @dataclass(frozen=True)
 class Projection:
-    """Equirectangular projection of `bbox` onto a `width`-wide SVG, longitudes shrunk by cos(middle latitude).
+    """Equirectangular projection of `bbox` onto a `width`-wide SVG; longitudes shrink by cos(mid latitude).
 
     >>> p = Projection(LA_BBOX, width=600)
     >>> p.project(LA_BBOX.north, LA_BBOX.west)
@@ -159,6 +163,17 @@ class Marker:
     y: float
     colour: str
     place: Place
+    label: PinLabel | None = None  # where its name goes; None when it fits nowhere (the number still shows)
+
+
+@dataclass(frozen=True)
+class PinLabel:
+    """A pin's name, placed relative to the pin so it overlaps no other pin or name."""
+
+    text: str
+    dx: float
+    dy: float
+    anchor: str  # SVG text-anchor: start, end or middle
 
 
 @dataclass(frozen=True)
@@ -176,12 +191,41 @@ class LaMap:
     ocean: str  # SVG path of the sea, south-west of the coastline
     zip_dots: str  # SVG path: one zero-length segment per ZIP centroid, drawn with round caps
     zip_count: int
-    downtown: tuple[float, float]
-    ocean_label: Label
-    scale_10km: float  # SVG length of 10 km
+    downtown: tuple[float, float] | None  # None when Downtown is beyond the frame
+    ocean_label: Label | None
+    scale_km: int  # a round distance about a fifth of the width…
+    scale_px: float  # …and its SVG length
     landmarks: tuple[Label, ...]
     markers: tuple[Marker, ...]
     outside: tuple[Place, ...]  # places beyond the frame, listed rather than drawn
+
+
+def bbox_around(
+    points: Iterable[LatLon], *, margin: float = 0.012, min_span: float = 0.05, aspect: float | None = None
+) -> BBox:
+    """The smallest box holding `points` plus `margin` degrees all round, at least `min_span` degrees a side,
+    widened or heightened to `aspect` (projected height / width) when given.
+
+    >>> bbox_around([(34.0, -118.2)]).contains(34.0, -118.2)
+    True
+    """
+    pts = list(points)
+    if not pts:
+        raise ValueError("bbox_around needs at least one point")
+    lats = [lat for lat, _ in pts]
+    lons = [lon for _, lon in pts]
+    mid_lat, mid_lon = (min(lats) + max(lats)) / 2, (min(lons) + max(lons)) / 2
+    half_lat = max((max(lats) - min(lats)) / 2 + margin, min_span / 2)
+    half_lon = max((max(lons) - min(lons)) / 2 + margin, min_span / 2)
+    if aspect:
+        kx = math.cos(math.radians(mid_lat))
+        if half_lat < aspect * half_lon * kx:
+            half_lat = aspect * half_lon * kx
+        else:
+            half_lon = half_lat / (aspect * kx)
+    return BBox(
+        south=mid_lat - half_lat, north=mid_lat + half_lat, west=mid_lon - half_lon, east=mid_lon + half_lon
+    )
 
 
 @lru_cache(maxsize=8)
@@ -199,7 +243,11 @@ def _ocean_path(proj: Projection, coast: Sequence[LatLon]) -> str:
     """The coastline closed round the south-west, well beyond the frame (the SVG viewport clips it)."""
     b = proj.bbox
     pad = 0.5
-    corners = [(b.south - pad, coast[-1][1] + pad), (b.south - pad, b.west - pad), (coast[0][0], b.west - pad)]
+    corners = [
+        (b.south - pad, coast[-1][1] + pad),
+        (b.south - pad, b.west - pad),
+        (coast[0][0], b.west - pad),
+    ]
     pts = _points(proj, [*coast, *corners])
     return "M" + " L".join(f"{x},{y}" for x, y in pts) + " Z"
 
@@ -214,25 +262,84 @@ def _spread(points: list[tuple[float, float]], *, radius: float) -> list[tuple[f
         if len(members) < 2:
             continue
         for k, i in enumerate(members):
-            angle = 2 * math.pi * k / len(members) - math.pi / 2
+            angle = math.pi + 2 * math.pi * k / len(members)
             out[i] = (round(x + radius * math.cos(angle), 1), round(y + radius * math.sin(angle), 1))
     return out
 
 
+Box = tuple[float, float, float, float]  # x0, y0, x1, y1
+
+PIN_RADIUS = 8.0
+LABEL_CHARS = 26
+CHAR_WIDTH = 6.0  # of the 10-unit bold label font, on average
+LABEL_HEIGHT = 12.0
+
+
+def _overlaps(a: Box, b: Box) -> bool:
+    return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
+
+
+def place_labels(
+    pins: Sequence[tuple[float, float, str]], *, width: float, height: float, obstacles: Sequence[Box] = ()
+) -> list[PinLabel | None]:
+    """Greedy placement of pin names: right, left, above or below each pin (x, y, text), the first spot
+    inside the frame that covers no pin, obstacle or earlier name; None where no spot is free."""
+    r = PIN_RADIUS
+    taken: list[Box] = [*obstacles, *((x - r, y - r, x + r, y + r) for x, y, _ in pins)]
+    out: list[PinLabel | None] = []
+    for x, y, text in pins:
+        short = text if len(text) <= LABEL_CHARS else text[: LABEL_CHARS - 1].rstrip() + "…"
+        w, h = len(short) * CHAR_WIDTH, LABEL_HEIGHT
+        candidates = [
+            (PinLabel(short, r + 3, 4, "start"), (x + r + 3, y - h / 2, x + r + 3 + w, y + h / 2)),
+            (PinLabel(short, -r - 3, 4, "end"), (x - r - 3 - w, y - h / 2, x - r - 3, y + h / 2)),
+            (PinLabel(short, 0, -r - 5, "middle"), (x - w / 2, y - r - 3 - h, x + w / 2, y - r - 3)),
+            (PinLabel(short, 0, r + 13, "middle"), (x - w / 2, y + r + 3, x + w / 2, y + r + 3 + h)),
+        ]
+        chosen = None
+        for label, box in candidates:
+            inside = box[0] >= 0 and box[1] >= 0 and box[2] <= width and box[3] <= height
+            if inside and not any(_overlaps(box, other) for other in taken):
+                chosen = label
+                taken.append(box)
+                break
+        out.append(chosen)
+    return out
+
+
 def la_map(
-    places: Iterable[Place], *, bbox: BBox = LA_BBOX, width: float = 600.0, spread_radius: float = 9.0
+    places: Iterable[Place],
+    *,
+    bbox: BBox = LA_BBOX,
+    width: float = 600.0,
+    spread_radius: float = 9.0,
+    with_labels: bool = False,
 ) -> LaMap:
-    """Everything the template needs to draw Los Angeles with `places` pinned on it, numbered from 1."""
+    """Everything the template needs to draw Los Angeles with `places` pinned on it, numbered from 1
+    (and named beside the pins where there is room, `with_labels`)."""
     proj = Projection(bbox, width=width)
     places = list(places)
     inside = [p for p in places if bbox.contains(p.latitude, p.longitude)]
     outside = tuple(p for p in places if not bbox.contains(p.latitude, p.longitude))
     positions = _spread(_points(proj, ((p.latitude, p.longitude) for p in inside)), radius=spread_radius)
+    downtown = proj.project(*DOWNTOWN_LA) if bbox.contains(*DOWNTOWN_LA) else None
+    labels: list[PinLabel | None] = [None] * len(inside)
+    if with_labels:
+        # Downtown's diamond and its name (drawn up and to the left of it) are in the way too.
+        dt = (
+            []
+            if downtown is None
+            else [(downtown[0] - 80, downtown[1] - 20, downtown[0] + 7, downtown[1] + 7)]
+        )
+        pins = [(x, y, p.label) for p, (x, y) in zip(inside, positions, strict=True)]
+        labels = place_labels(pins, width=width, height=proj.height, obstacles=dt)
     markers = tuple(
-        Marker(number=i, x=x, y=y, colour=kind_colour(p.kind), place=p)
-        for i, (p, (x, y)) in enumerate(zip(inside, positions, strict=True), start=1)
+        Marker(number=i, x=x, y=y, colour=kind_colour(p.kind), place=p, label=label)
+        for i, (p, (x, y), label) in enumerate(zip(inside, positions, labels, strict=True), start=1)
     )
     dots = [proj.project(lat, lon) for lat, lon in zip_centroids() if bbox.contains(lat, lon)]
+    px_per_km = proj.scale / KM_PER_DEGREE_LAT
+    scale_km = max((k for k in (1, 2, 5, 10, 20) if k * px_per_km <= width / 4), default=1)
     return LaMap(
         width=width,
         height=proj.height,
@@ -240,10 +347,13 @@ def la_map(
         ocean=_ocean_path(proj, COASTLINE),
         zip_dots="".join(f"M{x} {y}h0" for x, y in dots),
         zip_count=len(dots),
-        downtown=proj.project(*DOWNTOWN_LA),
-        ocean_label=Label("Pacific Ocean", *proj.project(33.80, -118.56)),
-        scale_10km=round(10 / KM_PER_DEGREE_LAT * proj.scale, 1),
-        landmarks=tuple(Label(text, *proj.project(*ll)) for text, ll in LANDMARKS),
+        downtown=downtown,
+        ocean_label=Label("Pacific Ocean", *proj.project(*OCEAN_LABEL_AT))
+        if bbox.contains(*OCEAN_LABEL_AT)
+        else None,
+        scale_km=scale_km,
+        scale_px=round(scale_km * px_per_km, 1),
+        landmarks=tuple(Label(text, *proj.project(*ll)) for text, ll in LANDMARKS if bbox.contains(*ll)),
         markers=markers,
         outside=outside,
     )

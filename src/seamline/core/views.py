@@ -18,7 +18,7 @@ from seamline.facilities.models import FacilityKind
 from seamline.facilities.selectors import facility_list
 from seamline.production.selectors import order_counts_by_state, order_list
 
-from .lamap import Place, kind_colour, la_map
+from .lamap import LA_BBOX, Place, bbox_around, kind_colour, la_map
 
 PER_PAGE = 50
 T = TypeVar("T")
@@ -71,6 +71,22 @@ def map_legend(kinds: Iterable[str]) -> list[tuple[str, str]]:
     return [(label, kind_colour(value)) for value, label in FacilityKind.choices if value in shown]
 
 
+def facility_maps(facilities: Iterable[Any]) -> dict[str, Any]:
+    """Context for core/_maps.html: Los Angeles with the facilities, and a close-up when they cluster."""
+    facilities = list(facilities)
+    places = facility_places(facilities)
+    overview = la_map(places)
+    closeup = None
+    if overview.markers:
+        points = [(m.place.latitude, m.place.longitude) for m in overview.markers]
+        frame = bbox_around(points, margin=0.015, aspect=overview.height / overview.width)
+        if frame.north - frame.south < (LA_BBOX.north - LA_BBOX.south) / 2:
+            closeup = la_map(
+                [m.place for m in overview.markers], bbox=frame, spread_radius=14, with_labels=True
+            )
+    return {"lamap": overview, "closeup": closeup, "legend": map_legend(f.kind for f in facilities)}
+
+
 @org_view
 def dashboard(request: HttpRequest) -> HttpResponse:
     """Open orders by state, fabric on hand, and the facilities on a map of Los Angeles."""
@@ -85,8 +101,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "open_total": sum(n for _, n in counts),
         "fabric": [{**r, "pct": round(100 * r["meters"] / top_meters, 1)} for r in fabric],
         "fabric_total": sum((r["meters"] for r in fabric), 0),
-        "lamap": la_map(facility_places(facilities)),
-        "legend": map_legend(f.kind for f in facilities),
+        **facility_maps(facilities),
         "facility_count": len(facilities),
         "recent_orders": order_list(organization=org)[:5],
     }

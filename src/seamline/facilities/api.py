@@ -31,7 +31,8 @@ def facility_list(
 
 @router.post("", response={201: FacilityOut, **problems(400, 401, 422)}, summary="Register a facility")
 def facility_create(request: HttpRequest, payload: FacilityIn) -> Status:
-    return Status(201, services.facility_create(organization=organization_of(request), **payload.dict()))
+    facility = services.facility_create(organization=organization_of(request), **payload.dict())
+    return Status(201, _facility(request, facility.pk))  # read back: the stored (rounded) values
 
 
 @router.get("/{facility_id}", response={200: FacilityOut, **problems(401, 404)}, summary="One facility")
@@ -47,4 +48,5 @@ def facility_detail(request: HttpRequest, facility_id: int) -> Facility:
 def facility_update(request: HttpRequest, facility_id: int, payload: FacilityPatch) -> Facility:
     facility = _facility(request, facility_id)
     owned(request, facility, facility.organization_id, "facility")
-    return services.facility_update(facility=facility, **payload.dict(exclude_unset=True))
+    services.facility_update(facility=facility, **payload.dict(exclude_unset=True))
+    return _facility(request, facility_id)

@@ -17,6 +17,11 @@ class FacilityForm(forms.Form):
         help_text="City, state and map position come from the ZIP code.",
         widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "postal-code"}),
     )
+    city = forms.CharField(
+        max_length=100,
+        required=False,
+        help_text="Blank for the ZIP code's own city, or another name USPS accepts for it (Vernon: 90058).",
+    )
     grid_region = forms.CharField(
         max_length=16, initial="CAMX", label="Electricity grid (eGRID subregion)", required=False
     )
@@ -26,5 +31,7 @@ class FacilityForm(forms.Form):
 
 
 class FacilityFilterForm(forms.Form):
-    q = forms.CharField(required=False, label="Search", widget=forms.SearchInput(attrs={"placeholder": "Name, city, ZIP"}))
+    q = forms.CharField(
+        required=False, label="Search", widget=forms.SearchInput(attrs={"placeholder": "Name, city, ZIP"})
+    )
     kind = forms.ChoiceField(required=False, choices=[("", "All kinds"), *FacilityKind.choices])

@@ -7,6 +7,7 @@ from typing import Literal
 from uuid import UUID
 
 from ninja import Schema
+from pydantic import Field
 
 from seamline.accounts.schemas import OrgRef, UtcDatetime
 
@@ -30,6 +31,7 @@ class FacilityIn(Schema):
     kind: FacilityKindName
     street: str
     zip_code: str
+    city: str = Field("", description="blank: the ZIP's own city; or another name USPS accepts for it")
     grid_region: str = "CAMX"
     solar_share_pct: Decimal = Decimal(0)
 
@@ -41,6 +43,7 @@ class FacilityPatch(Schema):
     kind: FacilityKindName | None = None
     street: str | None = None
     zip_code: str | None = None
+    city: str | None = Field(None, description="a new ZIP brings its own city unless one is named")
     grid_region: str | None = None
     solar_share_pct: Decimal | None = None
 

@@ -4,6 +4,8 @@ from django.db.models import Q, QuerySet
 
 from seamline.accounts.models import Organization
 
+from seamline.production.models import ProductionOrder
+
 from .models import Facility
 
 
@@ -14,7 +16,8 @@ def facility_list(
     if organization.is_factory:
         qs = Facility.objects.filter(organization=organization)
     else:
-        qs = Facility.objects.filter(organization__orders_received__brand=organization).distinct()
+        makers = ProductionOrder.objects.filter(brand=organization).values("factory_id")
+        qs = Facility.objects.filter(organization_id__in=makers)
     if kind:
         qs = qs.filter(kind=kind)
     if q:

@@ -1,53 +1,45 @@
 """Use cases that write facilities."""
 
-from decimal import Decimal, InvalidOperation
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
 
 from django.db import transaction
 
 from seamline.accounts.models import Organization
 from seamline.core.errors import ValidationError
+from seamline.core.validation import FieldErrors
 
-from .geocode import UnknownZipError, geocode_zip
+from .geocode import UnknownZipError, ZipPlace, geocode_zip
 from .models import Facility, FacilityKind
 
 
-def _validated(
-    *,
-    name: str,
-    kind: str,
-    street: str,
-    zip_code: str,
-    solar_share_pct: Decimal | float | str,
-    city: str = "",
-):
-    errors: dict[str, str] = {}
-    if not name.strip():
-        errors["name"] = "This field is required."
+@dataclass(frozen=True)
+class _Checked:
+    place: ZipPlace
+    city: str
+    solar_share_pct: Decimal
+
+
+def _checked(*, name: str, kind: str, street: str, zip_code: str, city: str, solar_share_pct: Any) -> _Checked:
+    errors = FieldErrors()
+    errors.required("name", name)
     if kind not in FacilityKind.values:
-        errors["kind"] = f"Unknown facility kind {kind!r}; one of {', '.join(FacilityKind.values)}."
-    if not street.strip():
-        errors["street"] = "This field is required."
-    place = None
+        errors.add("kind", f"Unknown facility kind {kind!r}; one of {', '.join(FacilityKind.values)}.")
+    errors.required("street", street)
+    solar = errors.decimal("solar_share_pct", solar_share_pct, places=2, min_value=0, max_value=100)
+    place, city_name = None, ""
     try:
         place = geocode_zip(str(zip_code))
     except UnknownZipError as exc:
-        errors["zip_code"] = str(exc)
-    city_name = place.city if place else ""
-    if place and city.strip():
-        city_name = place.city_named(city) or ""
+        errors.add("zip_code", str(exc))
+    if place is not None:
+        city_name = place.city_named(city) if city.strip() else place.city
         if not city_name:
             accepted = ", ".join((place.city, *place.other_cities))
-            errors["city"] = f"{city.strip()} is not a city of ZIP {place.zip_code} (accepted: {accepted})."
-    try:
-        solar = Decimal(str(solar_share_pct))
-        if not Decimal(0) <= solar <= Decimal(100):
-            errors["solar_share_pct"] = "Must be between 0 and 100."
-    except InvalidOperation:
-        errors["solar_share_pct"] = "Must be a number."
-        solar = Decimal(0)
-    if errors:
-        raise ValidationError("The facility is not valid", fields=errors)
-    return place, city_name, solar
+            errors.add("city", f"{city.strip()} is not a city of ZIP {place.zip_code} (accepted: {accepted}).")
+    errors.raise_if_any("The facility is not valid")
+    return _Checked(place=place, city=city_name, solar_share_pct=solar)
 
 
 @transaction.atomic
@@ -70,53 +62,42 @@ def facility_create(
         raise ValidationError(
             "Only a factory organization owns facilities", fields={"organization": "Must be a factory."}
         )
-    place, city, solar = _validated(
-        name=name, kind=kind, street=street, zip_code=zip_code, solar_share_pct=solar_share_pct, city=city
+    ok = _checked(
+        name=name, kind=kind, street=street, zip_code=zip_code, city=city, solar_share_pct=solar_share_pct
     )
     return Facility.objects.create(
         organization=organization,
         name=name.strip(),
         kind=kind,
         street=street.strip(),
-        city=city,
-        state=place.state,
-        zip_code=place.zip_code,
-        latitude=place.latitude,
-        longitude=place.longitude,
+        city=ok.city,
+        state=ok.place.state,
+        zip_code=ok.place.zip_code,
+        latitude=ok.place.latitude,
+        longitude=ok.place.longitude,
         grid_region=grid_region.strip().upper() or "CAMX",
-        solar_share_pct=solar,
+        solar_share_pct=ok.solar_share_pct,
     )
 
 
 @transaction.atomic
-def facility_update(*, facility: Facility, **changes) -> Facility:
-    """Change a facility; a new ZIP is geocoded again."""
+def facility_update(*, facility: Facility, **changes: Any) -> Facility:
+    """Change a facility; a new ZIP is geocoded again (and brings its own city unless one is named)."""
+    given = {k: v for k, v in changes.items() if v is not None}
     merged = {
         "name": facility.name,
         "kind": facility.kind,
         "street": facility.street,
         "zip_code": facility.zip_code,
+        "city": "" if "zip_code" in given else facility.city,
         "solar_share_pct": facility.solar_share_pct,
-        "city": facility.city,
-        **{k: v for k, v in changes.items() if v is not None},
-    }
-    if "zip_code" in changes and "city" not in changes:
-        merged["city"] = ""  # a new ZIP brings its own city unless one is named
-    place, city, solar = _validated(
-        name=merged["name"],
-        kind=merged["kind"],
-        street=merged["street"],
-        zip_code=merged["zip_code"],
-        solar_share_pct=merged["solar_share_pct"],
-        city=merged["city"],
-    )
-    facility.name = merged["name"].strip()
-    facility.kind = merged["kind"]
-    facility.street = merged["street"].strip()
-    facility.city, facility.state, facility.zip_code = city, place.state, place.zip_code
-    facility.latitude, facility.longitude = place.latitude, place.longitude
-    facility.solar_share_pct = solar
-    if changes.get("grid_region"):
-        facility.grid_region = changes["grid_region"].strip().upper()
+    } | {k: v for k, v in given.items() if k != "grid_region"}
+    ok = _checked(**merged)
+    facility.name, facility.kind, facility.street = merged["name"].strip(), merged["kind"], merged["street"].strip()
+    facility.city, facility.state, facility.zip_code = ok.city, ok.place.state, ok.place.zip_code
+    facility.latitude, facility.longitude = ok.place.latitude, ok.place.longitude
+    facility.solar_share_pct = ok.solar_share_pct
+    if given.get("grid_region"):
+        facility.grid_region = given["grid_region"].strip().upper()
     facility.save()
     return facility

@@ -8,8 +8,7 @@ from django.shortcuts import redirect, render
 
 from seamline.core.errors import DomainError
 from seamline.core.forms import add_domain_error
-from seamline.core.lamap import la_map
-from seamline.core.views import facility_places, found, map_legend, org_view, paginate
+from seamline.core.views import facility_maps, found, org_view, paginate
 
 from .forms import FacilityFilterForm, FacilityForm
 from .models import Facility
@@ -28,8 +27,7 @@ def facility_list_view(request: HttpRequest) -> HttpResponse:
     context = {
         "filters": filters,
         "page_obj": page,
-        "lamap": la_map(facility_places(page.object_list)),
-        "legend": map_legend(f.kind for f in page.object_list),
+        **facility_maps(page.object_list),
     }
     return render(request, "facilities/list.html", context)
 
@@ -41,13 +39,14 @@ def facility_detail(request: HttpRequest, pk: int) -> HttpResponse:
     context = {
         "facility": facility,
         "can_edit": facility.organization_id == org.pk,
-        "lamap": la_map(facility_places([facility])),
-        "legend": map_legend([facility.kind]),
+        **facility_maps([facility]),
     }
     return render(request, "facilities/detail.html", context)
 
 
-def _form_page(request: HttpRequest, form: FacilityForm, facility: Facility | None, status: int) -> HttpResponse:
+def _form_page(
+    request: HttpRequest, form: FacilityForm, facility: Facility | None, status: int
+) -> HttpResponse:
     return render(request, "facilities/form.html", {"form": form, "facility": facility}, status=status)
 
 
@@ -72,7 +71,9 @@ def facility_create_view(request: HttpRequest) -> HttpResponse:
         except DomainError as exc:
             add_domain_error(form, exc)
         else:
-            messages.success(request, f"{facility.name} is registered in {facility.city} {facility.zip_code}.")
+            messages.success(
+                request, f"{facility.name} is registered in {facility.city} {facility.zip_code}."
+            )
             return redirect("facilities:detail", pk=facility.pk)
     return _form_page(request, form, None, 422)
 
@@ -86,6 +87,7 @@ def facility_edit(request: HttpRequest, pk: int) -> HttpResponse:
         "kind": facility.kind,
         "street": facility.street,
         "zip_code": facility.zip_code,
+        "city": facility.city,
         "grid_region": facility.grid_region,
         "solar_share_pct": facility.solar_share_pct,
     }

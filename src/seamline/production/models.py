@@ -17,13 +17,20 @@ class ProductionOrder(models.Model):
     style = models.ForeignKey(Style, on_delete=models.PROTECT, related_name="production_orders")
     state = models.CharField(max_length=16, choices=STATE_CHOICES, default=State.DRAFT.value, db_index=True)
     due_date = models.DateField()
+    # Sum of the lines' quantities, written with them (lines never change after creation): lists need no GROUP BY.
+    units = models.PositiveIntegerField(default=0)
     notes = models.TextField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         ordering = ["-created_at", "-pk"]
-        indexes = [models.Index(fields=["factory", "state"]), models.Index(fields=["brand", "state"])]
+        indexes = [
+            models.Index(fields=["brand", "-created_at"], name="order_brand_newest"),
+            models.Index(fields=["factory", "-created_at"], name="order_factory_newest"),
+            models.Index(fields=["factory", "state"], name="order_factory_state"),
+            models.Index(fields=["brand", "state"], name="order_brand_state"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.number} {self.style.name}"

@@ -1,6 +1,6 @@
 """Reads of production orders, scoped to the organization that asks."""
 
-from django.db.models import Count, Prefetch, Q, QuerySet, Sum
+from django.db.models import Count, Prefetch, Q, QuerySet
 
 from seamline.accounts.models import Organization
 
@@ -15,7 +15,7 @@ def order_list(
     style_id: int | None = None,
     open_only: bool = False,
 ) -> QuerySet[ProductionOrder]:
-    """Orders the organization placed (brand) or received (factory), newest first, with their unit totals."""
+    """Orders the organization placed (brand) or received (factory), newest first."""
     qs = ProductionOrder.objects.filter(Q(brand=organization) | Q(factory=organization))
     if state:
         qs = qs.filter(state=state)
@@ -23,11 +23,7 @@ def order_list(
         qs = qs.filter(style_id=style_id)
     if open_only:
         qs = qs.filter(state__in=OPEN_STATES)
-    return (
-        qs.select_related("style", "brand", "factory")
-        .annotate(units=Sum("lines__quantity"))
-        .order_by("-created_at", "-pk")
-    )
+    return qs.select_related("style", "brand", "factory").order_by("-created_at", "-pk")
 
 
 def order_get(*, organization: Organization, pk: int) -> ProductionOrder | None:

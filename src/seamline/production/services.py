@@ -57,7 +57,7 @@ def production_order_create(
     lines = _lines(errors, style, quantities) if style.organization_id == brand.pk else []
     errors.raise_if_any("The production order is not valid")
     order = ProductionOrder.objects.create(
-        brand=brand, factory=factory, style=style, due_date=due, notes=notes
+        brand=brand, factory=factory, style=style, due_date=due, notes=notes, units=sum(q for _, q in lines)
     )
     ProductionOrderLine.objects.bulk_create(
         ProductionOrderLine(order=order, variant_id=vid, quantity=qty) for vid, qty in lines

@@ -1,0 +1,165 @@
+"""Production order pages: the list, the order form, one order with its state panel (HTMX transitions)."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from decimal import Decimal
+from typing import Any
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from seamline.accounts.selectors import factory_list
+from seamline.catalog.models import Style
+from seamline.catalog.selectors import style_get, style_list
+from seamline.core.errors import DomainError
+from seamline.core.forms import add_domain_error
+from seamline.core.views import found, org_view, paginate
+
+from .forms import OrderFilterForm, OrderForm
+from .models import ProductionOrder
+from .selectors import order_get, order_list
+from .services import party_of, production_order_create, production_order_transition
+from .states import OPEN_STATES, State, allowed_targets
+
+BRANDS_ONLY = "Only a brand places production orders; a factory receives them."
+
+ACTION_LABELS = {
+    State.PLANNED: "Place order",
+    State.DRAFT: "Back to draft",
+    State.CUTTING: "Start cutting",
+    State.SEWING: "Start sewing",
+    State.FINISHING: "Start finishing",
+    State.PACKED: "Mark packed",
+    State.DELIVERED: "Mark delivered",
+    State.CANCELLED: "Cancel order",
+}
+FLOW = [s for s in State if s != State.CANCELLED]
+
+
+def _org(request: HttpRequest) -> Any:
+    return request.organization  # type: ignore[attr-defined]
+
+
+@org_view
+def order_list_view(request: HttpRequest) -> HttpResponse:
+    filters = OrderFilterForm(request.GET or None)
+    state = filters.cleaned_data.get("state") if filters.is_valid() else ""
+    rows = order_list(
+        organization=_org(request), state=state if state != "open" else None, open_only=state == "open"
+    )
+    return render(
+        request, "production/order_list.html", {"filters": filters, "page_obj": paginate(request, rows)}
+    )
+
+
+def _chosen_style(request: HttpRequest, styles: Any) -> Style | None:
+    """The style picked in the form (POST) or the link (?style=); the only one when there is one."""
+    raw = request.POST.get("style") or request.GET.get("style")
+    if raw and raw.isdigit():
+        return styles.filter(pk=int(raw)).prefetch_related("variants").first()
+    if not raw and request.method == "GET":
+        only = list(styles.prefetch_related("variants")[:2])
+        return only[0] if len(only) == 1 else None
+    return None
+
+
+@org_view
+def order_create_view(request: HttpRequest) -> HttpResponse:
+    org = _org(request)
+    if not org.is_brand:
+        return render(request, "core/forbidden.html", {"reason": BRANDS_ONLY}, status=403)
+    styles = style_list(organization=org)
+    style = _chosen_style(request, styles)
+    initial = {"style": style.pk} if style else {}
+    form = OrderForm(
+        request.POST or None, styles=styles, factories=factory_list(), style=style, initial=initial
+    )
+    if request.method != "POST":
+        template = "production/_quantities.html" if request.htmx else "production/order_form.html"  # type: ignore[attr-defined]
+        return render(request, template, {"form": form})
+    if form.is_valid():
+        try:
+            order = production_order_create(
+                brand=org,
+                factory=form.cleaned_data["factory"],
+                style=form.cleaned_data["style"],
+                due_date=form.cleaned_data["due_date"],
+                quantities=form.quantities(),
+                notes=form.cleaned_data["notes"],
+                by=request.user,
+            )
+        except DomainError as exc:
+            add_domain_error(form, exc, field_for=form.field_for)
+        else:
+            messages.success(request, f"{order.number} is saved as a draft; place it when it is ready.")
+            return redirect("production:order_detail", pk=order.pk)
+    return render(request, "production/order_form.html", {"form": form}, status=422)
+
+
+def _requirements(order: ProductionOrder, org: Any) -> dict[str, Any]:
+    """Units, standard minutes and material needs of the order (from the style's routing and BOM)."""
+    style = found(style_get(organization=org, pk=order.style_id))
+    by_size: dict[str, int] = defaultdict(int)
+    for line in order.lines.all():
+        by_size[line.variant.size] += line.quantity
+    units = sum(by_size.values())
+    needs = []
+    for bom in style.bom_lines.all():
+        amount = sum((Decimal(bom.consumption.get(size, 0)) * n for size, n in by_size.items()), Decimal(0))
+        unit = "m" if bom.material.kind == "fabric" else "pieces"
+        needs.append({"material": bom.material, "placement": bom.placement, "amount": amount, "unit": unit})
+    sam = style.total_sam
+    return {
+        "units": units,
+        "sam_each": sam,
+        "sam_total": sam * units,
+        "hours": sam * units / 60,
+        "needs": needs,
+    }
+
+
+def _panel_context(order: ProductionOrder, org: Any, error: str = "") -> dict[str, Any]:
+    party = party_of(order, org)
+    state = State(order.state)
+    reached = FLOW.index(state) if state in FLOW else -1
+    return {
+        "order": order,
+        "party": party,
+        "actions": [(t.value, ACTION_LABELS[t]) for t in allowed_targets(order.state, party=party)],
+        "flow": [(s.value, i <= reached, s == state) for i, s in enumerate(FLOW)],
+        "is_open": state in OPEN_STATES,
+        "error": error,
+    }
+
+
+@org_view
+def order_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    org = _org(request)
+    order = found(order_get(organization=org, pk=pk))
+    context = {**_panel_context(order, org), "totals": _requirements(order, org)}
+    return render(request, "production/order_detail.html", context)
+
+
+@require_POST
+@org_view
+def order_transition(request: HttpRequest, pk: int) -> HttpResponse:
+    """Move the order; HTMX gets the state panel back, a plain form post a redirect to the order."""
+    org = _org(request)
+    order = found(order_get(organization=org, pk=pk))
+    target = request.POST.get("target", "")
+    error, status = "", 200
+    try:
+        production_order_transition(order=order, target=target, organization=org, by=request.user)
+    except DomainError as exc:
+        error, status = exc.detail, exc.status
+    if not request.htmx:  # type: ignore[attr-defined]
+        if error:
+            messages.error(request, error)
+        else:
+            messages.success(request, f"{order.number} is now {target}.")
+        return redirect("production:order_detail", pk=order.pk)
+    order = found(order_get(organization=org, pk=pk))
+    return render(request, "production/_state_panel.html", _panel_context(order, org, error), status=status)
