@@ -3,7 +3,7 @@
 import hmac
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
-from django.db.models import QuerySet
+from django.db.models import F, QuerySet
 
 from .models import ApiToken, Membership, Organization
 from .services import TOKEN_PREFIX, hash_token_secret
@@ -15,15 +15,28 @@ def memberships_of(*, user: AbstractBaseUser | AnonymousUser) -> QuerySet[Member
     return Membership.objects.filter(user=user).select_related("organization").order_by("organization__name")
 
 
+def membership_for_user(*, user: AbstractBaseUser | AnonymousUser, org_id: int | None) -> Membership | None:
+    """The membership the user acts through: the organization in the session if they belong to it, else their
+    first (by name)."""
+    memberships = list(memberships_of(user=user))
+    chosen = next((m for m in memberships if m.organization_id == org_id), None)
+    return chosen or (memberships[0] if memberships else None)
+
+
 def organization_for_user(
     *, user: AbstractBaseUser | AnonymousUser, org_id: int | None
 ) -> Organization | None:
-    """The organization the user acts for: the one in the session if they belong to it, else their first."""
-    memberships = list(memberships_of(user=user))
-    for m in memberships:
-        if m.organization_id == org_id:
-            return m.organization
-    return memberships[0].organization if memberships else None
+    membership = membership_for_user(user=user, org_id=org_id)
+    return membership.organization if membership else None
+
+
+def api_token_list(*, organization: Organization) -> QuerySet[ApiToken]:
+    """The organization's tokens, live ones first, newest first."""
+    return (
+        ApiToken.objects.filter(organization=organization)
+        .select_related("created_by")
+        .order_by(F("revoked_at").asc(nulls_first=True), "-created_at", "-pk")
+    )
 
 
 def token_authenticate(*, key: str) -> ApiToken | None:

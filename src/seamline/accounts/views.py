@@ -4,42 +4,22 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db.models import F, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
-from seamline.core.views import found, org_view
+from seamline.core.errors import found
+from seamline.core.views import org_view, requires
 
+from .access import require
 from .forms import ApiTokenForm, SignInForm
 from .middleware import SESSION_KEY
-from .models import ApiToken, Membership, Organization
-from .selectors import memberships_of
+from .permissions import Permission
+from .selectors import api_token_list, memberships_of
 from .services import api_token_create, api_token_revoke
 
 __all__ = ["SignInForm", "api_token_revoke_view", "api_tokens", "org_switch"]
-
-TOKEN_MANAGERS = {Membership.Role.OWNER, Membership.Role.STAFF}
-
-
-def _tokens_of(organization: Organization) -> QuerySet[ApiToken]:
-    """The organization's tokens, live first (a selector the accounts context does not have yet)."""
-    return (
-        ApiToken.objects.filter(organization=organization)
-        .select_related("created_by")
-        .order_by(F("revoked_at").asc(nulls_first=True), "-created_at", "-pk")
-    )
-
-
-def _can_manage_tokens(request: HttpRequest) -> bool:
-    role = (
-        memberships_of(user=request.user)
-        .filter(organization=request.organization)
-        .values_list("role", flat=True)
-    )
-    return bool(set(role) & TOKEN_MANAGERS)
-
 
 @require_POST
 @login_required
@@ -60,20 +40,13 @@ def org_switch(request: HttpRequest) -> HttpResponse:
 
 @org_view
 def api_tokens(request: HttpRequest) -> HttpResponse:
-    """List the organization's tokens; POST issues one and shows its key this once."""
+    """List the organization's tokens; POST (owners) issues one and shows its key this once."""
     org = request.organization  # type: ignore[attr-defined]
-    can_manage = _can_manage_tokens(request)
     form = ApiTokenForm(request.POST or None)
     plain_key = ""
     status = 200
     if request.method == "POST":
-        if not can_manage:
-            return render(
-                request,
-                "core/forbidden.html",
-                {"reason": "Only owners and staff manage API tokens."},
-                status=403,
-            )
+        require(request, Permission.MANAGE_TOKENS)
         if form.is_valid():
             _token, plain_key = api_token_create(
                 organization=org, name=form.cleaned_data["name"].strip(), created_by=request.user
@@ -82,19 +55,16 @@ def api_tokens(request: HttpRequest) -> HttpResponse:
             status = 201
         else:
             status = 422
-    context = {"form": form, "tokens": _tokens_of(org), "plain_key": plain_key, "can_manage": can_manage}
+    context = {"form": form, "tokens": api_token_list(organization=org), "plain_key": plain_key}
     return render(request, "accounts/tokens.html", context, status=status)
 
 
 @require_POST
 @org_view
+@requires(Permission.MANAGE_TOKENS)
 def api_token_revoke_view(request: HttpRequest, pk: int) -> HttpResponse:
     org = request.organization  # type: ignore[attr-defined]
-    token = found(_tokens_of(org).filter(pk=pk).first())
-    if not _can_manage_tokens(request):
-        return render(
-            request, "core/forbidden.html", {"reason": "Only owners and staff manage API tokens."}, status=403
-        )
+    token = found(api_token_list(organization=org).filter(pk=pk).first(), "API token")
     if token.revoked_at is None:
         api_token_revoke(token=token)
         messages.success(request, f"Token “{token.name}” ({token.prefix}…) is revoked; it no longer works.")

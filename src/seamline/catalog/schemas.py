@@ -13,7 +13,7 @@ from uuid import UUID
 from ninja import Schema
 from pydantic import AwareDatetime
 
-from seamline.accounts.schemas import OrgRef, UtcDatetime
+from seamline.accounts.schemas import OrgRef, OutSchema, Rows, UtcDatetime
 from seamline.facilities.schemas import FacilityKindName, FacilityRef
 
 __all__ = [
@@ -45,7 +45,7 @@ class CertificationIn(Schema):
     expires_on: date
 
 
-class CertificationOut(Schema):
+class CertificationOut(OutSchema):
     id: int
     scheme: str
     certificate_number: str
@@ -65,12 +65,12 @@ class MaterialIn(Schema):
     currency: str = "USD"
 
 
-class MaterialRef(Schema):
+class MaterialRef(OutSchema):
     id: int
     name: str
 
 
-class MaterialOut(Schema):
+class MaterialOut(OutSchema):
     id: int
     name: str
     kind: str
@@ -83,7 +83,7 @@ class MaterialOut(Schema):
     price_per_m: Decimal | None
     currency: str
     organization: OrgRef
-    certifications: list[CertificationOut]
+    certifications: Rows[CertificationOut]
     created_at: UtcDatetime
 
 
@@ -97,7 +97,7 @@ class RollIn(Schema):
     received_at: AwareDatetime | None = None
 
 
-class RollOut(Schema):
+class RollOut(OutSchema):
     id: int
     uid: UUID
     epc_uri: str
@@ -119,7 +119,7 @@ class StyleIn(Schema):
     colourways: list[str]
 
 
-class VariantOut(Schema):
+class VariantOut(OutSchema):
     id: int
     sku: str
     size: str
@@ -132,7 +132,7 @@ class BomLineIn(Schema):
     consumption: dict[str, Decimal]
 
 
-class BomLineOut(Schema):
+class BomLineOut(OutSchema):
     id: int
     material: MaterialRef
     placement: str
@@ -147,7 +147,7 @@ class OperationIn(Schema):
     skill_level: int = 2
 
 
-class OperationOut(Schema):
+class OperationOut(OutSchema):
     id: int
     sequence: int
     name: str
@@ -161,7 +161,7 @@ class RoutingIn(Schema):
     operations: list[OperationIn]
 
 
-class StyleOut(Schema):
+class StyleOut(OutSchema):
     id: int
     code: str
     name: str
@@ -176,7 +176,7 @@ class StyleOut(Schema):
 class StyleDetail(StyleOut):
     """A style with its SKUs, bill of materials and routing (total standard minutes in `total_sam`)."""
 
-    variants: list[VariantOut]
-    bom_lines: list[BomLineOut]
-    operations: list[OperationOut]
+    variants: Rows[VariantOut]
+    bom_lines: Rows[BomLineOut]
+    operations: Rows[OperationOut]
     total_sam: Decimal

@@ -10,9 +10,10 @@ from django.db.models import Sum
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
-from seamline.core.errors import DomainError
+from seamline.accounts.permissions import Permission
+from seamline.core.errors import DomainError, found
 from seamline.core.forms import add_domain_error
-from seamline.core.views import found, org_view, paginate
+from seamline.core.views import org_view, paginate, requires
 from seamline.facilities.selectors import facility_own_list
 from seamline.production.selectors import order_list
 
@@ -83,6 +84,7 @@ def material_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @org_view
+@requires(Permission.EDIT_CATALOG)
 def material_create_view(request: HttpRequest) -> HttpResponse:
     form = MaterialForm(request.POST or None)
     if request.method == "POST":
@@ -131,6 +133,7 @@ def roll_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @org_view
+@requires(Permission.RECEIVE_ROLLS)
 def roll_receive_view(request: HttpRequest) -> HttpResponse:
     org = _org(request)
     facilities = facility_own_list(organization=org)
@@ -185,6 +188,7 @@ def style_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @org_view
+@requires(Permission.EDIT_CATALOG)
 def style_create_view(request: HttpRequest) -> HttpResponse:
     org = _org(request)
     if not org.is_brand:
@@ -206,6 +210,7 @@ def style_create_view(request: HttpRequest) -> HttpResponse:
 
 
 @org_view
+@requires(Permission.EDIT_CATALOG)
 def bom_line_create(request: HttpRequest, pk: int) -> HttpResponse:
     org = _org(request)
     style = found(style_get(organization=org, pk=pk))
@@ -231,6 +236,7 @@ def bom_line_create(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @org_view
+@requires(Permission.EDIT_CATALOG)
 def routing_edit(request: HttpRequest, pk: int) -> HttpResponse:
     org = _org(request)
     style = found(style_get(organization=org, pk=pk))

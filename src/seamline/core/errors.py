@@ -7,8 +7,14 @@ form errors, and the CLI into one line and exit status 2.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import TypeVar
 
-__all__ = ["ConflictError", "DomainError", "NotFoundError", "ValidationError"]
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+
+__all__ = ["ConflictError", "DomainError", "ForbiddenError", "NotFoundError", "ValidationError", "found"]
+
+T = TypeVar("T")
 
 
 class DomainError(Exception):
@@ -46,9 +52,27 @@ class ConflictError(DomainError):
     title = "Conflict with the current state"
 
 
-class NotFoundError(DomainError):
-    """A record that does not exist or belongs to another organization (both look the same)."""
+class NotFoundError(DomainError, Http404):
+    """A record that does not exist or belongs to another organization (both look the same).
+
+    Also an Http404, so an HTML view that lets it through answers Django's 404 page.
+    """
 
     status = 404
     code = "not-found"
     title = "Not found"
+
+
+class ForbiddenError(DomainError, PermissionDenied):
+    """The caller may see the record or page but their role or organization may not do this (403)."""
+
+    status = 403
+    code = "forbidden"
+    title = "Not allowed"
+
+
+def found(obj: T | None, what: str = "record") -> T:
+    """`obj`, or NotFoundError: another organization's record looks exactly like a missing one."""
+    if obj is None:
+        raise NotFoundError(f"No such {what}.")
+    return obj

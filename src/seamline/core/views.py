@@ -9,10 +9,12 @@ from typing import Any, TypeVar
 from django.contrib.auth.views import redirect_to_login
 from django.core.paginator import Page, Paginator
 from django.db.models import QuerySet
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 
+from seamline.accounts.access import require
+from seamline.accounts.permissions import Permission
 from seamline.catalog.selectors import fabric_on_hand
 from seamline.facilities.models import FacilityKind
 from seamline.facilities.selectors import facility_list
@@ -39,11 +41,18 @@ def org_view(view: View) -> View:
     return wrapper
 
 
-def found(obj: T | None) -> T:
-    """The record, or 404: another organization's record looks exactly like a missing one."""
-    if obj is None:
-        raise Http404("No such record")
-    return obj
+def requires(permission: Permission) -> Callable[[View], View]:
+    """Under @org_view: answer 403 unless the user's role in the organization allows `permission`."""
+
+    def decorate(view: View) -> View:
+        @wraps(view)
+        def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+            require(request, permission)
+            return view(request, *args, **kwargs)
+
+        return wrapper
+
+    return decorate
 
 
 def paginate(request: HttpRequest, rows: QuerySet | list, *, per_page: int = PER_PAGE) -> Page:

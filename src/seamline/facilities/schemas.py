@@ -9,7 +9,7 @@ from uuid import UUID
 from ninja import Schema
 from pydantic import Field
 
-from seamline.accounts.schemas import OrgRef, UtcDatetime
+from seamline.accounts.schemas import OrgRef, OutSchema, UtcDatetime
 
 __all__ = ["FacilityIn", "FacilityKindName", "FacilityOut", "FacilityPatch", "FacilityRef"]
 
@@ -48,12 +48,12 @@ class FacilityPatch(Schema):
     solar_share_pct: Decimal | None = None
 
 
-class FacilityRef(Schema):
+class FacilityRef(OutSchema):
     id: int
     name: str
 
 
-class FacilityOut(Schema):
+class FacilityOut(OutSchema):
     id: int
     uid: UUID
     epc_uri: str

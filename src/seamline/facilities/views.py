@@ -6,9 +6,10 @@ from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
-from seamline.core.errors import DomainError
+from seamline.accounts.permissions import Permission
+from seamline.core.errors import DomainError, found
 from seamline.core.forms import add_domain_error
-from seamline.core.views import facility_maps, found, org_view, paginate
+from seamline.core.views import facility_maps, org_view, paginate, requires
 
 from .forms import FacilityFilterForm, FacilityForm
 from .models import Facility
@@ -58,6 +59,7 @@ def _fields(form: FacilityForm) -> dict:
 
 
 @org_view
+@requires(Permission.EDIT_FACILITIES)
 def facility_create_view(request: HttpRequest) -> HttpResponse:
     org = request.organization  # type: ignore[attr-defined]
     if not org.is_factory:
@@ -79,6 +81,7 @@ def facility_create_view(request: HttpRequest) -> HttpResponse:
 
 
 @org_view
+@requires(Permission.EDIT_FACILITIES)
 def facility_edit(request: HttpRequest, pk: int) -> HttpResponse:
     org = request.organization  # type: ignore[attr-defined]
     facility = found(facility_own_list(organization=org).filter(pk=pk).first())

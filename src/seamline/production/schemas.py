@@ -6,12 +6,11 @@ from datetime import date
 from typing import Any, Literal
 
 from ninja import Schema
-from pydantic import Field
+from pydantic import AliasPath, Field, ValidationInfo, field_validator
 
-from seamline.accounts.schemas import OrgRef, UtcDatetime
+from seamline.accounts.schemas import OrgRef, OutSchema, Rows, UtcDatetime
 
-from .services import party_of
-from .states import allowed_targets
+from .states import BRAND, FACTORY, allowed_targets
 
 __all__ = ["OrderDetail", "OrderIn", "OrderLineOut", "OrderOut", "StateName", "TransitionIn", "TransitionOut"]
 
@@ -31,13 +30,13 @@ class TransitionIn(Schema):
     note: str = Field("", max_length=300)
 
 
-class StyleRef(Schema):
+class StyleRef(OutSchema):
     id: int
     code: str
     name: str
 
 
-class OrderOut(Schema):
+class OrderOut(OutSchema):
     id: int
     number: str
     state: StateName
@@ -47,40 +46,29 @@ class OrderOut(Schema):
     due_date: date
     notes: str
     units: int
-    allowed_transitions: list[StateName] = Field(description="states the caller may move the order to now")
+    allowed_transitions: list[StateName] = Field(
+        validation_alias="state", description="states the caller may move the order to now"
+    )
     created_at: UtcDatetime
     updated_at: UtcDatetime
 
-    @staticmethod
-    def resolve_units(obj: Any) -> int:
-        return obj.units or 0
+    @field_validator("allowed_transitions", mode="before")
+    @classmethod
+    def _moves_of_caller(cls, state: str, info: ValidationInfo) -> list[str]:
+        """Read from the order's state: the moves the caller's side of the order (brand or factory) may make."""
+        brand: OrgRef = info.data["brand"]
+        party = BRAND if info.context["request"].organization.pk == brand.id else FACTORY
+        return [str(target) for target in allowed_targets(state, party=party)]
 
-    @staticmethod
-    def resolve_allowed_transitions(obj: Any, context: dict) -> list[str]:
-        party = party_of(obj, context["request"].organization)
-        return [str(target) for target in allowed_targets(obj.state, party=party)]
 
-
-class OrderLineOut(Schema):
-    sku: str
-    size: str
-    colour: str
+class OrderLineOut(OutSchema):
+    sku: str = Field(validation_alias=AliasPath("variant", "sku"))
+    size: str = Field(validation_alias=AliasPath("variant", "size"))
+    colour: str = Field(validation_alias=AliasPath("variant", "colour"))
     quantity: int
 
-    @staticmethod
-    def resolve_sku(obj: Any) -> str:
-        return obj.variant.sku
 
-    @staticmethod
-    def resolve_size(obj: Any) -> str:
-        return obj.variant.size
-
-    @staticmethod
-    def resolve_colour(obj: Any) -> str:
-        return obj.variant.colour
-
-
-class TransitionOut(Schema):
+class TransitionOut(OutSchema):
     source: str
     target: StateName
     organization: OrgRef
@@ -88,11 +76,12 @@ class TransitionOut(Schema):
     at: UtcDatetime
     note: str
 
-    @staticmethod
-    def resolve_by(obj: Any) -> str | None:
-        return (obj.by.get_full_name() or obj.by.get_username()) if obj.by else None
+    @field_validator("by", mode="before")
+    @classmethod
+    def _name_of(cls, user: Any) -> str | None:
+        return (user.get_full_name() or user.get_username()) if user else None
 
 
 class OrderDetail(OrderOut):
-    lines: list[OrderLineOut]
-    transitions: list[TransitionOut]
+    lines: Rows[OrderLineOut]
+    transitions: Rows[TransitionOut]

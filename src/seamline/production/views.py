@@ -11,12 +11,13 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
+from seamline.accounts.permissions import Permission
 from seamline.accounts.selectors import factory_list
 from seamline.catalog.models import Style
 from seamline.catalog.selectors import style_get, style_list
-from seamline.core.errors import DomainError
+from seamline.core.errors import DomainError, found
 from seamline.core.forms import add_domain_error
-from seamline.core.views import found, org_view, paginate
+from seamline.core.views import org_view, paginate, requires
 
 from .forms import OrderFilterForm, OrderForm
 from .models import ProductionOrder
@@ -67,6 +68,7 @@ def _chosen_style(request: HttpRequest, styles: Any) -> Style | None:
 
 
 @org_view
+@requires(Permission.PLACE_ORDERS)
 def order_create_view(request: HttpRequest) -> HttpResponse:
     org = _org(request)
     if not org.is_brand:
@@ -145,6 +147,7 @@ def order_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @org_view
+@requires(Permission.MOVE_ORDERS)
 def order_transition(request: HttpRequest, pk: int) -> HttpResponse:
     """Move the order; HTMX gets the state panel back, a plain form post a redirect to the order."""
     org = _org(request)

@@ -1,0 +1,42 @@
+"""Who may do what inside an organization, as plain data (no Django).
+
+owner     everything, including API tokens
+staff     edits the catalog and facilities, places and moves orders, receives rolls
+operator  receives rolls and moves orders along on the floor; reads everything else
+
+An API token acts as staff: it can do the work but cannot issue more tokens.
+"""
+
+from enum import StrEnum
+
+__all__ = ["TOKEN_ROLE", "Permission", "can", "permissions_of"]
+
+
+class Permission(StrEnum):
+    RECEIVE_ROLLS = "receive_rolls"
+    MOVE_ORDERS = "move_orders"
+    EDIT_CATALOG = "edit_catalog"
+    EDIT_FACILITIES = "edit_facilities"
+    PLACE_ORDERS = "place_orders"
+    MANAGE_TOKENS = "manage_tokens"
+
+
+_ALL = frozenset(Permission)
+ROLE_PERMISSIONS: dict[str, frozenset[Permission]] = {
+    "owner": _ALL,
+    "staff": _ALL - {Permission.MANAGE_TOKENS},
+    "operator": frozenset({Permission.RECEIVE_ROLLS, Permission.MOVE_ORDERS}),
+}
+TOKEN_ROLE = "staff"
+
+
+def permissions_of(role: str | None) -> frozenset[Permission]:
+    return ROLE_PERMISSIONS.get(role or "", frozenset())
+
+
+def can(role: str | None, permission: Permission) -> bool:
+    """
+    >>> can("operator", Permission.MOVE_ORDERS), can("operator", Permission.EDIT_CATALOG)
+    (True, False)
+    """
+    return permission in permissions_of(role)

@@ -1,0 +1,72 @@
+"""The real server: `seamline serve` (granian, ASGI) answers pages, the API and static files."""
+
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+
+import pytest
+from django.db import connection
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _database_url() -> str:
+    """The URL of the test database this test run uses, for the server process."""
+    db = connection.settings_dict
+    if connection.vendor == "sqlite":
+        return ""  # the server gets SEAMLINE_VAR pointing at the test file's folder instead
+    return f"postgres://{db['USER']}@{db['HOST']}:{db['PORT']}/{db['NAME']}"
+
+
+@pytest.fixture
+def server(transactional_db, tmp_path):
+    port = _free_port()
+    env = os.environ | {"ALLOWED_HOSTS": "127.0.0.1", "DATABASE_URL": _database_url()}
+    if connection.vendor == "sqlite":
+        # The server's default SQLite file is $SEAMLINE_VAR/seamline.sqlite3: link it to the test database.
+        (tmp_path / "seamline.sqlite3").symlink_to(connection.settings_dict["NAME"])
+        env["SEAMLINE_VAR"] = str(tmp_path)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "seamline", "serve", "--port", str(port)],
+        env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+    )
+    deadline = time.time() + 30
+    while time.time() < deadline:
+        with socket.socket() as s:
+            if s.connect_ex(("127.0.0.1", port)) == 0:
+                break
+        time.sleep(0.2)
+    else:
+        proc.kill()
+        pytest.fail(f"seamline serve did not listen: {proc.stderr.read().decode()[-2000:]}")
+    yield f"http://127.0.0.1:{port}"
+    proc.terminate()
+    proc.wait(timeout=15)
+
+
+def _get(url: str, headers: dict | None = None) -> tuple[int, bytes, str]:
+    request = urllib.request.Request(url, headers=headers or {})
+    try:
+        with urllib.request.urlopen(request, timeout=10) as response:
+            return response.status, response.read(), response.headers.get("Content-Type", "")
+    except urllib.error.HTTPError as err:
+        return err.code, err.read(), err.headers.get("Content-Type", "")
+
+
+def test_serve_answers_pages_api_and_static(server, brand):
+    status, body, _ = _get(f"{server}/login/")
+    assert status == 200 and b"Sign in" in body
+    status, body, _ = _get(f"{server}/api/v1/me", {"Authorization": f"Bearer {brand.token}"})
+    assert status == 200 and json.loads(body)["organization"]["name"] == brand.org.name
+    status, body, kind = _get(f"{server}/api/v1/me", {"Authorization": "Bearer sl_wrong_key"})
+    assert status == 401 and kind == "application/problem+json"
+    status, body, kind = _get(f"{server}/static/seamline/seamline.css")
+    assert status == 200 and kind.startswith("text/css")
