@@ -61,6 +61,32 @@ def _get(url: str, headers: dict | None = None) -> tuple[int, bytes, str]:
         return err.code, err.read(), err.headers.get("Content-Type", "")
 
 
+def test_sign_in_through_the_real_server(server, brand):
+    """A form POST (body read across the ASGI-to-WSGI bridge), CSRF, session cookie, redirect, dashboard."""
+    import http.cookiejar
+    import re
+    import urllib.parse
+
+    from django.contrib.auth.hashers import PBKDF2PasswordHasher
+
+    from tests.factories import PASSWORD
+
+    # The tests hash with MD5 for speed; the server process knows only the real hashers.
+    brand.user.password = PBKDF2PasswordHasher().encode(PASSWORD, PBKDF2PasswordHasher().salt())
+    brand.user.save(update_fields=["password"])
+    jar = http.cookiejar.CookieJar()
+    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
+    page = opener.open(f"{server}/login/", timeout=10).read().decode()
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
+    form = urllib.parse.urlencode(
+        {"csrfmiddlewaretoken": token, "username": brand.user.username, "password": PASSWORD}
+    ).encode()
+    request = urllib.request.Request(f"{server}/login/", data=form, headers={"Referer": f"{server}/login/"})
+    with opener.open(request, timeout=10) as response:  # follows the redirect to the dashboard
+        assert response.status == 200 and response.url == f"{server}/"
+        assert brand.org.name in response.read().decode()
+
+
 def test_serve_answers_pages_api_and_static(server, brand):
     status, body, _ = _get(f"{server}/login/")
     assert status == 200 and b"Sign in" in body

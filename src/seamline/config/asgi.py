@@ -30,6 +30,10 @@ async def application(scope, receive, send) -> None:
             await send({"type": "lifespan.startup.complete"})
         await send({"type": "lifespan.shutdown.complete"})
     elif scope["type"] == "http" and not scope["path"].startswith(ASYNC_PATH_PREFIXES or ("\0",)):
-        await sync_app(scope, receive, send)
+
+        async def receive_coroutine():  # granian's receive returns an awaitable, a2wsgi wants a coroutine
+            return await receive()
+
+        await sync_app(scope, receive_coroutine, send)
     else:
         await django_asgi(scope, receive, send)

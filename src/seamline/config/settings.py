@@ -149,5 +149,9 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "loggers": {"seamline": {"handlers": ["console"], "level": "INFO"}},
+    "loggers": {
+        "seamline": {"handlers": ["console"], "level": "INFO"},
+        # Tracebacks of 500s go to the server's log, with or without DEBUG.
+        "django.request": {"handlers": ["console"], "level": "ERROR", "propagate": False},
+    },
 }
