@@ -3,8 +3,8 @@
     .venv/bin/python bench/api.py [--seconds 10] [--concurrency 20] [--workers 2]
 
 Seeds (once) a database `seamline_bench` with 200 styles, 5,000 rolls and 2,000 production orders through the
-services, starts `seamline serve` (granian, ASGI) against it, and drives each list endpoint and the dashboard with
-closed-loop keep-alive clients. Prints p50/p95/p99 and requests/s; writes bench/out/api.json.
+services, starts `seamline serve` (granian, ASGI) against it, and drives each list endpoint and the dashboard
+with closed-loop keep-alive clients. Prints p50/p95/p99 and requests/s; writes bench/out/api.json.
 Target (issue #2): p95 < 50 ms at 20 concurrent clients on a 2-core machine.
 """
 

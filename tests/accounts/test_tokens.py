@@ -1,5 +1,5 @@
 from seamline.accounts.models import ApiToken
-from seamline.accounts.selectors import organization_for_user, token_authenticate
+from seamline.accounts.selectors import membership_for_user, token_authenticate
 from seamline.accounts.services import api_token_create, api_token_revoke
 from tests import factories as f
 
@@ -23,6 +23,7 @@ def test_wrong_malformed_and_revoked_keys_fail(brand):
 
 def test_acting_organization_is_a_membership(brand, other_brand):
     user = brand.user
-    assert organization_for_user(user=user, org_id=other_brand.org.pk) == brand.org  # not a member there
+    # Not a member of the other brand: the session's choice is ignored.
+    assert membership_for_user(user=user, org_id=other_brand.org.pk).organization == brand.org
     f.make_member(other_brand.org, email=user.email)
-    assert organization_for_user(user=user, org_id=other_brand.org.pk) == other_brand.org
+    assert membership_for_user(user=user, org_id=other_brand.org.pk).organization == other_brand.org

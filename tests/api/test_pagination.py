@@ -41,6 +41,20 @@ def test_limit_and_offset_page_through_the_list(factory, names) -> None:
     assert {p["count"] for p in (first, second, last, beyond)} == {5}
 
 
+@pytest.mark.parametrize(("query", "items"), [("limit=5", 5), ("limit=3&offset=2", 3), ("limit=50", 5)])
+def test_the_count_is_the_same_for_a_full_and_a_short_last_page(
+    factory, names, query: str, items: int
+) -> None:
+    body = factory.api().get(f"{URL}?{query}").json()
+
+    assert (len(body["items"]), body["count"]) == (items, 5)
+
+
+def test_an_empty_list_counts_zero(factory) -> None:
+    assert factory.api().get(URL).json() == {"items": [], "count": 0}
+    assert factory.api().get(f"{URL}?offset=3").json() == {"items": [], "count": 0}
+
+
 def test_the_count_follows_the_filters(factory, names) -> None:
     body = factory.api().get(f"{URL}?q=Twill 3&limit=1").json()
 

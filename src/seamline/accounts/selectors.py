@@ -23,13 +23,6 @@ def membership_for_user(*, user: AbstractBaseUser | AnonymousUser, org_id: int |
     return chosen or (memberships[0] if memberships else None)
 
 
-def organization_for_user(
-    *, user: AbstractBaseUser | AnonymousUser, org_id: int | None
-) -> Organization | None:
-    membership = membership_for_user(user=user, org_id=org_id)
-    return membership.organization if membership else None
-
-
 def api_token_list(*, organization: Organization) -> QuerySet[ApiToken]:
     """The organization's tokens, live ones first, newest first."""
     return (

@@ -70,6 +70,8 @@ class FabricRoll(models.Model):
 
     class Meta:
         ordering = ["-received_at", "pk"]
+        # The lists' order: a page of the newest rolls is read off this index, not sorted from all of them.
+        indexes = [models.Index(fields=["-received_at", "id"], name="roll_newest")]
         constraints = [
             models.UniqueConstraint(fields=["facility", "roll_id"], name="roll_id_unique_per_facility"),
             models.CheckConstraint(condition=models.Q(length_m__gt=0), name="roll_length_positive"),

@@ -11,9 +11,9 @@ from typing import Literal
 from uuid import UUID
 
 from ninja import Schema
-from pydantic import AwareDatetime
+from pydantic import AwareDatetime, Field
 
-from seamline.accounts.schemas import OrgRef, OutSchema, Rows, UtcDatetime
+from seamline.core.schemas import OrgRef, OutSchema, Rows, UtcDatetime
 from seamline.facilities.schemas import FacilityKindName, FacilityRef
 
 __all__ = [
@@ -83,7 +83,8 @@ class MaterialOut(OutSchema):
     price_per_m: Decimal | None
     currency: str
     organization: OrgRef
-    certifications: Rows[CertificationOut]
+    # Read from the plain list the API's material queries prefetch (catalog.api._materials_out).
+    certifications: list[CertificationOut] = Field(validation_alias="certification_list")
     created_at: UtcDatetime
 
 

@@ -2,11 +2,14 @@
 
 from decimal import Decimal
 
-from django.db.models import Count, Prefetch, Q, QuerySet, Sum
+from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum
+from django.db.models.functions import Coalesce
 
 from seamline.accounts.models import Organization
+from seamline.facilities.models import Facility
+from seamline.production.models import ProductionOrder
 
-from .models import BomLine, FabricRoll, Material, Operation, Style
+from .models import BomLine, FabricRoll, Material, Operation, Style, Variant
 
 
 def material_list(
@@ -40,8 +43,11 @@ def roll_list(
     in_stock: bool | None = None,
 ) -> QuerySet[FabricRoll]:
     """Rolls at the organization's facilities, and rolls of its own materials wherever they are."""
+    # Two semi-joins, not an OR across two joins: the database can walk the rolls newest first (an index)
+    # and stop at the page's end, and a count needs no join.
     qs = FabricRoll.objects.filter(
-        Q(facility__organization=organization) | Q(material__organization=organization)
+        Q(facility_id__in=Facility.objects.filter(organization=organization).values("pk"))
+        | Q(material_id__in=Material.objects.filter(organization=organization).values("pk"))
     )
     if material_id:
         qs = qs.filter(material_id=material_id)
@@ -87,13 +93,26 @@ def style_list(
         qs = Style.objects.filter(organization=organization)
     else:
         qs = Style.objects.filter(
-            pk__in=Style.objects.filter(production_orders__factory=organization).values("pk")
+            pk__in=ProductionOrder.objects.filter(factory=organization).values("style_id")
         )
     if q:
         qs = qs.filter(Q(name__icontains=q) | Q(code__icontains=q))
     if category:
         qs = qs.filter(category__iexact=category)
-    return qs.select_related("organization").annotate(variant_count=Count("variants")).order_by("name", "pk")
+    return qs.select_related("organization").annotate(variant_count=_variant_count()).order_by("name", "pk")
+
+
+def _variant_count() -> Coalesce:
+    """A style's number of SKUs, as a subquery per row: no GROUP BY over the list, and a count of the list
+    (the paginator's) leaves it out."""
+    per_style = (
+        Variant.objects.filter(style=OuterRef("pk"))
+        .order_by()
+        .values("style")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return Coalesce(Subquery(per_style, output_field=IntegerField()), 0)
 
 
 def style_get(*, organization: Organization, pk: int) -> Style | None:

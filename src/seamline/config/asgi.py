@@ -26,9 +26,13 @@ sync_app = WSGIMiddleware(django_wsgi, workers=int(os.environ.get("SEAMLINE_THRE
 
 async def application(scope, receive, send) -> None:
     if scope["type"] == "lifespan":  # nothing to start or stop; say so, for servers that ask
-        while (message := await receive())["type"] != "lifespan.shutdown":
-            await send({"type": "lifespan.startup.complete"})
-        await send({"type": "lifespan.shutdown.complete"})
+        while True:
+            message = await receive()
+            if message["type"] == "lifespan.startup":
+                await send({"type": "lifespan.startup.complete"})
+            elif message["type"] == "lifespan.shutdown":
+                await send({"type": "lifespan.shutdown.complete"})
+                return
     elif scope["type"] == "http" and not scope["path"].startswith(ASYNC_PATH_PREFIXES or ("\0",)):
 
         async def receive_coroutine():  # granian's receive returns an awaitable, a2wsgi wants a coroutine

@@ -47,10 +47,7 @@ INSTALLED_APPS = [
     "seamline.production",
 ]
 
-# django-htmx's middleware is async-capable and the rest are sync: it goes first so that, under ASGI, the chain
-# switches from the event loop to a worker thread once per request (placed lower, it costs two more hops).
 MIDDLEWARE = [
-    "django_htmx.middleware.HtmxMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -60,6 +57,7 @@ MIDDLEWARE = [
     "seamline.accounts.middleware.OrganizationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",
 ]
 
 ROOT_URLCONF = "seamline.config.urls"

@@ -9,7 +9,7 @@ from uuid import UUID
 from ninja import Schema
 from pydantic import Field
 
-from seamline.accounts.schemas import OrgRef, OutSchema, UtcDatetime
+from seamline.core.schemas import OrgRef, OutSchema, UtcDatetime
 
 __all__ = ["FacilityIn", "FacilityKindName", "FacilityOut", "FacilityPatch", "FacilityRef"]
 

@@ -3,7 +3,6 @@
 from django.db.models import Q, QuerySet
 
 from seamline.accounts.models import Organization
-
 from seamline.production.models import ProductionOrder
 
 from .models import Facility

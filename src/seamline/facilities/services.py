@@ -21,7 +21,9 @@ class _Checked:
     solar_share_pct: Decimal
 
 
-def _checked(*, name: str, kind: str, street: str, zip_code: str, city: str, solar_share_pct: Any) -> _Checked:
+def _checked(
+    *, name: str, kind: str, street: str, zip_code: str, city: str, solar_share_pct: Any
+) -> _Checked:
     errors = FieldErrors()
     errors.required("name", name)
     if kind not in FacilityKind.values:
@@ -37,7 +39,9 @@ def _checked(*, name: str, kind: str, street: str, zip_code: str, city: str, sol
         city_name = place.city_named(city) if city.strip() else place.city
         if not city_name:
             accepted = ", ".join((place.city, *place.other_cities))
-            errors.add("city", f"{city.strip()} is not a city of ZIP {place.zip_code} (accepted: {accepted}).")
+            errors.add(
+                "city", f"{city.strip()} is not a city of ZIP {place.zip_code} (accepted: {accepted})."
+            )
     errors.raise_if_any("The facility is not valid")
     return _Checked(place=place, city=city_name, solar_share_pct=solar)
 
@@ -93,7 +97,11 @@ def facility_update(*, facility: Facility, **changes: Any) -> Facility:
         "solar_share_pct": facility.solar_share_pct,
     } | {k: v for k, v in given.items() if k != "grid_region"}
     ok = _checked(**merged)
-    facility.name, facility.kind, facility.street = merged["name"].strip(), merged["kind"], merged["street"].strip()
+    facility.name, facility.kind, facility.street = (
+        merged["name"].strip(),
+        merged["kind"],
+        merged["street"].strip(),
+    )
     facility.city, facility.state, facility.zip_code = ok.city, ok.place.state, ok.place.zip_code
     facility.latitude, facility.longitude = ok.place.latitude, ok.place.longitude
     facility.solar_share_pct = ok.solar_share_pct

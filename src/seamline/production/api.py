@@ -5,11 +5,13 @@ from django.http import HttpRequest
 from ninja import Router, Status
 from ninja.pagination import paginate
 
-from seamline.accounts.api import found, organization_of, user_of
-from seamline.accounts.schemas import problems
+from seamline.accounts.access import require
+from seamline.accounts.permissions import Permission
 from seamline.accounts.selectors import factory_list
 from seamline.catalog.selectors import style_get
-from seamline.core.errors import ValidationError
+from seamline.core.apikit import Pagination, organization_of, user_of
+from seamline.core.errors import ValidationError, found
+from seamline.core.schemas import problems
 
 from . import selectors, services
 from .models import ProductionOrder
@@ -19,25 +21,42 @@ __all__ = ["router"]
 
 router = Router(tags=["production orders"])
 
+# The columns OrderOut reads: the list loads no others (of the style and organizations, only what it shows).
+# A column left out would cost a query per row, which tests/api/test_queries.py would catch.
+ORDER_OUT_COLUMNS = (
+    "id",
+    "state",
+    "due_date",
+    "notes",
+    "units",
+    "created_at",
+    "updated_at",
+    "style__code",
+    "style__name",
+    "brand__name",
+    "factory__name",
+)
+
 
 def _order(request: HttpRequest, order_id: int) -> ProductionOrder:
     return found(selectors.order_get(organization=organization_of(request), pk=order_id), "production order")
 
 
 @router.get("", response={200: list[OrderOut], **problems(401, 422)}, summary="List production orders")
-@paginate
+@paginate(Pagination)
 def order_list(
     request: HttpRequest, state: StateName | None = None, style_id: int | None = None, open: bool = False
 ) -> QuerySet[ProductionOrder]:
     return selectors.order_list(
         organization=organization_of(request), state=state, style_id=style_id, open_only=open
-    )
+    ).only(*ORDER_OUT_COLUMNS)
 
 
 @router.post(
     "", response={201: OrderDetail, **problems(400, 401, 422)}, summary="Place a draft order (brands)"
 )
 def order_create(request: HttpRequest, payload: OrderIn) -> Status:
+    require(request, Permission.PLACE_ORDERS)
     org = organization_of(request)
     style = style_get(organization=org, pk=payload.style_id)
     factory = factory_list().filter(pk=payload.factory_id).first()
@@ -69,6 +88,7 @@ def order_detail(request: HttpRequest, order_id: int) -> ProductionOrder:
     summary="Move an order to another state",
 )
 def order_transition(request: HttpRequest, order_id: int, payload: TransitionIn) -> ProductionOrder:
+    require(request, Permission.MOVE_ORDERS)
     order = _order(request, order_id)
     services.production_order_transition(
         order=order, organization=organization_of(request), by=user_of(request), **payload.dict()

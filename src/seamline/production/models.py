@@ -17,7 +17,8 @@ class ProductionOrder(models.Model):
     style = models.ForeignKey(Style, on_delete=models.PROTECT, related_name="production_orders")
     state = models.CharField(max_length=16, choices=STATE_CHOICES, default=State.DRAFT.value, db_index=True)
     due_date = models.DateField()
-    # Sum of the lines' quantities, written with them (lines never change after creation): lists need no GROUP BY.
+    # Sum of the lines' quantities, written with them (lines never change after creation): lists need no
+    # GROUP BY.
     units = models.PositiveIntegerField(default=0)
     notes = models.TextField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -26,6 +27,9 @@ class ProductionOrder(models.Model):
     class Meta:
         ordering = ["-created_at", "-pk"]
         indexes = [
+            # The lists' order. Their filter is brand OR factory, which the two indexes below cannot serve in
+            # order: with statistics, PostgreSQL walks this one and stops at the page's end.
+            models.Index(fields=["-created_at", "-id"], name="order_newest"),
             models.Index(fields=["brand", "-created_at"], name="order_brand_newest"),
             models.Index(fields=["factory", "-created_at"], name="order_factory_newest"),
             models.Index(fields=["factory", "state"], name="order_factory_state"),

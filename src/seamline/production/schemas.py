@@ -8,7 +8,7 @@ from typing import Any, Literal
 from ninja import Schema
 from pydantic import AliasPath, Field, ValidationInfo, field_validator
 
-from seamline.accounts.schemas import OrgRef, OutSchema, Rows, UtcDatetime
+from seamline.core.schemas import OrgRef, OutSchema, Rows, UtcDatetime
 
 from .states import BRAND, FACTORY, allowed_targets
 
@@ -55,7 +55,7 @@ class OrderOut(OutSchema):
     @field_validator("allowed_transitions", mode="before")
     @classmethod
     def _moves_of_caller(cls, state: str, info: ValidationInfo) -> list[str]:
-        """Read from the order's state: the moves the caller's side of the order (brand or factory) may make."""
+        """Read from the order's state: the moves the caller's side (brand or factory) may make from it."""
         brand: OrgRef = info.data["brand"]
         party = BRAND if info.context["request"].organization.pk == brand.id else FACTORY
         return [str(target) for target in allowed_targets(state, party=party)]
