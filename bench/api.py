@@ -149,6 +149,10 @@ def seed() -> dict:
                     org = brand if target == "planned" else factory
                     production_order_transition(order=order, target=target, organization=org)
         print(f"seeded in {time.perf_counter() - t0:.0f} s", flush=True)
+    from django.db import connection
+
+    with connection.cursor() as cursor:  # planner statistics, as autovacuum would gather (it is off on CI)
+        cursor.execute("ANALYZE")
     from django.contrib.auth import get_user_model
 
     user = get_user_model().objects.get(username="bench@brand.example")

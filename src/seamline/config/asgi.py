@@ -7,6 +7,7 @@ thread: one hop, ~2.5x the throughput (bench/RESULTS.md). Paths that stream (Ser
 go to Django's ASGI handler, which serves async code natively.
 """
 
+import gc
 import os
 
 from a2wsgi import WSGIMiddleware
@@ -41,3 +42,8 @@ async def application(scope, receive, send) -> None:
         await sync_app(scope, receive_coroutine, send)
     else:
         await django_asgi(scope, receive, send)
+
+
+# Everything loaded so far lives as long as the process: keep the garbage collector from rescanning it on
+# every collection (10-15% off a request's median here).
+gc.freeze()

@@ -23,6 +23,7 @@ from seamline.production.selectors import order_counts_by_state, order_list
 from .lamap import LA_BBOX, Place, bbox_around, kind_colour, la_map
 
 PER_PAGE = 50
+FABRIC_BARS = 8  # the dashboard shows the materials with the most meters; the rest are on the materials page
 T = TypeVar("T")
 View = Callable[..., HttpResponse]
 
@@ -102,13 +103,15 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     org = request.organization  # type: ignore[attr-defined]
     counts = order_counts_by_state(organization=org)
     fabric = fabric_on_hand(organization=org)
+    shown_fabric = fabric[:FABRIC_BARS]
     facilities = list(facility_list(organization=org))
     top_count = max((n for _, n in counts), default=0) or 1
     top_meters = max((r["meters"] for r in fabric), default=0) or 1
     context = {
         "counts": [(state, n, round(100 * n / top_count)) for state, n in counts],
         "open_total": sum(n for _, n in counts),
-        "fabric": [{**r, "pct": round(100 * r["meters"] / top_meters, 1)} for r in fabric],
+        "fabric": [{**r, "pct": round(100 * r["meters"] / top_meters, 1)} for r in shown_fabric],
+        "fabric_more": len(fabric) - len(shown_fabric),
         "fabric_total": sum((r["meters"] for r in fabric), 0),
         **facility_maps(facilities),
         "facility_count": len(facilities),
