@@ -21,6 +21,7 @@ from .services import api_token_create, api_token_revoke
 
 __all__ = ["SignInForm", "api_token_revoke_view", "api_tokens", "org_switch"]
 
+
 @require_POST
 @login_required
 def org_switch(request: HttpRequest) -> HttpResponse:

@@ -11,8 +11,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
 from seamline.accounts.permissions import Permission
-from seamline.core.errors import DomainError, found
-from seamline.core.forms import add_domain_error
+from seamline.core.errors import found
+from seamline.core.forms import submit
 from seamline.core.views import org_view, paginate, requires
 from seamline.facilities.selectors import facility_own_list
 from seamline.production.selectors import order_list
@@ -87,18 +87,16 @@ def material_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @requires(Permission.EDIT_CATALOG)
 def material_create_view(request: HttpRequest) -> HttpResponse:
     form = MaterialForm(request.POST or None)
-    if request.method == "POST":
-        if form.is_valid():
-            data = _optional(form.cleaned_data, "weight_gsm", "usable_width_cm", "price_per_m")
-            try:
-                material = material_create(organization=_org(request), **data)
-            except DomainError as exc:
-                add_domain_error(form, exc)
-            else:
-                messages.success(request, f"Material “{material.name}” is added.")
-                return redirect("catalog:material_detail", pk=material.pk)
-        return render(request, "catalog/material_form.html", {"form": form}, status=422)
-    return render(request, "catalog/material_form.html", {"form": form})
+    if request.method != "POST":
+        return render(request, "catalog/material_form.html", {"form": form})
+    optional = ("weight_gsm", "usable_width_cm", "price_per_m")
+    material = submit(
+        form, lambda data: material_create(organization=_org(request), **_optional(data, *optional))
+    )
+    if material is not None:
+        messages.success(request, f"Material “{material.name}” is added.")
+        return redirect("catalog:material_detail", pk=material.pk)
+    return render(request, "catalog/material_form.html", {"form": form}, status=422)
 
 
 # Fabric rolls ---------------------------------------------------------------------------------------
@@ -141,17 +139,12 @@ def roll_receive_view(request: HttpRequest) -> HttpResponse:
     context = {"form": form, "has_facilities": facilities.exists()}
     if request.method != "POST":
         return render(request, "catalog/roll_form.html", context)
-    if form.is_valid():
-        data = _optional(form.cleaned_data, "width_cm")
-        try:
-            roll = roll_receive(**data)
-        except DomainError as exc:
-            add_domain_error(form, exc)
-        else:
-            messages.success(
-                request, f"Roll {roll.roll_id} ({roll.length_m} m) received at {roll.facility.name}."
-            )
-            return redirect("catalog:roll_detail", pk=roll.pk)
+    roll = submit(form, lambda data: roll_receive(**_optional(data, "width_cm")))
+    if roll is not None:
+        messages.success(
+            request, f"Roll {roll.roll_id} ({roll.length_m} m) received at {roll.facility.name}."
+        )
+        return redirect("catalog:roll_detail", pk=roll.pk)
     return render(request, "catalog/roll_form.html", context, status=422)
 
 
@@ -194,19 +187,13 @@ def style_create_view(request: HttpRequest) -> HttpResponse:
     if not org.is_brand:
         return _forbidden(request, BRANDS_ONLY)
     form = StyleForm(request.POST or None)
-    if request.method == "POST":
-        if form.is_valid():
-            try:
-                style = style_create(organization=org, **form.cleaned_data)
-            except DomainError as exc:
-                add_domain_error(form, exc)
-            else:
-                messages.success(
-                    request, f"Style {style.code} is created with {style.variants.count()} variants."
-                )
-                return redirect("catalog:style_detail", pk=style.pk)
-        return render(request, "catalog/style_form.html", {"form": form}, status=422)
-    return render(request, "catalog/style_form.html", {"form": form})
+    if request.method != "POST":
+        return render(request, "catalog/style_form.html", {"form": form})
+    style = submit(form, lambda data: style_create(organization=org, **data))
+    if style is not None:
+        messages.success(request, f"Style {style.code} is created with {style.variants.count()} variants.")
+        return redirect("catalog:style_detail", pk=style.pk)
+    return render(request, "catalog/style_form.html", {"form": form}, status=422)
 
 
 @org_view
@@ -219,19 +206,19 @@ def bom_line_create(request: HttpRequest, pk: int) -> HttpResponse:
     form = BomLineForm(request.POST or None, style=style, materials=material_own_list(organization=org))
     if request.method != "POST":
         return render(request, "catalog/bom_form.html", {"form": form, "style": style})
-    if form.is_valid():
-        try:
-            bom_line_add(
-                style=style,
-                material=form.cleaned_data["material"],
-                placement=form.cleaned_data["placement"],
-                consumption=form.consumption(),
-            )
-        except DomainError as exc:
-            add_domain_error(form, exc, field_for=form.field_for)
-        else:
-            messages.success(request, f"{form.cleaned_data['material']} is on the bill of materials.")
-            return redirect("catalog:style_detail", pk=style.pk)
+    line = submit(
+        form,
+        lambda data: bom_line_add(
+            style=style,
+            material=data["material"],
+            placement=data["placement"],
+            consumption=form.consumption(),
+        ),
+        field_for=form.field_for,
+    )
+    if line is not None:
+        messages.success(request, f"{line.material} is on the bill of materials.")
+        return redirect("catalog:style_detail", pk=style.pk)
     return render(request, "catalog/bom_form.html", {"form": form, "style": style}, status=422)
 
 
@@ -245,12 +232,8 @@ def routing_edit(request: HttpRequest, pk: int) -> HttpResponse:
     form = RoutingForm(request.POST or None, initial={"operations": routing_text(style)})
     if request.method != "POST":
         return render(request, "catalog/routing_form.html", {"form": form, "style": style})
-    if form.is_valid():
-        try:
-            ops = routing_set(style=style, operations=form.cleaned_data["operations"])
-        except DomainError as exc:
-            add_domain_error(form, exc)
-        else:
-            messages.success(request, f"The routing of {style.code} has {len(ops)} operations.")
-            return redirect("catalog:style_detail", pk=style.pk)
+    ops = submit(form, lambda data: routing_set(style=style, operations=data["operations"]))
+    if ops is not None:
+        messages.success(request, f"The routing of {style.code} has {len(ops)} operations.")
+        return redirect("catalog:style_detail", pk=style.pk)
     return render(request, "catalog/routing_form.html", {"form": form, "style": style}, status=422)

@@ -95,6 +95,7 @@ if DATABASE_URL:
             "timeout": 10,
         }
 else:
+    VAR_DIR.mkdir(parents=True, exist_ok=True)  # a fresh clone has no var/ yet
     DATABASES = {
         "default": {
             "ENGINE": "django.db.backends.sqlite3",

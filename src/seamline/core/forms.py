@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from typing import Any, TypeVar
 
 from django import forms
 
 from .errors import DomainError
 
-__all__ = ["add_domain_error", "split_csv"]
+__all__ = ["add_domain_error", "split_csv", "submit"]
+
+T = TypeVar("T")
 
 _LIST_ITEM = re.compile(r"\[(?P<index>\d+)\]\.?(?P<attr>\w*)")
 
@@ -38,6 +41,23 @@ def add_domain_error(
                 elif tail:
                     message = f"{tail}: {message}"
         form.add_error(target if target in form.fields else None, message)
+
+
+def submit(
+    form: forms.Form,
+    write: Callable[[dict[str, Any]], T],
+    *,
+    field_for: Callable[[str], str | None] | None = None,
+) -> T | None:
+    """`write(form.cleaned_data)` when the form is valid; a DomainError it raises lands on the form. None when
+    the form or the write failed (the view then re-renders the form with status 422)."""
+    if not form.is_valid():
+        return None
+    try:
+        return write(form.cleaned_data)
+    except DomainError as exc:
+        add_domain_error(form, exc, field_for=field_for)
+        return None
 
 
 def _split(name: str) -> tuple[str, str]:

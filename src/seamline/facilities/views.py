@@ -7,8 +7,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
 from seamline.accounts.permissions import Permission
-from seamline.core.errors import DomainError, found
-from seamline.core.forms import add_domain_error
+from seamline.core.errors import found
+from seamline.core.forms import submit
 from seamline.core.views import facility_maps, org_view, paginate, requires
 
 from .forms import FacilityFilterForm, FacilityForm
@@ -67,16 +67,10 @@ def facility_create_view(request: HttpRequest) -> HttpResponse:
     form = FacilityForm(request.POST or None)
     if request.method != "POST":
         return _form_page(request, form, None, 200)
-    if form.is_valid():
-        try:
-            facility = facility_create(organization=org, **_fields(form))
-        except DomainError as exc:
-            add_domain_error(form, exc)
-        else:
-            messages.success(
-                request, f"{facility.name} is registered in {facility.city} {facility.zip_code}."
-            )
-            return redirect("facilities:detail", pk=facility.pk)
+    facility = submit(form, lambda _data: facility_create(organization=org, **_fields(form)))
+    if facility is not None:
+        messages.success(request, f"{facility.name} is registered in {facility.city} {facility.zip_code}.")
+        return redirect("facilities:detail", pk=facility.pk)
     return _form_page(request, form, None, 422)
 
 
@@ -97,12 +91,8 @@ def facility_edit(request: HttpRequest, pk: int) -> HttpResponse:
     form = FacilityForm(request.POST or None, initial=initial)
     if request.method != "POST":
         return _form_page(request, form, facility, 200)
-    if form.is_valid():
-        try:
-            facility = facility_update(facility=facility, **_fields(form))
-        except DomainError as exc:
-            add_domain_error(form, exc)
-        else:
-            messages.success(request, f"{facility.name} is saved.")
-            return redirect("facilities:detail", pk=facility.pk)
+    saved = submit(form, lambda _data: facility_update(facility=facility, **_fields(form)))
+    if saved is not None:
+        messages.success(request, f"{saved.name} is saved.")
+        return redirect("facilities:detail", pk=saved.pk)
     return _form_page(request, form, facility, 422)

@@ -16,7 +16,7 @@ from seamline.accounts.selectors import factory_list
 from seamline.catalog.models import Style
 from seamline.catalog.selectors import style_get, style_list
 from seamline.core.errors import DomainError, found
-from seamline.core.forms import add_domain_error
+from seamline.core.forms import submit
 from seamline.core.views import org_view, paginate, requires
 
 from .forms import OrderFilterForm, OrderForm
@@ -82,22 +82,22 @@ def order_create_view(request: HttpRequest) -> HttpResponse:
     if request.method != "POST":
         template = "production/_quantities.html" if request.htmx else "production/order_form.html"  # type: ignore[attr-defined]
         return render(request, template, {"form": form})
-    if form.is_valid():
-        try:
-            order = production_order_create(
-                brand=org,
-                factory=form.cleaned_data["factory"],
-                style=form.cleaned_data["style"],
-                due_date=form.cleaned_data["due_date"],
-                quantities=form.quantities(),
-                notes=form.cleaned_data["notes"],
-                by=request.user,
-            )
-        except DomainError as exc:
-            add_domain_error(form, exc, field_for=form.field_for)
-        else:
-            messages.success(request, f"{order.number} is saved as a draft; place it when it is ready.")
-            return redirect("production:order_detail", pk=order.pk)
+    order = submit(
+        form,
+        lambda data: production_order_create(
+            brand=org,
+            factory=data["factory"],
+            style=data["style"],
+            due_date=data["due_date"],
+            quantities=form.quantities(),
+            notes=data["notes"],
+            by=request.user,
+        ),
+        field_for=form.field_for,
+    )
+    if order is not None:
+        messages.success(request, f"{order.number} is saved as a draft; place it when it is ready.")
+        return redirect("production:order_detail", pk=order.pk)
     return render(request, "production/order_form.html", {"form": form}, status=422)
 
 
