@@ -1,4 +1,5 @@
-"""The real server: `seamline serve` (granian, ASGI) answers pages, the API and static files."""
+"""The real server: `seamline serve --with-worker` (granian, ASGI) answers pages, the API and static files,
+and runs background tasks in its worker process."""
 
 import json
 import os
@@ -35,8 +36,10 @@ def server(transactional_db, tmp_path):
         (tmp_path / "seamline.sqlite3").symlink_to(connection.settings_dict["NAME"])
         env["SEAMLINE_VAR"] = str(tmp_path)
     proc = subprocess.Popen(
-        [sys.executable, "-m", "seamline", "serve", "--port", str(port)],
-        env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+        [sys.executable, "-m", "seamline", "serve", "--port", str(port), "--with-worker"],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
     )
     deadline = time.time() + 30
     while time.time() < deadline:
@@ -96,3 +99,26 @@ def test_serve_answers_pages_api_and_static(server, brand):
     assert status == 401 and kind == "application/problem+json"
     status, body, kind = _get(f"{server}/static/seamline/seamline.css")
     assert status == 200 and kind.startswith("text/css")
+
+
+def test_background_tasks_run_in_the_server_process(server, brand, factory):
+    """Placing an order through the API enqueues the factory's e-mail; the in-process worker runs it."""
+    from django_tasks_db.models import DBTaskResult
+
+    from tests.factories import make_order
+
+    order = make_order(brand.org, factory.org)
+    request = urllib.request.Request(
+        f"{server}/api/v1/production-orders/{order.pk}/transitions",
+        data=json.dumps({"target": "planned"}).encode(),
+        headers={"Authorization": f"Bearer {brand.token}", "Content-Type": "application/json"},
+    )
+    with urllib.request.urlopen(request, timeout=10) as response:
+        assert json.loads(response.read())["state"] == "planned"
+    deadline = time.time() + 20
+    while time.time() < deadline:
+        statuses = list(DBTaskResult.objects.values_list("task_path", "status"))
+        if statuses and statuses[0][1] in ("SUCCESSFUL", "FAILED"):
+            break
+        time.sleep(0.3)
+    assert statuses == [("seamline.production.tasks.notify_order_placed", "SUCCESSFUL")]

@@ -13,7 +13,6 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-import threading
 
 
 def _setup() -> None:
@@ -31,29 +30,13 @@ def _fail(message: str) -> int:
     return 2
 
 
-def _start_worker_thread() -> threading.Thread:
-    """The database task worker, in a daemon thread of this process (the demo's one-command promise)."""
-    from django_tasks_db.management.commands.db_worker import Worker
-
-    worker = Worker(
-        queue_names=["*"],
-        interval=1.0,
-        batch=False,
-        backend_name="default",
-        startup_delay=False,
-        max_tasks=None,
-        worker_id="demo-inprocess",
-        excluded_queue_names=[],
-    )
-    thread = threading.Thread(target=worker.run, name="seamline-task-worker", daemon=True)
-    thread.start()
-    return thread
-
-
 def _serve(host: str, port: int, workers: int = 1) -> None:
     """granian (Rust HTTP, ~1.7x uvicorn's requests/s here) serving the ASGI app in `workers` processes."""
     from granian import Granian
     from granian.constants import Interfaces
+    from django.db import connections
+
+    connections.close_all()  # the server forks its workers: let each open its own connections
 
     Granian(
         "seamline.config.asgi:application",
@@ -74,7 +57,9 @@ def cmd_demo(args: argparse.Namespace) -> int:
     call_command("migrate", interactive=False, verbosity=0)
     created = demo_seed()
     print("Demo data " + ("seeded." if created else "already there; kept as it is."))
-    _start_worker_thread()
+    from seamline.core.worker import ENV_FLAG
+
+    os.environ[ENV_FLAG] = "1"  # the server's worker process runs the task worker too
     url = f"http://127.0.0.1:{args.port}/"
     print(f"\nSeamline is running at {url}\n\nSign in as (password for all: {DEMO_LOGINS['password']}):")
     for email, what in DEMO_LOGINS["users"]:
@@ -87,7 +72,11 @@ def cmd_demo(args: argparse.Namespace) -> int:
 def cmd_serve(args: argparse.Namespace) -> int:
     _setup()
     if args.with_worker:
-        _start_worker_thread()
+        if args.workers != 1:
+            return _fail("--with-worker needs --workers 1; run `seamline worker` beside a larger server")
+        from seamline.core.worker import ENV_FLAG
+
+        os.environ[ENV_FLAG] = "1"
     _serve(args.host, args.port, args.workers)
     return 0
 
