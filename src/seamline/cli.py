@@ -32,9 +32,9 @@ def _fail(message: str) -> int:
 
 def _serve(host: str, port: int, workers: int = 1) -> None:
     """granian (Rust HTTP, ~1.7x uvicorn's requests/s here) serving the ASGI app in `workers` processes."""
+    from django.db import connections
     from granian import Granian
     from granian.constants import Interfaces
-    from django.db import connections
 
     connections.close_all()  # the server forks its workers: let each open its own connections
 
