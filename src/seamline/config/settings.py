@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "seamline.facilities",
     "seamline.catalog",
     "seamline.production",
+    "seamline.drops",
 ]
 
 MIDDLEWARE = [
@@ -154,3 +155,5 @@ LOGGING = {
         "django.request": {"handlers": ["console"], "level": "ERROR", "propagate": False},
     },
 }
+SEAMLINE_BASE_URL = os.environ.get("SEAMLINE_BASE_URL", "http://127.0.0.1:8000")
+SEAMLINE_PAYMENT_PROVIDER = os.environ.get("SEAMLINE_PAYMENT_PROVIDER", "manual")

@@ -11,4 +11,6 @@ urlpatterns = [
     path("facilities/", include("seamline.facilities.urls")),
     path("catalog/", include("seamline.catalog.urls")),
     path("production/", include("seamline.production.urls")),
+    path("drops/", include("seamline.drops.urls_founder")),
+    path("d/", include("seamline.drops.urls_public")),
 ]

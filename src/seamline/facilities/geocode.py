@@ -2,6 +2,7 @@
 
 from dataclasses import dataclass
 from functools import lru_cache
+from math import asin, cos, radians, sin, sqrt
 
 import zipcodes
 
@@ -51,3 +52,14 @@ def geocode_zip(zip_code: str) -> ZipPlace:
         longitude=float(m["long"]),
         other_cities=tuple(c.title() for c in m.get("acceptable_cities") or ()),
     )
+
+
+def distance_km(a: tuple[float, float], b: tuple[float, float]) -> float:
+    """Great-circle distance between two (lat, long) points.
+
+    >>> round(distance_km((34.0434, -118.2716), (33.9425, -118.4081)), 1)  # Fashion District to LAX
+    16.9
+    """
+    lat1, lon1, lat2, lon2 = map(radians, (*a, *b))
+    h = sin((lat2 - lat1) / 2) ** 2 + cos(lat1) * cos(lat2) * sin((lon2 - lon1) / 2) ** 2
+    return 2 * 6371.0088 * asin(sqrt(h))

@@ -102,3 +102,26 @@ def production_order_transition(
     if target == State.PLANNED:
         transaction.on_commit(lambda: tasks.notify_order_placed.enqueue(order_id=order.pk))
     return order
+
+
+@transaction.atomic
+def production_order_set_quantities(
+    *, order: ProductionOrder, quantities: Mapping[str, Any]
+) -> ProductionOrder:
+    """Replace the breakdown of an order not yet cut (a funded drop keeps selling up to its cap)."""
+    order = ProductionOrder.objects.select_for_update().select_related("style").get(pk=order.pk)
+    if order.state not in (State.DRAFT, State.PLANNED):
+        raise ConflictError(
+            f"{order.number} is {order.state}: its quantities are fixed once cutting starts",
+            fields={"quantities": "Fixed after planning."},
+        )
+    errors = FieldErrors()
+    lines = _lines(errors, order.style, quantities)
+    errors.raise_if_any("The quantities are not valid")
+    order.lines.all().delete()
+    ProductionOrderLine.objects.bulk_create(
+        ProductionOrderLine(order=order, variant_id=vid, quantity=qty) for vid, qty in lines
+    )
+    order.units = sum(q for _, q in lines)
+    order.save(update_fields=["units", "updated_at"])
+    return order

@@ -1,0 +1,239 @@
+"""The pre-order: the one write Seamline must never get wrong under a live-stream rush.
+
+1. Check the input and, without a lock, whether the basket can still fit (a sold-out drop answers at once).
+2. Record the payment hold we are about to ask for (committed), then ask the provider to authorize it.
+3. In one transaction: take the units with conditional UPDATEs (the drop row first, then the variants by
+   primary key, so every pre-order locks in the same order), check the per-customer limit under that lock,
+   write the pre-order, attach the hold, and mark the drop funded in the transaction that crosses its
+   threshold.
+4. If step 3 refuses (sold out meanwhile), void the hold. If the process dies between 2 and 3, the hold stays
+   without a pre-order and `tasks.reconcile_holds` voids it: nobody pays for what they did not get.
+
+A retry with the same Idempotency-Key returns the same pre-order; a different body with it is refused (409).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.core.validators import validate_email
+from django.db import IntegrityError, transaction
+from django.db.models import F, Sum
+from django.utils import timezone
+
+from seamline.core.validation import FieldErrors
+from seamline.facilities.geocode import UnknownZipError, distance_km, geocode_zip
+
+from . import tasks
+from .caps import Availability, basket_shortfalls, is_funded
+from .errors import DropClosed, IdempotencyConflict, PaymentFailed, SoldOut
+from .models import Drop, DropVariant, PaymentHold, PreOrder, PreOrderLine
+from .payments import PaymentDeclined, PaymentError, PaymentProvider, get_provider
+from .states import SELLING, DropState
+
+LOCAL_RADIUS_KM = 40  # courier delivery from the factory's facilities; farther ships
+
+
+@dataclass(frozen=True)
+class Customer:
+    name: str
+    email: str
+    street: str
+    city: str
+    zip_code: str
+
+
+def request_fingerprint(customer: Customer, basket: Mapping[str, Any]) -> str:
+    body = {"customer": customer.__dict__, "basket": {k: str(v) for k, v in sorted(basket.items())}}
+    return hashlib.sha256(json.dumps(body, sort_keys=True).encode()).hexdigest()
+
+
+def _checked(drop: Drop, offers: dict[str, DropVariant], customer: Customer, basket: Mapping[str, Any]):
+    errors = FieldErrors()
+    name = errors.required("name", customer.name)
+    try:
+        validate_email(customer.email)
+    except DjangoValidationError:
+        errors.add("email", f"{customer.email!r} is not an e-mail address.")
+    errors.required("street", customer.street)
+    place = None
+    try:
+        place = geocode_zip(customer.zip_code)
+    except UnknownZipError as exc:
+        errors.add("zip_code", str(exc))
+    quantities: dict[str, int] = {}
+    if not basket:
+        errors.add("quantities", "Choose a size.")
+    for sku, qty in basket.items():
+        if sku not in offers:
+            errors.add(f"quantities.{sku}", f"{sku} is not offered in this drop.")
+            continue
+        n = errors.positive_int(f"quantities.{sku}", qty)
+        if n:
+            quantities[sku] = n
+    total = sum(quantities.values())
+    if total > drop.per_customer_limit:
+        errors.add("quantities", f"At most {drop.per_customer_limit} per customer (asked for {total}).")
+    errors.raise_if_any("The pre-order is not valid")
+    return name, place, quantities
+
+
+def _availability(drop: Drop, offers: dict[str, DropVariant]) -> Availability:
+    return Availability(
+        run_cap=drop.run_cap,
+        units_sold=drop.units_sold,
+        variant_caps={sku: o.cap for sku, o in offers.items()},
+        variant_sold={sku: o.sold for sku, o in offers.items()},
+    )
+
+
+def _is_local(drop: Drop, latlon: tuple[float, float]) -> bool:
+    sites = drop.factory.facilities.values_list("latitude", "longitude")
+    return any(distance_km(latlon, site) <= LOCAL_RADIUS_KM for site in sites)
+
+
+def preorder_place(
+    *,
+    drop: Drop,
+    customer: Customer,
+    basket: Mapping[str, Any],
+    idempotency_key: str,
+    provider: PaymentProvider | None = None,
+) -> tuple[PreOrder, bool]:
+    """Pre-order `basket` ({sku: units}) for `customer`; returns (pre-order, created). Not one transaction on
+    purpose: the provider call sits between the hold record and the pre-order (see the module docstring)."""
+    fingerprint = request_fingerprint(customer, basket)
+    replay = PreOrder.objects.filter(drop=drop, idempotency_key=idempotency_key).first()
+    if replay is not None:
+        if replay.request_hash != fingerprint:
+            raise IdempotencyConflict("This Idempotency-Key was used for a different pre-order.")
+        return replay, False
+    drop = Drop.objects.select_related("factory").get(pk=drop.pk)
+    offers = {o.variant.sku: o for o in drop.variants.select_related("variant")}
+    name, place, quantities = _checked(drop, offers, customer, basket)
+    now = timezone.now()
+    if drop.state not in SELLING or not drop.opens_at <= now < drop.closes_at:
+        raise DropClosed(f"{drop.title} is not taking pre-orders ({drop.state}).")
+    short = basket_shortfalls(_availability(drop, offers), quantities)
+    if short:  # no lock taken: the counters say it cannot fit
+        raise SoldOut(f"{drop.title}: not enough left.", shortfalls=short)
+
+    amount = sum((offers[sku].price * n for sku, n in quantities.items()), Decimal(0))
+    provider = provider or get_provider()
+    hold = _hold_ask(drop, provider, amount, customer.email, idempotency_key)
+    try:
+        preorder = _take_units(drop, offers, quantities, customer, name, place, amount, hold, fingerprint)
+    except (SoldOut, DropClosed):
+        _hold_release(hold, provider)
+        raise
+    except IntegrityError:  # the same key raced in twice: the other request wrote it, with this very hold
+        return PreOrder.objects.get(drop=drop, idempotency_key=idempotency_key), False
+    transaction.on_commit(lambda: tasks.notify_preorder_received.enqueue(preorder_id=preorder.pk))
+    return preorder, True
+
+
+def _hold_ask(drop: Drop, provider: PaymentProvider, amount: Decimal, email: str, key: str) -> PaymentHold:
+    hold, _ = PaymentHold.objects.get_or_create(
+        idempotency_key=f"{drop.pk}:{key}",
+        defaults={"drop": drop, "provider": provider.name, "amount": amount, "currency": drop.currency},
+    )
+    try:
+        answer = provider.authorize(
+            amount=amount,
+            currency=drop.currency,
+            email=email,
+            description=drop.title,
+            idempotency_key=hold.idempotency_key,
+        )
+    except PaymentDeclined as exc:
+        PaymentHold.objects.filter(pk=hold.pk).update(status=PaymentHold.Status.FAILED)
+        raise PaymentFailed(f"The payment was declined: {exc}") from exc
+    except PaymentError as exc:
+        raise PaymentFailed(f"The payment provider did not answer; nothing was charged ({exc}).") from exc
+    PaymentHold.objects.filter(pk=hold.pk).update(
+        reference=answer.reference, status=PaymentHold.Status.AUTHORIZED
+    )
+    hold.reference, hold.status = answer.reference, PaymentHold.Status.AUTHORIZED
+    return hold
+
+
+def _hold_release(hold: PaymentHold, provider: PaymentProvider) -> None:
+    provider.void(reference=hold.reference, idempotency_key=f"void:{hold.idempotency_key}")
+    PaymentHold.objects.filter(pk=hold.pk).update(status=PaymentHold.Status.VOIDED)
+
+
+@transaction.atomic
+def _take_units(drop, offers, quantities, customer, name, place, amount, hold, fingerprint) -> PreOrder:
+    units = sum(quantities.values())
+    # The drop row first: its UPDATE locks it, so every pre-order of this drop queues here, in one order.
+    taken = Drop.objects.filter(
+        pk=drop.pk, state__in=list(SELLING), units_sold__lte=drop.run_cap - units
+    ).update(units_sold=F("units_sold") + units, revenue=F("revenue") + amount)
+    if not taken:
+        fresh = Drop.objects.get(pk=drop.pk)
+        if fresh.state not in SELLING:
+            raise DropClosed(f"{drop.title} is not taking pre-orders ({fresh.state}).")
+        raise SoldOut(
+            f"{drop.title}: sold out.", shortfalls={"run": units - (fresh.run_cap - fresh.units_sold)}
+        )
+    bought = (
+        PreOrder.objects.filter(drop=drop, email__iexact=customer.email)
+        .exclude(state__in=[PreOrder.State.VOIDED, PreOrder.State.REFUNDED])
+        .aggregate(n=Sum("units"))["n"]
+        or 0
+    )
+    if bought + units > drop.per_customer_limit:
+        raise SoldOut(
+            f"At most {drop.per_customer_limit} per customer; {customer.email} has {bought} already.",
+            shortfalls={"customer": bought + units - drop.per_customer_limit},
+        )
+    for sku in sorted(quantities, key=lambda s: offers[s].pk):
+        offer, n = offers[sku], quantities[sku]
+        fits = DropVariant.objects.filter(pk=offer.pk)
+        if offer.cap is not None:
+            fits = fits.filter(sold__lte=offer.cap - n)
+        if not fits.update(sold=F("sold") + n):
+            raise SoldOut(f"{sku} is sold out.", shortfalls={sku: n})
+    preorder = PreOrder.objects.create(
+        drop=drop,
+        name=name,
+        email=customer.email.strip(),
+        street=customer.street.strip(),
+        city=customer.city.strip() or place.city,
+        zip_code=place.zip_code,
+        local_delivery=_is_local(drop, (place.latitude, place.longitude)),
+        units=units,
+        amount=amount,
+        currency=drop.currency,
+        idempotency_key=hold.idempotency_key.split(":", 1)[1],
+        request_hash=fingerprint,
+    )
+    PreOrderLine.objects.bulk_create(
+        PreOrderLine(preorder=preorder, offer=offers[sku], quantity=n, unit_price=offers[sku].price)
+        for sku, n in quantities.items()
+    )
+    PaymentHold.objects.filter(pk=hold.pk).update(preorder=preorder)
+    _fund_if_crossed(drop.pk)
+    return preorder
+
+
+def _fund_if_crossed(drop_id: int) -> None:
+    """Inside the pre-order transaction: the one that crosses the threshold marks the drop funded; every
+    pre-order of a funded drop has the funding task bring capture and production up to date after commit."""
+    drop = Drop.objects.get(pk=drop_id)
+    if drop.state == DropState.LIVE and is_funded(
+        units=drop.units_sold,
+        revenue=drop.revenue,
+        threshold_units=drop.threshold_units,
+        threshold_revenue=drop.threshold_revenue,
+    ):
+        Drop.objects.filter(pk=drop_id).update(state=DropState.FUNDED, funded_at=timezone.now())
+        drop.state = DropState.FUNDED
+    if drop.state == DropState.FUNDED:
+        transaction.on_commit(lambda: tasks.drop_fund.enqueue(drop_id=drop_id))
