@@ -12,6 +12,7 @@ from seamline.accounts.selectors import token_authenticate
 from seamline.catalog.models import FabricRoll, Style
 from seamline.cli import build_parser, main
 from seamline.core.demo import DEMO_API_KEY, demo_seed
+from seamline.drops.models import Drop
 from seamline.facilities.models import Facility
 from seamline.production.models import ProductionOrder
 
@@ -40,6 +41,9 @@ def test_demo_seed_is_realistic_and_idempotent(django_capture_on_commit_callback
     assert jacket.bom_lines.get(placement="shell").material.usable_width_cm == 80
     assert sorted(ProductionOrder.objects.values_list("state", flat=True)) == ["cutting", "planned"]
     assert token_authenticate(key=DEMO_API_KEY).organization == brand
+    drop = Drop.objects.get(slug="chore-jacket-live")
+    assert (drop.state, drop.run_cap, drop.threshold_units, drop.units_sold) == ("live", 70, 50, 12)
+    assert drop.preorders.filter(local_delivery=False).count() == 1  # the New York buyer ships
     counts = (FabricRoll.objects.count(), ProductionOrder.objects.count(), Facility.objects.count())
     assert demo_seed() is False
     assert (FabricRoll.objects.count(), ProductionOrder.objects.count(), Facility.objects.count()) == counts

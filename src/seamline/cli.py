@@ -85,6 +85,9 @@ def cmd_worker(args: argparse.Namespace) -> int:
     _setup()
     from django.core.management import call_command
 
+    from seamline.core.worker import start_clock_thread
+
+    start_clock_thread()
     call_command("db_worker", queue_name="*", interval=args.interval)
     return 0
 

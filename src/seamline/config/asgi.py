@@ -18,7 +18,7 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "seamline.config.settings")
 django_asgi = get_asgi_application()
 
 from seamline.config.wsgi import application as django_wsgi  # noqa: E402  (after settings are set up)
-from seamline.core.worker import ENV_FLAG, start_worker_thread  # noqa: E402
+from seamline.core.worker import ENV_FLAG, start_clock_thread, start_worker_thread  # noqa: E402
 
 # Path prefixes served by Django's ASGI handler; everything else goes the one-hop WSGI way.
 ASYNC_PATH_PREFIXES: tuple[str, ...] = ()
@@ -33,6 +33,7 @@ async def application(scope, receive, send) -> None:
             if message["type"] == "lifespan.startup":
                 if os.environ.get(ENV_FLAG) == "1":  # `seamline demo` / `serve --with-worker`
                     start_worker_thread()
+                    start_clock_thread()
                 await send({"type": "lifespan.startup.complete"})
             elif message["type"] == "lifespan.shutdown":
                 await send({"type": "lifespan.shutdown.complete"})

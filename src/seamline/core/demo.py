@@ -316,4 +316,51 @@ def demo_seed() -> bool:
         notes="Drop #2: 50 slip dresses; the Ink colourway is garment-dyed in Vernon.",
     )
     production_order_transition(order=dress_order, target="planned", organization=brand, by=founder)
+    _seed_live_drop(brand=brand, factory=factory, jacket=jacket, now=now)
     return True
+
+
+DEMO_BUYERS = [
+    ("Ana Ruiz", "ana.ruiz@example.com", "1420 Echo Park Ave", "90026", "M", 1),
+    ("Dev Patel", "dev.patel@example.com", "3100 W Sunset Blvd", "90026", "L", 2),
+    ("Sam Okafor", "sam.okafor@example.com", "801 S Grand Ave", "90017", "S", 1),
+    ("Lena Kim", "lena.kim@example.com", "2250 Hyperion Ave", "90027", "M", 2),
+    ("Marco Bianchi", "marco.b@example.com", "120 Broadway", "10271", "XL", 1),  # New York: it ships
+    ("Jo Tanaka", "jo.tanaka@example.com", "4500 Eagle Rock Blvd", "90041", "XS", 1),
+    ("Priya Shah", "priya.shah@example.com", "600 Mateo St", "90021", "L", 2),
+    ("Chris Lee", "chris.lee@example.com", "1001 N Alvarado St", "90026", "M", 2),
+]
+
+
+def _seed_live_drop(*, brand, factory, jacket, now) -> None:
+    """The founder's live fitting: 70 jackets, funded at 50, with the first pre-orders in."""
+    from seamline.drops.preorders import Customer, preorder_place
+    from seamline.drops.services import drop_create, drop_open
+
+    skus = {v.size: v.sku for v in jacket.variants.all()}
+    drop = drop_create(
+        brand=brand,
+        factory=factory,
+        style=jacket,
+        title="Selvedge Chore Jacket — live fitting drop",
+        slug="chore-jacket-live",
+        description=(
+            "Cut from 13.5 oz Japanese selvedge in our Olympic Blvd workroom, laser-faded in Boyle Heights, "
+            "delivered by bike and van across LA. Seventy jackets; we start cutting at fifty."
+        ),
+        prices=dict.fromkeys(skus.values(), "248.00"),
+        variant_caps={skus["XS"]: 6, skus["XXL"]: 6},
+        run_cap=70,
+        threshold_units=50,
+        per_customer_limit=2,
+        opens_at=now - timedelta(minutes=30),
+        closes_at=now + timedelta(days=3),
+    )
+    drop_open(drop=drop)
+    for i, (name, email, street, zip_code, size, qty) in enumerate(DEMO_BUYERS):
+        preorder_place(
+            drop=drop,
+            customer=Customer(name=name, email=email, street=street, city="", zip_code=zip_code),
+            basket={skus[size]: qty},
+            idempotency_key=f"demo-{i}",
+        )

@@ -1,10 +1,12 @@
-"""The background task worker (Django Tasks, database backend) as a thread of a server process.
+"""The background task worker (Django Tasks, database backend) as a thread of a server process, and the clock
+that enqueues periodic work.
 
 `seamline demo` runs it inside the server's worker process, started from the ASGI lifespan: after granian
 forks, so no thread is ever forked mid-flight (a fork copies locks held by other threads and can hang).
 """
 
 import threading
+import time
 
 from django_tasks_db.management.commands.db_worker import Worker
 
@@ -23,5 +25,20 @@ def start_worker_thread() -> threading.Thread:
         excluded_queue_names=[],
     )
     thread = threading.Thread(target=worker.run, name="seamline-task-worker", daemon=True)
+    thread.start()
+    return thread
+
+
+def start_clock_thread(*, every_s: float = 60.0) -> threading.Thread:
+    """Enqueue the periodic sweep (close expired drops, reconcile payment holds) every `every_s` seconds."""
+
+    def tick() -> None:
+        from seamline.drops.tasks import drop_sweep
+
+        while True:
+            time.sleep(every_s)
+            drop_sweep.enqueue()
+
+    thread = threading.Thread(target=tick, name="seamline-clock", daemon=True)
     thread.start()
     return thread

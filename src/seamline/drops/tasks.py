@@ -171,3 +171,17 @@ def notify_drop_funded(*, preorder_id: int) -> int:
         f"{po.drop.title} reached its goal. Your {po.amount} {po.currency} is paid and cutting is being "
         f"planned in Los Angeles.\nFollow your order: {order_url(po)}",
     )
+
+
+@task()
+def drop_sweep() -> dict:
+    """Every minute (the worker's clock): close drops past their closing time, reconcile orphan holds."""
+    from .models import Drop
+    from .services import drop_close
+    from .states import DropState
+
+    closed = 0
+    for drop in Drop.objects.filter(state=DropState.LIVE, closes_at__lte=timezone.now()):
+        drop_close(drop=drop)
+        closed += 1
+    return {"closed": closed, **reconcile_holds.call()}
