@@ -155,5 +155,11 @@ LOGGING = {
         "django.request": {"handlers": ["console"], "level": "ERROR", "propagate": False},
     },
 }
+# Drops. The base URL goes into e-mails (the customer's private order link).
 SEAMLINE_BASE_URL = os.environ.get("SEAMLINE_BASE_URL", "http://127.0.0.1:8000")
-SEAMLINE_PAYMENT_PROVIDER = os.environ.get("SEAMLINE_PAYMENT_PROVIDER", "manual")
+SEAMLINE_PAYMENT_PROVIDER = os.environ.get("SEAMLINE_PAYMENT_PROVIDER", "manual")  # or "stripe"
+SEAMLINE_PREORDER_RATE = os.environ.get("SEAMLINE_PREORDER_RATE", "30/10s")  # per client IP; "off" disables
+SEAMLINE_TRUST_X_FORWARDED_FOR = _env_bool("SEAMLINE_TRUST_X_FORWARDED_FOR")  # only behind your own proxy
+SEAMLINE_STRIPE_SECRET_KEY = os.environ.get("SEAMLINE_STRIPE_SECRET_KEY", "")
+SEAMLINE_STRIPE_API_BASE = os.environ.get("SEAMLINE_STRIPE_API_BASE", "https://api.stripe.com")
+SEAMLINE_WAGE_PER_HOUR = os.environ.get("SEAMLINE_WAGE_PER_HOUR", "20.00")  # for the drop's cash-flow view

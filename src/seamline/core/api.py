@@ -21,10 +21,12 @@ from seamline.accounts import api as accounts_api
 from seamline.accounts.permissions import TOKEN_ROLE
 from seamline.accounts.selectors import token_authenticate
 from seamline.catalog import api as catalog_api
+from seamline.drops import api as drops_api
 from seamline.facilities import api as facilities_api
 from seamline.production import api as production_api
 
 from .errors import DomainError
+from .ratelimit import RateLimited
 
 PROBLEM_JSON = "application/problem+json"
 
@@ -147,6 +149,13 @@ def _field_name(loc: tuple | list) -> str:
     return name or "body"
 
 
+@api.exception_handler(RateLimited)
+def _rate_limited(request: HttpRequest, exc: RateLimited) -> HttpResponse:
+    response = _domain_error(request, exc)
+    response["Retry-After"] = str(exc.retry_after)
+    return response
+
+
 @api.exception_handler(NinjaValidationError)
 def _request_invalid(request: HttpRequest, exc: NinjaValidationError) -> HttpResponse:
     errors = [
@@ -227,3 +236,4 @@ api.add_router("/materials", catalog_api.materials)
 api.add_router("/rolls", catalog_api.rolls)
 api.add_router("/styles", catalog_api.styles)
 api.add_router("/production-orders", production_api.router)
+api.add_router("/drops", drops_api.router)

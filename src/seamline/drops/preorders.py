@@ -130,12 +130,28 @@ def preorder_place(
     try:
         preorder = _take_units(drop, offers, quantities, customer, name, place, amount, hold, fingerprint)
     except (SoldOut, DropClosed):
+        # A twin with this key (double click, retry while we ran) may have placed the pre-order with this
+        # very hold meanwhile: answer as a replay would, and do not void the hold it is paid with.
+        twin = _twin(drop, idempotency_key, fingerprint)
+        if twin is not None:
+            return twin, False
         _hold_release(hold, provider)
         raise
     except IntegrityError:  # the same key raced in twice: the other request wrote it, with this very hold
-        return PreOrder.objects.get(drop=drop, idempotency_key=idempotency_key), False
+        twin = _twin(drop, idempotency_key, fingerprint)
+        if twin is None:
+            raise
+        return twin, False
     transaction.on_commit(lambda: tasks.notify_preorder_received.enqueue(preorder_id=preorder.pk))
     return preorder, True
+
+
+def _twin(drop: Drop, key: str, fingerprint: str) -> PreOrder | None:
+    """The pre-order placed with `key` by a concurrent request; IdempotencyConflict if its body differed."""
+    twin = PreOrder.objects.filter(drop=drop, idempotency_key=key).first()
+    if twin is not None and twin.request_hash != fingerprint:
+        raise IdempotencyConflict("This Idempotency-Key was used for a different pre-order.")
+    return twin
 
 
 def _hold_ask(drop: Drop, provider: PaymentProvider, amount: Decimal, email: str, key: str) -> PaymentHold:
@@ -143,6 +159,11 @@ def _hold_ask(drop: Drop, provider: PaymentProvider, amount: Decimal, email: str
         idempotency_key=f"{drop.pk}:{key}",
         defaults={"drop": drop, "provider": provider.name, "amount": amount, "currency": drop.currency},
     )
+    if hold.status in (PaymentHold.Status.VOIDED, PaymentHold.Status.FAILED):
+        # The provider would replay its old answer for this key (a cancelled or declined payment).
+        raise IdempotencyConflict(
+            "This Idempotency-Key belongs to a pre-order that did not go through; retry with a new key."
+        )
     try:
         answer = provider.authorize(
             amount=amount,

@@ -42,7 +42,7 @@ def drop_fund(*, drop_id: int) -> dict:
     )
 
     from .models import Drop, PaymentHold, PreOrder, PreOrderLine
-    from .payments import get_provider
+    from .payments import PaymentError, get_provider
     from .states import DropState
 
     with transaction.atomic():
@@ -50,13 +50,17 @@ def drop_fund(*, drop_id: int) -> dict:
         if drop.state != DropState.FUNDED:
             return {"captured": 0}
         provider = get_provider()
-        holds = list(
-            PaymentHold.objects.filter(
-                drop=drop, status=PaymentHold.Status.AUTHORIZED, preorder__isnull=False
-            )
-        )
-        for hold in holds:
-            provider.capture(reference=hold.reference, idempotency_key=f"capture:{hold.idempotency_key}")
+        holds = []
+        for hold in PaymentHold.objects.filter(
+            drop=drop, status=PaymentHold.Status.AUTHORIZED, preorder__isnull=False
+        ):
+            # One failed capture must not hold up the others; the next run retries it with the same key.
+            try:
+                provider.capture(reference=hold.reference, idempotency_key=f"capture:{hold.idempotency_key}")
+            except PaymentError as exc:
+                log.warning("capture of hold %s failed: %s", hold.idempotency_key, exc)
+                continue
+            holds.append(hold)
         PaymentHold.objects.filter(pk__in=[h.pk for h in holds]).update(status=PaymentHold.Status.CAPTURED)
         PreOrder.objects.filter(hold__in=holds).update(state=PreOrder.State.CAPTURED)
         sold = Counter()
