@@ -12,12 +12,15 @@ from django.utils.text import slugify
 
 from seamline.accounts.models import Organization
 from seamline.catalog.models import Style
-from seamline.core.errors import ConflictError
+from seamline.core.errors import ConflictError, ValidationError
 from seamline.core.validation import FieldErrors
 
 from . import tasks
 from .models import Drop, DropVariant
 from .states import DropState, can_transition
+
+
+RESERVED_SLUGS = frozenset({"new", "events", "orders", "status"})  # /drops/new/ and the like
 
 
 def _when(errors: FieldErrors, name: str, value: Any) -> datetime | None:
@@ -91,6 +94,8 @@ def drop_create(
         errors.add("factory", f"{factory} is not a factory.")
     errors.raise_if_any("The drop is not valid")
     slug = slugify(slug or title)[:80]
+    if slug in RESERVED_SLUGS:
+        raise ValidationError("The drop's address is taken by a page", fields={"slug": f"'{slug}' is reserved."})
     if Drop.objects.filter(slug=slug).exists():
         raise ConflictError(f"A drop at /d/{slug} exists", fields={"slug": "Already taken."})
     drop = Drop.objects.create(
