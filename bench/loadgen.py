@@ -10,7 +10,7 @@ import statistics
 import time
 from dataclasses import dataclass, field
 
-__all__ = ["LoadResult", "run_load"]
+__all__ = ["HttpConnection", "LoadResult", "run_load"]
 
 
 @dataclass
@@ -51,6 +51,11 @@ class LoadResult:
 
 
 async def _read_response(reader: asyncio.StreamReader) -> tuple[int, bytes]:
+    status, _, body = await _read_response_full(reader)
+    return status, body
+
+
+async def _read_response_full(reader: asyncio.StreamReader) -> tuple[int, dict[str, str], bytes]:
     head = await reader.readuntil(b"\r\n\r\n")
     lines = head.decode("latin-1").split("\r\n")
     status = int(lines[0].split(" ", 2)[1])
@@ -67,7 +72,43 @@ async def _read_response(reader: asyncio.StreamReader) -> tuple[int, bytes]:
             body += chunk[:-2]
     else:
         body = await reader.read()
-    return status, body
+    return status, headers, body
+
+
+class HttpConnection:
+    """One keep-alive HTTP/1.1 connection for any method with a body. It reopens on the next request after
+    a failure or a `Connection: close`, so a caller can retry (same Idempotency-Key) on the same object."""
+
+    def __init__(self, host: str, port: int, timeout_s: float = 30.0) -> None:
+        self.host, self.port, self.timeout_s = host, port, timeout_s
+        self._reader: asyncio.StreamReader | None = None
+        self._writer: asyncio.StreamWriter | None = None
+
+    async def request(
+        self, method: str, path: str, headers: dict[str, str] | None = None, body: bytes = b""
+    ) -> tuple[int, dict[str, str], bytes]:
+        """(status, lower-cased headers, body). Raises OSError/asyncio errors when the exchange fails."""
+        lines = [f"{method} {path} HTTP/1.1", f"Host: {self.host}:{self.port}", "Connection: keep-alive"]
+        lines += [f"{k}: {v}" for k, v in (headers or {}).items()]
+        if body or method not in ("GET", "HEAD"):
+            lines.append(f"Content-Length: {len(body)}")
+        raw = ("\r\n".join(lines) + "\r\n\r\n").encode() + body
+        try:
+            if self._writer is None:
+                self._reader, self._writer = await asyncio.open_connection(self.host, self.port)
+            self._writer.write(raw)
+            status, head, data = await asyncio.wait_for(_read_response_full(self._reader), self.timeout_s)
+        except BaseException:
+            self.close()
+            raise
+        if head.get("connection", "").lower() == "close":
+            self.close()
+        return status, head, data
+
+    def close(self) -> None:
+        if self._writer is not None:
+            self._writer.close()
+        self._reader = self._writer = None
 
 
 async def _client(host, port, request: bytes, deadline: float, result: LoadResult, count_from: float) -> None:

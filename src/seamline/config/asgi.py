@@ -9,6 +9,7 @@ go to Django's ASGI handler, which serves async code natively.
 
 import gc
 import os
+import re
 
 from a2wsgi import WSGIMiddleware
 from django.core.asgi import get_asgi_application
@@ -22,6 +23,13 @@ from seamline.core.worker import ENV_FLAG, start_clock_thread, start_worker_thre
 
 # Path prefixes served by Django's ASGI handler; everything else goes the one-hop WSGI way.
 ASYNC_PATH_PREFIXES: tuple[str, ...] = ()
+# ...and paths matching this: a drop page's live counters (/d/<slug>/events); the page itself stays WSGI.
+ASYNC_PATH_PATTERN = re.compile(r"/d/[-a-zA-Z0-9_]+/events\Z")
+
+
+def is_async_path(path: str) -> bool:
+    return path.startswith(ASYNC_PATH_PREFIXES or ("\0",)) or ASYNC_PATH_PATTERN.match(path) is not None
+
 
 sync_app = WSGIMiddleware(django_wsgi, workers=int(os.environ.get("SEAMLINE_THREADS", "8")))
 
@@ -38,7 +46,7 @@ async def application(scope, receive, send) -> None:
             elif message["type"] == "lifespan.shutdown":
                 await send({"type": "lifespan.shutdown.complete"})
                 return
-    elif scope["type"] == "http" and not scope["path"].startswith(ASYNC_PATH_PREFIXES or ("\0",)):
+    elif scope["type"] == "http" and not is_async_path(scope["path"]):
 
         async def receive_coroutine():  # granian's receive returns an awaitable, a2wsgi wants a coroutine
             return await receive()

@@ -4,7 +4,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 
-__all__ = ["Availability", "basket_shortfalls", "is_funded"]
+__all__ = ["Availability", "basket_shortfalls", "funded_pct", "is_funded"]
 
 
 @dataclass(frozen=True)
@@ -46,3 +46,19 @@ def is_funded(
     return (threshold_units is not None and units >= threshold_units) or (
         threshold_revenue is not None and revenue >= threshold_revenue
     )
+
+
+def funded_pct(
+    *, units: int, revenue: Decimal, threshold_units: int | None, threshold_revenue: Decimal | None
+) -> int:
+    """How far to funded, rounded down (100 means funded; it may pass 100): the nearer threshold that is set.
+
+    >>> funded_pct(units=25, revenue=Decimal(0), threshold_units=50, threshold_revenue=None)
+    50
+    """
+    ratios = []
+    if threshold_units:
+        ratios.append(Decimal(units) / threshold_units)
+    if threshold_revenue:
+        ratios.append(Decimal(revenue) / threshold_revenue)
+    return int(max(ratios, default=Decimal(0)) * 100)

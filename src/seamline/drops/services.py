@@ -19,7 +19,6 @@ from . import tasks
 from .models import Drop, DropVariant
 from .states import DropState, can_transition
 
-
 RESERVED_SLUGS = frozenset({"new", "events", "orders", "status"})  # /drops/new/ and the like
 
 
@@ -95,7 +94,9 @@ def drop_create(
     errors.raise_if_any("The drop is not valid")
     slug = slugify(slug or title)[:80]
     if slug in RESERVED_SLUGS:
-        raise ValidationError("The drop's address is taken by a page", fields={"slug": f"'{slug}' is reserved."})
+        raise ValidationError(
+            "The drop's address is taken by a page", fields={"slug": f"'{slug}' is reserved."}
+        )
     if Drop.objects.filter(slug=slug).exists():
         raise ConflictError(f"A drop at /d/{slug} exists", fields={"slug": "Already taken."})
     drop = Drop.objects.create(
