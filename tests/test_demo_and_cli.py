@@ -42,7 +42,7 @@ def test_demo_seed_is_realistic_and_idempotent(django_capture_on_commit_callback
     assert sorted(ProductionOrder.objects.values_list("state", flat=True)) == ["cutting", "planned"]
     assert token_authenticate(key=DEMO_API_KEY).organization == brand
     drop = Drop.objects.get(slug="chore-jacket-live")
-    assert (drop.state, drop.run_cap, drop.threshold_units, drop.units_sold) == ("live", 70, 50, 12)
+    assert (drop.state, drop.run_cap, drop.threshold_units, drop.units_sold) == ("live", 70, 50, 46)
     assert drop.preorders.filter(local_delivery=False).count() == 1  # the New York buyer ships
     counts = (FabricRoll.objects.count(), ProductionOrder.objects.count(), Facility.objects.count())
     assert demo_seed() is False

@@ -330,10 +330,30 @@ DEMO_BUYERS = [
     ("Priya Shah", "priya.shah@example.com", "600 Mateo St", "90021", "L", 2),
     ("Chris Lee", "chris.lee@example.com", "1001 N Alvarado St", "90026", "M", 2),
 ]
+# Enough of the live stream's first minutes that two more pre-orders cross the threshold of 50.
+MORE_BUYERS = [
+    ("Maya", "90039", "S"),
+    ("Luis", "90031", "M"),
+    ("Hana", "90004", "L"),
+    ("Omar", "90019", "M"),
+    ("Zoe", "90065", "L"),
+    ("Ivan", "90042", "XL"),
+    ("Noor", "90012", "S"),
+    ("Eli", "90291", "M"),
+    ("Rosa", "90033", "L"),
+    ("Kai", "90028", "XL"),
+    ("Ada", "90057", "M"),
+    ("Ben", "90018", "L"),
+    ("Tess", "90029", "S"),
+    ("Raj", "90035", "M"),
+    ("Gia", "90066", "XL"),
+    ("Femi", "90008", "L"),
+    ("Lou", "91105", "M"),
+]
 
 
 def _seed_live_drop(*, brand, factory, jacket, now) -> None:
-    """The founder's live fitting: 70 jackets, funded at 50, with the first pre-orders in."""
+    """The founder's live fitting: 70 jackets, funded at 50, with 46 pre-ordered: two more buyers fund it."""
     from seamline.drops.preorders import Customer, preorder_place
     from seamline.drops.services import drop_create, drop_open
 
@@ -357,7 +377,11 @@ def _seed_live_drop(*, brand, factory, jacket, now) -> None:
         closes_at=now + timedelta(days=3),
     )
     drop_open(drop=drop)
-    for i, (name, email, street, zip_code, size, qty) in enumerate(DEMO_BUYERS):
+    buyers = DEMO_BUYERS + [
+        (f"{first} Demo", f"{first.lower()}.demo@example.com", "100 Main St", zip_code, size, 2)
+        for first, zip_code, size in MORE_BUYERS
+    ]
+    for i, (name, email, street, zip_code, size, qty) in enumerate(buyers):
         preorder_place(
             drop=drop,
             customer=Customer(name=name, email=email, street=street, city="", zip_code=zip_code),
