@@ -49,6 +49,7 @@ def _serve(host: str, port: int, workers: int = 1) -> None:
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
+    os.environ.setdefault("SEAMLINE_BASE_URL", f"http://127.0.0.1:{args.port}")  # links in the demo's e-mails
     _setup()
     from django.core.management import call_command
 
