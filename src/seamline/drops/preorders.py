@@ -93,6 +93,11 @@ def _availability(drop: Drop, offers: dict[str, DropVariant]) -> Availability:
     )
 
 
+def _units(basket: Mapping[str, Any]) -> list[int]:
+    """The basket's quantities that are whole numbers (the rest are refused later, as field errors)."""
+    return [int(n) for n in basket.values() if isinstance(n, int) or str(n).isdigit()] or [1]
+
+
 def _is_local(drop: Drop, latlon: tuple[float, float]) -> bool:
     sites = drop.factory.facilities.values_list("latitude", "longitude")
     return any(distance_km(latlon, site) <= LOCAL_RADIUS_KM for site in sites)
@@ -115,6 +120,8 @@ def preorder_place(
             raise IdempotencyConflict("This Idempotency-Key was used for a different pre-order.")
         return replay, False
     drop = Drop.objects.select_related("factory").get(pk=drop.pk)
+    if drop.state in SELLING and drop.units_sold >= drop.run_cap:  # the rush's usual answer: nothing to read
+        raise SoldOut(f"{drop.title} is sold out.", shortfalls={"run": sum(_units(basket))})
     offers = {o.variant.sku: o for o in drop.variants.select_related("variant")}
     name, place, quantities = _checked(drop, offers, customer, basket)
     now = timezone.now()
