@@ -14,7 +14,6 @@ import argparse
 import asyncio
 import json
 import os
-import platform
 import random
 import signal
 import subprocess
@@ -25,36 +24,13 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 BENCH_DB = "seamline_bench"
-ADMIN_URL = os.environ.get("BENCH_ADMIN_URL", "postgres://postgres@127.0.0.1:5432/postgres")
 DB_URL = os.environ.get("BENCH_DATABASE_URL", f"postgres://postgres@127.0.0.1:5432/{BENCH_DB}")
 PORT = 8765
 N_STYLES, N_ROLLS, N_ORDERS = 200, 5_000, 2_000
 
 sys.path.insert(0, str(ROOT / "bench"))
+from common import ensure_database, machine, setup_django, wait_ready  # noqa: E402
 from loadgen import run_load  # noqa: E402
-
-
-def ensure_database(fresh: bool) -> None:
-    import psycopg
-
-    with psycopg.connect(ADMIN_URL, autocommit=True) as conn:
-        exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", (BENCH_DB,)).fetchone()
-        if exists and fresh:
-            conn.execute(f'DROP DATABASE "{BENCH_DB}" WITH (FORCE)')
-            exists = None
-        if not exists:
-            conn.execute(f'CREATE DATABASE "{BENCH_DB}"')
-
-
-def setup_django() -> None:
-    os.environ["DATABASE_URL"] = DB_URL
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "seamline.config.settings")
-    import django
-
-    django.setup()
-    from django.core.management import call_command
-
-    call_command("migrate", interactive=False, verbosity=0)
 
 
 def seed() -> dict:
@@ -165,30 +141,6 @@ def seed() -> dict:
     return {"key": key, "session": session.session_key}
 
 
-def wait_ready(port: int, timeout_s: float = 30) -> None:
-    import socket
-
-    deadline = time.time() + timeout_s
-    while time.time() < deadline:
-        with socket.socket() as s:
-            if s.connect_ex(("127.0.0.1", port)) == 0:
-                return
-        time.sleep(0.2)
-    raise SystemExit(f"server did not start on port {port}")
-
-
-def machine() -> str:
-    cpu = next(
-        (
-            ln.split(":", 1)[1].strip()
-            for ln in Path("/proc/cpuinfo").read_text().splitlines()
-            if ln.startswith("model name")
-        ),
-        platform.processor(),
-    )
-    return f"{os.cpu_count()} cores, {cpu}, Python {platform.python_version()}"
-
-
 def main() -> int:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -199,8 +151,8 @@ def main() -> int:
     parser.add_argument("--fresh", action="store_true", help="drop and re-seed the bench database")
     args = parser.parse_args()
 
-    ensure_database(args.fresh)
-    setup_django()
+    ensure_database(BENCH_DB, fresh=args.fresh)
+    setup_django(DB_URL)
     creds = seed()
     env = os.environ | {"DATABASE_URL": DB_URL, "ALLOWED_HOSTS": "127.0.0.1,localhost"}
     server = subprocess.Popen(

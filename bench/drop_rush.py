@@ -33,7 +33,6 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 RUSH_DB = "seamline_rush"
-ADMIN_URL = os.environ.get("BENCH_ADMIN_URL", "postgres://postgres@127.0.0.1:5432/postgres")
 DB_URL = os.environ.get("RUSH_DATABASE_URL", f"postgres://postgres@127.0.0.1:5432/{RUSH_DB}")
 RUN_CAP, THRESHOLD, LIMIT = 70, 50, 2
 SIZES = ["XS", "S", "M", "L", "XL"]
@@ -41,31 +40,8 @@ ZIPS = ["90015", "90021", "90058", "90033", "90013", "90011", "94110", "10001", 
 RETRIES = 3
 
 sys.path.insert(0, str(ROOT / "bench"))
-from api import machine, wait_ready  # noqa: E402
+from common import ensure_database, machine, setup_django, wait_ready  # noqa: E402
 from loadgen import HttpConnection, LoadResult, run_load  # noqa: E402
-
-
-def ensure_database(fresh: bool) -> None:
-    import psycopg
-
-    with psycopg.connect(ADMIN_URL, autocommit=True) as conn:
-        exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", (RUSH_DB,)).fetchone()
-        if exists and fresh:
-            conn.execute(f'DROP DATABASE "{RUSH_DB}" WITH (FORCE)')
-            exists = None
-        if not exists:
-            conn.execute(f'CREATE DATABASE "{RUSH_DB}"')
-
-
-def setup_django() -> None:
-    os.environ["DATABASE_URL"] = DB_URL
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "seamline.config.settings")
-    import django
-
-    django.setup()
-    from django.core.management import call_command
-
-    call_command("migrate", interactive=False, verbosity=0)
 
 
 def seed(run: str) -> tuple[str, str, list[str]]:
@@ -353,8 +329,8 @@ def main() -> int:
     parser.add_argument("--fresh", action="store_true", help="drop and re-create the rush database")
     args = parser.parse_args()
 
-    ensure_database(args.fresh)
-    setup_django()
+    ensure_database(RUSH_DB, fresh=args.fresh)
+    setup_django(DB_URL)
     run = time.strftime("%Y%m%d%H%M%S")
     slug, warm_slug, skus = seed(run)
     sends = buyers(args.buyers, skus, run, args.double_tap, args.seed)

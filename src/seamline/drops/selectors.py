@@ -38,7 +38,8 @@ def drop_offers(drop: Drop) -> list[DropVariant]:
     return list(drop.variants.select_related("variant").order_by("variant__colour", "variant__position"))
 
 
-def _funded_pct(drop: Drop) -> int:
+def drop_funded_pct(drop: Drop) -> int:
+    """How far to funded, in whole percent (see caps.funded_pct)."""
     return caps_funded_pct(
         units=drop.units_sold,
         revenue=drop.revenue,
@@ -64,7 +65,7 @@ def drop_status_of(drop: Drop, offers: Iterable[DropVariant]) -> dict[str, Any]:
         "threshold_units": drop.threshold_units,
         "threshold_revenue": None if drop.threshold_revenue is None else str(drop.threshold_revenue),
         "revenue": str(Decimal(drop.revenue).quantize(Decimal("0.01"))),
-        "funded_pct": _funded_pct(drop),
+        "funded_pct": drop_funded_pct(drop),
         "left": {o.variant.sku: availability.left_of(o.variant.sku) for o in offers},
         "closes_at": drop.closes_at.isoformat(),
     }

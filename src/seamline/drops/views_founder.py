@@ -25,11 +25,11 @@ from seamline.core.forms import submit
 from seamline.core.views import org_view, paginate, requires
 
 from .caps import Availability
-from .caps import funded_pct as caps_funded_pct
 from .cashflow import CashFlow, MaterialUse, Sale, cash_flow
 from .charts import Bar, cumulative_series, hbar_chart_svg, line_chart_svg
 from .forms import DropForm
 from .models import Drop, PreOrder, PreOrderLine
+from .selectors import drop_funded_pct
 from .services import drop_cancel, drop_close, drop_create, drop_open
 from .states import DropState, can_transition
 
@@ -61,15 +61,6 @@ def _drops(org: Any) -> QuerySet[Drop]:
 
 def _drop_get(org: Any, slug: str) -> Drop:
     return found(_drops(org).select_related("production_order").filter(slug=slug).first(), "drop")
-
-
-def funded_pct(drop: Drop) -> int:
-    return caps_funded_pct(
-        units=drop.units_sold,
-        revenue=drop.revenue,
-        threshold_units=drop.threshold_units,
-        threshold_revenue=drop.threshold_revenue,
-    )
 
 
 def _money_by_state(drop: Drop) -> dict[str, dict[str, Any]]:
@@ -107,7 +98,7 @@ def drop_list(request: HttpRequest) -> HttpResponse:
     if (denied := _brand_only(request)) is not None:
         return denied
     page = paginate(request, _drops(_org(request)))
-    rows = [{"drop": d, "funded_pct": funded_pct(d)} for d in page]
+    rows = [{"drop": d, "funded_pct": drop_funded_pct(d)} for d in page]
     return render(request, "drops/founder_list.html", {"page_obj": page, "rows": rows})
 
 
@@ -217,7 +208,7 @@ def drop_detail(request: HttpRequest, slug: str) -> HttpResponse:
     )[:LATEST_PREORDERS]
     context = {
         "drop": drop,
-        "funded_pct": funded_pct(drop),
+        "funded_pct": drop_funded_pct(drop),
         "sold_pct": min(100, round(100 * drop.units_sold / drop.run_cap)) if drop.run_cap else 0,
         "threshold_pct": round(100 * drop.threshold_units / drop.run_cap) if drop.threshold_units else None,
         "money": _money_by_state(drop),
