@@ -137,6 +137,10 @@ STORAGES = {
 }
 WHITENOISE_USE_FINDERS = True  # serve straight from the apps; no collectstatic step for the demo
 
+# Redis, when REDIS_URL is set, so counters such as the pre-order rate limit are shared by every process.
+if REDIS_URL := os.environ.get("REDIS_URL", ""):
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")

@@ -2,13 +2,13 @@
 
     throttle(request, scope="preorder", rate=parse_rate("30/10s"))  # RateLimited (429, Retry-After) when over
 
-The count lives in the default cache. Without a CACHES setting that is Django's per-process LocMem cache,
-so each server process counts on its own: with N worker processes a client gets up to N times the rate.
-That is enough to blunt a script hammering one endpoint; a shared limit needs a shared cache (Redis or
-the database cache) in CACHES. A fixed window may let twice the rate through across a window boundary.
+The count lives in the default cache: Redis when REDIS_URL is set, so every server process shares one count;
+otherwise Django's per-process LocMem cache, and with N worker processes a client gets up to N times the
+rate (enough to blunt a script hammering one endpoint). A fixed window may let twice the rate through across
+a window boundary.
 
-Settings (Django settings first, then the environment): the rate of each scope (SEAMLINE_PREORDER_RATE,
-"30/10s" by default, "off" for a benchmark) and SEAMLINE_TRUST_X_FORWARDED_FOR.
+Settings: the rate of each scope (SEAMLINE_PREORDER_RATE, "30/10s" by default, "off" for a benchmark) and
+SEAMLINE_TRUST_X_FORWARDED_FOR.
 
 The client is REMOTE_ADDR. X-Forwarded-For is trusted only when SEAMLINE_TRUST_X_FORWARDED_FOR is set
 (a reverse proxy of ours in front), and then only its last entry, the one our proxy appended: the earlier
