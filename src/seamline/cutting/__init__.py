@@ -1,0 +1,1 @@
+"""Cutting room: pattern import, nesting, marker outputs and cut-order planning."""
