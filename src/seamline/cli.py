@@ -4,6 +4,7 @@
     seamline serve [--host H] [--port N] [--workers N]   the ASGI server alone (production: set DATABASE_URL)
     seamline worker               the background task worker
     seamline manage ARGS…         any Django management command
+    seamline nest FILE --width CM [--sizes S=1,M=2] [--json] [--svg OUT] [--dxf OUT]   one marker
 
 Errors print one line and exit with status 2.
 """
@@ -119,6 +120,21 @@ def build_parser() -> argparse.ArgumentParser:
     worker = sub.add_parser("worker", help="run the background task worker")
     worker.add_argument("--interval", type=float, default=1.0)
 
+    nest = sub.add_parser("nest", help="nest a DXF-AAMA pattern or an ESICUP JSON instance into a marker")
+    nest.add_argument("file", help="a DXF-AAMA file or an ESICUP/jagua-rs JSON instance")
+    nest.add_argument("--width", type=float, help="fabric width in cm (a JSON instance: its strip height)")
+    nest.add_argument("--sizes", help="garments per size, e.g. S=1,M=2 (default: one of the sample size)")
+    nest.add_argument("--rul", help="the ASTM grade-rule file of a base-size pattern")
+    nest.add_argument("--margin", type=float, help="selvedge margin on each side in cm (default 1; JSON: 0)")
+    nest.add_argument("--spacing", type=float, default=0.0, help="knife allowance between pieces in cm")
+    nest.add_argument("--time", type=int, default=30, help="time budget in seconds")
+    nest.add_argument("--seed", type=int, default=1)
+    nest.add_argument("--one-way", action="store_true", help="napped or one-way fabric: no half turns")
+    nest.add_argument("--json", action="store_true", help="print the marker as JSON")
+    nest.add_argument("--svg", help="write the marker's picture to this file")
+    nest.add_argument("--dxf", help="write a DXF for the cutter to this file")
+    nest.add_argument("--quiet", action="store_true", help="no progress line")
+
     manage = sub.add_parser(
         "manage", help="a Django management command, e.g. `seamline manage createsuperuser`"
     )
@@ -126,7 +142,91 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-COMMANDS = {"demo": cmd_demo, "serve": cmd_serve, "worker": cmd_worker, "manage": cmd_manage}
+def _sizes(text: str) -> dict[str, int]:
+    """'S=1,M=2' -> {'S': 1, 'M': 2}."""
+    sizes = {}
+    for part in filter(None, (p.strip() for p in text.split(","))):
+        size, _, count = part.partition("=")
+        if not count.strip().isdigit():
+            raise ValueError(f"--sizes: {part!r} is not SIZE=COUNT (e.g. S=1,M=2)")
+        sizes[size.strip()] = int(count)
+    return sizes
+
+
+def cmd_nest(args: argparse.Namespace) -> int:
+    """Nest a DXF-AAMA pattern (the sizes asked for) or an ESICUP/jagua-rs JSON instance into one marker."""
+    import json
+    from pathlib import Path
+
+    from seamline.cutting.dxf_aama import read_dxf_aama
+    from seamline.cutting.esicup import load_instance
+    from seamline.cutting.marker_svg import marker_svg
+    from seamline.cutting.nesting import Progress, nest
+    from seamline.cutting.outputs import marker_dxf, marker_json, pieces_from_pattern
+    from seamline.cutting.validity import check_marker
+
+    path = Path(args.file)
+    if not path.exists():
+        return _fail(f"{path}: no such file")
+    holes: dict = {}
+    if path.suffix.lower() == ".json":
+        instance = load_instance(path)
+        pieces, width, margin = list(instance.pieces), args.width or instance.strip_height, args.margin or 0.0
+    else:
+        if args.width is None:
+            return _fail("--width CM is needed for a pattern (the fabric's width)")
+        pattern = read_dxf_aama(path, rul=args.rul)
+        sizes = _sizes(args.sizes) if args.sizes else {pattern.sample_size or pattern.sizes()[0]: 1}
+        pieces, holes = pieces_from_pattern(pattern, sizes, one_way=args.one_way)
+        width, margin = args.width, 1.0 if args.margin is None else args.margin
+
+    def show(p: Progress) -> None:  # long work shows progress: one line on stderr, rewritten in place
+        print(
+            f"\rnesting {p.elapsed_s:5.1f}/{args.time} s  length {p.best_length_cm:8.1f} cm  "
+            f"utilization {p.utilization:6.2%}  {p.phase:<12}",
+            end="",
+            file=sys.stderr,
+            flush=True,
+        )
+
+    marker = nest(
+        pieces,
+        fabric_width_cm=width,
+        margin_cm=margin,
+        spacing_cm=args.spacing,
+        time_s=args.time,
+        seed=args.seed,
+        on_progress=None if args.quiet else show,
+    )
+    if not args.quiet:
+        print(file=sys.stderr)
+    problems = check_marker(
+        marker, usable_width_cm=marker.usable_width_cm, pieces=pieces, spacing_cm=args.spacing
+    )
+    if problems:
+        return _fail(f"the solver's marker is not valid: {problems[0]}")
+    if args.svg:
+        Path(args.svg).write_text(marker_svg(marker, title=path.stem))
+    if args.dxf:
+        marker_dxf(marker, args.dxf, pieces=pieces, drill_holes=holes)
+    doc = marker_json(marker, name=path.stem)
+    if args.json:
+        print(json.dumps(doc, indent=2))
+    else:
+        print(
+            f"{path.name}: {doc['pieces']} pieces, marker {doc['length_cm']:.1f} cm on "
+            f"{marker.usable_width_cm:.1f} cm usable width, utilization {marker.utilization:.2%}"
+        )
+    return 0
+
+
+COMMANDS = {
+    "demo": cmd_demo,
+    "serve": cmd_serve,
+    "worker": cmd_worker,
+    "manage": cmd_manage,
+    "nest": cmd_nest,
+}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -138,7 +238,7 @@ def main(argv: list[str] | None = None) -> int:
     except Exception as exc:  # one line, exit 2: the CLI convention
         from seamline.core.errors import DomainError
 
-        if isinstance(exc, DomainError):
+        if isinstance(exc, DomainError | ValueError):  # bad input: the message names the problem
             return _fail(str(exc))
         if os.environ.get("SEAMLINE_TRACEBACK"):
             raise
