@@ -11,12 +11,11 @@ from ninja.pagination import paginate
 
 from seamline.accounts.access import require
 from seamline.accounts.permissions import Permission
-from seamline.accounts.selectors import factory_list
-from seamline.catalog.selectors import style_get
 from seamline.core.apikit import Pagination, organization_of
-from seamline.core.errors import ValidationError, found
+from seamline.core.errors import found
 from seamline.core.ratelimit import setting_rate, throttle
 from seamline.core.schemas import problems
+from seamline.production.selectors import style_and_factory
 
 from . import services
 from .models import Drop, PreOrder, PreOrderLine
@@ -122,13 +121,9 @@ def drop_list(request: HttpRequest) -> QuerySet[Drop]:
 def drop_create(request: HttpRequest, payload: DropIn) -> Status:
     require(request, Permission.PLACE_ORDERS)
     org = organization_of(request)
-    style = style_get(organization=org, pk=payload.style_id)
-    factory = factory_list().filter(pk=payload.factory_id).first()
-    errors = {"style_id": "No such style of yours."} if style is None else {}
-    if factory is None:
-        errors["factory_id"] = "No such factory in the directory."
-    if errors:
-        raise ValidationError("The drop is not valid", fields=errors)
+    style, factory = style_and_factory(
+        brand=org, style_id=payload.style_id, factory_id=payload.factory_id, what="drop"
+    )
     drop = services.drop_create(
         brand=org, factory=factory, style=style, **payload.dict(exclude={"style_id", "factory_id"})
     )

@@ -7,15 +7,14 @@ from ninja.pagination import paginate
 
 from seamline.accounts.access import require
 from seamline.accounts.permissions import Permission
-from seamline.accounts.selectors import factory_list
-from seamline.catalog.selectors import style_get
 from seamline.core.apikit import Pagination, organization_of, user_of
-from seamline.core.errors import ValidationError, found
+from seamline.core.errors import found
 from seamline.core.schemas import problems
 
 from . import selectors, services
 from .models import ProductionOrder
 from .schemas import OrderDetail, OrderIn, OrderOut, StateName, TransitionIn
+from .selectors import style_and_factory
 
 __all__ = ["router"]
 
@@ -58,13 +57,9 @@ def order_list(
 def order_create(request: HttpRequest, payload: OrderIn) -> Status:
     require(request, Permission.PLACE_ORDERS)
     org = organization_of(request)
-    style = style_get(organization=org, pk=payload.style_id)
-    factory = factory_list().filter(pk=payload.factory_id).first()
-    errors = {"style_id": "No such style of yours."} if style is None else {}
-    if factory is None:
-        errors["factory_id"] = "No such factory in the directory."
-    if errors:
-        raise ValidationError("The production order is not valid", fields=errors)
+    style, factory = style_and_factory(
+        brand=org, style_id=payload.style_id, factory_id=payload.factory_id, what="production order"
+    )
     order = services.production_order_create(
         brand=org,
         factory=factory,

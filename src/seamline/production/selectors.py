@@ -3,6 +3,10 @@
 from django.db.models import Count, Prefetch, Q, QuerySet
 
 from seamline.accounts.models import Organization
+from seamline.accounts.selectors import factory_list
+from seamline.catalog.models import Style
+from seamline.catalog.selectors import style_get
+from seamline.core.errors import ValidationError
 
 from .models import OrderTransition, ProductionOrder, ProductionOrderLine
 from .states import OPEN_STATES, State
@@ -48,3 +52,20 @@ def order_counts_by_state(*, organization: Organization) -> list[tuple[str, int]
         .order_by()
     )
     return [(State(s).value, counts.get(s, 0)) for s in OPEN_STATES]
+
+
+def style_and_factory(
+    *, brand: Organization, style_id: int, factory_id: int, what: str
+) -> tuple[Style, Organization]:
+    """The brand's style and a factory of the directory, by id, for placing work (an order, a drop).
+
+    ValidationError naming `style_id` and/or `factory_id` when one is not there (another brand's style
+    counts as not there)."""
+    style = style_get(organization=brand, pk=style_id)
+    factory = factory_list().filter(pk=factory_id).first()
+    errors = {"style_id": "No such style of yours."} if style is None else {}
+    if factory is None:
+        errors["factory_id"] = "No such factory in the directory."
+    if errors:
+        raise ValidationError(f"The {what} is not valid", fields=errors)
+    return style, factory
