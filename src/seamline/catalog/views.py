@@ -11,7 +11,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
 from seamline.accounts.permissions import Permission
-from seamline.core.errors import found
+from seamline.core.errors import ForbiddenError, found
 from seamline.core.forms import submit
 from seamline.core.views import org_view, paginate, requires
 from seamline.facilities.selectors import facility_own_list
@@ -45,10 +45,6 @@ BRANDS_ONLY = "Only a brand creates and edits styles; a factory sees the styles 
 
 def _org(request: HttpRequest) -> Any:
     return request.organization  # type: ignore[attr-defined]
-
-
-def _forbidden(request: HttpRequest, reason: str) -> HttpResponse:
-    return render(request, "core/forbidden.html", {"reason": reason}, status=403)
 
 
 def _optional(data: dict, *names: str) -> dict:
@@ -185,7 +181,7 @@ def style_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def style_create_view(request: HttpRequest) -> HttpResponse:
     org = _org(request)
     if not org.is_brand:
-        return _forbidden(request, BRANDS_ONLY)
+        raise ForbiddenError(BRANDS_ONLY)
     form = StyleForm(request.POST or None)
     if request.method != "POST":
         return render(request, "catalog/style_form.html", {"form": form})
@@ -202,7 +198,7 @@ def bom_line_create(request: HttpRequest, pk: int) -> HttpResponse:
     org = _org(request)
     style = found(style_get(organization=org, pk=pk))
     if style.organization_id != org.pk:
-        return _forbidden(request, BRANDS_ONLY)
+        raise ForbiddenError(BRANDS_ONLY)
     form = BomLineForm(request.POST or None, style=style, materials=material_own_list(organization=org))
     if request.method != "POST":
         return render(request, "catalog/bom_form.html", {"form": form, "style": style})
@@ -228,7 +224,7 @@ def routing_edit(request: HttpRequest, pk: int) -> HttpResponse:
     org = _org(request)
     style = found(style_get(organization=org, pk=pk))
     if style.organization_id != org.pk:
-        return _forbidden(request, BRANDS_ONLY)
+        raise ForbiddenError(BRANDS_ONLY)
     form = RoutingForm(request.POST or None, initial={"operations": routing_text(style)})
     if request.method != "POST":
         return render(request, "catalog/routing_form.html", {"form": form, "style": style})

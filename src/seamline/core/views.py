@@ -42,6 +42,18 @@ def org_view(view: View) -> View:
     return wrapper
 
 
+def chosen_style(request: HttpRequest, styles: QuerySet) -> Any:
+    """The style picked in a form (POST) or a link (?style=), with its variants; on a first GET, the only one
+    when there is just one. None otherwise."""
+    raw = request.POST.get("style") or request.GET.get("style")
+    if raw and raw.isdigit():
+        return styles.filter(pk=int(raw)).prefetch_related("variants").first()
+    if not raw and request.method == "GET":
+        only = list(styles.prefetch_related("variants")[:2])
+        return only[0] if len(only) == 1 else None
+    return None
+
+
 def requires(permission: Permission) -> Callable[[View], View]:
     """Under @org_view: answer 403 unless the user's role in the organization allows `permission`."""
 

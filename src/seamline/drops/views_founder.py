@@ -18,11 +18,10 @@ from django.views.decorators.http import require_POST
 
 from seamline.accounts.permissions import Permission
 from seamline.accounts.selectors import factory_list
-from seamline.catalog.models import Style
 from seamline.catalog.selectors import style_get, style_list
-from seamline.core.errors import DomainError, found
+from seamline.core.errors import DomainError, ForbiddenError, found
 from seamline.core.forms import submit
-from seamline.core.views import org_view, paginate, requires
+from seamline.core.views import chosen_style, org_view, paginate, requires
 
 from .caps import Availability
 from .cashflow import CashFlow, MaterialUse, Sale, cash_flow
@@ -46,10 +45,9 @@ def _org(request: HttpRequest) -> Any:
     return request.organization  # type: ignore[attr-defined]
 
 
-def _brand_only(request: HttpRequest) -> HttpResponse | None:
-    if _org(request).is_brand:
-        return None
-    return render(request, "core/forbidden.html", {"reason": BRANDS_ONLY}, status=403)
+def _brand_only(request: HttpRequest) -> None:
+    if not _org(request).is_brand:
+        raise ForbiddenError(BRANDS_ONLY)
 
 
 # Reads, scoped to the brand that asks.
@@ -95,21 +93,10 @@ def money(amount: Decimal, currency: str) -> str:
 
 @org_view
 def drop_list(request: HttpRequest) -> HttpResponse:
-    if (denied := _brand_only(request)) is not None:
-        return denied
+    _brand_only(request)
     page = paginate(request, _drops(_org(request)))
     rows = [{"drop": d, "funded_pct": drop_funded_pct(d)} for d in page]
     return render(request, "drops/founder_list.html", {"page_obj": page, "rows": rows})
-
-
-def _chosen_style(request: HttpRequest, styles: QuerySet) -> Style | None:
-    raw = request.POST.get("style") or request.GET.get("style")
-    if raw and raw.isdigit():
-        return styles.filter(pk=int(raw)).prefetch_related("variants").first()
-    if not raw and request.method == "GET":
-        only = list(styles.prefetch_related("variants")[:2])
-        return only[0] if len(only) == 1 else None
-    return None
 
 
 def _default_times() -> dict[str, Any]:
@@ -121,11 +108,10 @@ def _default_times() -> dict[str, Any]:
 @org_view
 @requires(Permission.PLACE_ORDERS)
 def drop_create_view(request: HttpRequest) -> HttpResponse:
-    if (denied := _brand_only(request)) is not None:
-        return denied
+    _brand_only(request)
     org = _org(request)
     styles = style_list(organization=org)
-    style = _chosen_style(request, styles)
+    style = chosen_style(request, styles)
     initial = {**_default_times(), **({"style": style.pk} if style else {})}
     form = DropForm(
         request.POST or None, styles=styles, factories=factory_list(), style=style, initial=initial

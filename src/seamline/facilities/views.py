@@ -7,7 +7,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
 from seamline.accounts.permissions import Permission
-from seamline.core.errors import found
+from seamline.core.errors import ForbiddenError, found
 from seamline.core.forms import submit
 from seamline.core.views import facility_maps, org_view, paginate, requires
 
@@ -63,7 +63,7 @@ def _fields(form: FacilityForm) -> dict:
 def facility_create_view(request: HttpRequest) -> HttpResponse:
     org = request.organization  # type: ignore[attr-defined]
     if not org.is_factory:
-        return render(request, "core/forbidden.html", {"reason": FACTORIES_ONLY}, status=403)
+        raise ForbiddenError(FACTORIES_ONLY)
     form = FacilityForm(request.POST or None)
     if request.method != "POST":
         return _form_page(request, form, None, 200)

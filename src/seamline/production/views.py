@@ -13,11 +13,10 @@ from django.views.decorators.http import require_POST
 
 from seamline.accounts.permissions import Permission
 from seamline.accounts.selectors import factory_list
-from seamline.catalog.models import Style
 from seamline.catalog.selectors import style_get, style_list
-from seamline.core.errors import DomainError, found
+from seamline.core.errors import DomainError, ForbiddenError, found
 from seamline.core.forms import submit
-from seamline.core.views import org_view, paginate, requires
+from seamline.core.views import chosen_style, org_view, paginate, requires
 
 from .forms import OrderFilterForm, OrderForm
 from .models import ProductionOrder
@@ -56,25 +55,14 @@ def order_list_view(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _chosen_style(request: HttpRequest, styles: Any) -> Style | None:
-    """The style picked in the form (POST) or the link (?style=); the only one when there is one."""
-    raw = request.POST.get("style") or request.GET.get("style")
-    if raw and raw.isdigit():
-        return styles.filter(pk=int(raw)).prefetch_related("variants").first()
-    if not raw and request.method == "GET":
-        only = list(styles.prefetch_related("variants")[:2])
-        return only[0] if len(only) == 1 else None
-    return None
-
-
 @org_view
 @requires(Permission.PLACE_ORDERS)
 def order_create_view(request: HttpRequest) -> HttpResponse:
     org = _org(request)
     if not org.is_brand:
-        return render(request, "core/forbidden.html", {"reason": BRANDS_ONLY}, status=403)
+        raise ForbiddenError(BRANDS_ONLY)
     styles = style_list(organization=org)
-    style = _chosen_style(request, styles)
+    style = chosen_style(request, styles)
     initial = {"style": style.pk} if style else {}
     form = OrderForm(
         request.POST or None, styles=styles, factories=factory_list(), style=style, initial=initial
