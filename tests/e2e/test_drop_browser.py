@@ -4,10 +4,12 @@ the funding bar move, one over Server-Sent Events and one (without EventSource) 
 from __future__ import annotations
 
 import re
+import time
 
 import pytest
 from playwright.sync_api import Page, expect, sync_playwright
 
+from seamline.drops.live import TICK_S
 from seamline.drops.models import Drop, PreOrder
 from tests.conftest import Tenant
 from tests.drops.helpers import make_drop, sku
@@ -78,6 +80,9 @@ def test_a_preorder_moves_the_counter_in_other_browsers(
             watchers[0].screenshot(path=SCREENSHOT, full_page=True)
         finally:
             browser.close()
+            # The test server streams each viewer's events from a thread that notices a closed connection only
+            # at its next write (a tick): let those threads end before the test database goes away.
+            time.sleep(3 * TICK_S)
 
     assert Drop.objects.get(pk=drop.pk).state == "funded"
     assert sorted(PreOrder.objects.filter(drop=drop).values_list("email", "units")) == [
