@@ -1,0 +1,176 @@
+"""Validation of EPCIS 2.0 JSON documents and events against GS1's JSON Schema, format checks on.
+
+Errors carry ``(path, message)`` pairs with dotted paths such as
+``epcisBody.eventList[0].quantityList[0].uom`` so an API can answer 422 naming the bad field.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterable, Mapping
+from functools import cache
+from importlib import resources
+from typing import Any
+
+from jsonschema import Draft7Validator
+from jsonschema.exceptions import ValidationError
+
+DOCUMENT_TYPES = ("EPCISDocument", "EPCISQueryDocument")
+SCHEMA_FILE = "EPCIS-JSON-Schema.json"  # gs1/EPCIS snapshot 2023-05-16, see standards/GS1-DISCLAIMER.txt
+
+# UN/CEFACT Recommendation 20 common codes: two or three upper-case letters or digits (MTR, KGM, CEL).
+REC20_CODE = re.compile(r"[A-Z0-9]{2,3}")
+
+# Without these checkers jsonschema skips "format" silently and e.g. a bizStep "shiping" would pass
+# (a non-URI custom bizStep is only rejected by format "uri").
+_REQUIRED_FORMATS = ("date-time", "uri")
+if missing := [f for f in _REQUIRED_FORMATS if f not in Draft7Validator.FORMAT_CHECKER.checkers]:
+    raise ImportError(f"jsonschema format checkers missing for {missing}: install jsonschema[format-nongpl]")
+
+
+class EpcisSchemaError(ValueError):
+    """The document or event does not conform; ``errors`` lists ``(path, message)`` pairs."""
+
+    def __init__(self, errors: list[tuple[str, str]]):
+        self.errors = errors
+        super().__init__("; ".join(f"{path or '(document)'}: {message}" for path, message in errors))
+
+
+def validate_document(doc: Any) -> None:
+    """Validate an EPCISDocument or EPCISQueryDocument. Raises EpcisSchemaError."""
+    if not isinstance(doc, Mapping) or doc.get("type") not in DOCUMENT_TYPES:
+        # the schema picks document vs event rules by "type"; without it every branch complains
+        got = doc.get("type") if isinstance(doc, Mapping) else None
+        message = (
+            "'type' is a required property" if got is None else f"{got!r} is not one of {DOCUMENT_TYPES}"
+        )
+        raise EpcisSchemaError([("type", message)])
+    errors = _schema_errors(_document_validator(), doc)
+    # A document-level blank-node id ("_:document1", used by GS1's own examples) is valid JSON-LD but
+    # fails the schema's strict "uri" format; accept it there and only there.
+    errors = [
+        (path, message)
+        for path, message, validator, instance in errors
+        if not (path == "id" and validator == "format" and _is_blank_node(instance))
+    ]
+    _raise_if_any(errors, _uom_errors(doc))
+
+
+def validate_event(event: Any) -> None:
+    """Validate one event as it appears in an eventList (no own @context needed). Raises EpcisSchemaError."""
+    errors = [(p, m) for p, m, _, _ in _schema_errors(_event_validator(), event)]
+    _raise_if_any(errors, _uom_errors(event))
+
+
+# ---------------------------------------------------------------------------------------------------
+
+
+@cache
+def _schema() -> dict[str, Any]:
+    text = resources.files("seamline.trace").joinpath("standards", SCHEMA_FILE).read_text("utf-8")
+    return json.loads(text)
+
+
+@cache
+def _document_validator() -> Draft7Validator:
+    schema = _schema()
+    Draft7Validator.check_schema(schema)
+    return Draft7Validator(schema, format_checker=Draft7Validator.FORMAT_CHECKER)
+
+
+@cache
+def _event_validator() -> Draft7Validator:
+    root = _schema()
+    schema = {
+        "$schema": root["$schema"],
+        "definitions": root["definitions"],
+        "allOf": [{"$ref": "#/definitions/EPCIS-Document-Event"}],
+    }
+    return Draft7Validator(schema, format_checker=Draft7Validator.FORMAT_CHECKER)
+
+
+def _schema_errors(validator: Draft7Validator, instance: Any) -> list[tuple[str, str, str, Any]]:
+    found: dict[tuple[str, str], tuple[str, str, str, Any]] = {}
+    for error in validator.iter_errors(instance):
+        for leaf in _leaves(error):
+            path = _error_path(leaf)
+            # anyOf branches can repeat the same complaint: one per (path, message)
+            found.setdefault((path, leaf.message), (path, leaf.message, str(leaf.validator), leaf.instance))
+    # An object without "type" fails every event-type branch; report only the missing type for it.
+    typeless = {p.removesuffix("type").removesuffix(".") for p, m in found if m == _TYPE_REQUIRED}
+    kept = [
+        f for f in found.values() if f[1] == _TYPE_REQUIRED or not any(_within(f[0], t) for t in typeless)
+    ]
+    return sorted(kept, key=lambda f: f[0])
+
+
+_TYPE_REQUIRED = "'type' is a required property"
+
+
+def _within(path: str, parent: str) -> bool:
+    return not parent or path == parent or path.startswith((parent + ".", parent + "["))
+
+
+def _leaves(error: ValidationError) -> Iterable[ValidationError]:
+    """anyOf/oneOf errors say only 'not valid under any of the given schemas': use the sub-error of the
+    branch that got furthest into the instance (a bad epc beats "quantityList is required")."""
+    while error.context:
+        missing_type = [e for e in error.context if e.validator == "required" and _missing(e) == "type"]
+        if missing_type:  # the event types are told apart by "type": without it, that is the error
+            error = missing_type[0]
+            break
+        error = max(error.context, key=lambda e: (len(e.absolute_path), e.validator != "required"))
+    yield error
+
+
+def _missing(error: ValidationError) -> str | None:
+    m = _REQUIRED_MESSAGE.match(error.message)
+    return m.group(1) if m else None
+
+
+_REQUIRED_MESSAGE = re.compile(r"'(.+)' is a required property$")
+
+
+def _error_path(error: ValidationError) -> str:
+    if error.validator == "required" and (name := _missing(error)):
+        return _format_path([*error.absolute_path, name])  # name the missing field itself
+    return _format_path(error.absolute_path)
+
+
+def _format_path(parts: Iterable[Any]) -> str:
+    out = ""
+    for part in parts:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out
+
+
+def _is_blank_node(value: Any) -> bool:
+    return isinstance(value, str) and value.startswith("_:") and len(value) > 2
+
+
+def _uom_errors(node: Any, path: str = "") -> list[tuple[str, str]]:
+    """Every "uom" must be a Rec 20 common code; the schema checks only quantity elements, not sensor
+    reports or extensions, and its pattern message does not say what is wrong."""
+    errors: list[tuple[str, str]] = []
+    if isinstance(node, Mapping):
+        for key, value in node.items():
+            child = f"{path}.{key}" if path else str(key)
+            if key == "uom" and isinstance(value, str) and not REC20_CODE.fullmatch(value):
+                hint = f" (did you mean {value.upper()!r}?)" if REC20_CODE.fullmatch(value.upper()) else ""
+                message = f"{value!r} is not a UN/CEFACT Rec 20 unit code: 2-3 upper-case letters or digits"
+                errors.append((child, message + hint))
+            else:
+                errors.extend(_uom_errors(value, child))
+    elif isinstance(node, list):
+        for i, value in enumerate(node):
+            errors.extend(_uom_errors(value, f"{path}[{i}]"))
+    return errors
+
+
+def _raise_if_any(schema_errors: list[tuple[str, str]], uom_errors: list[tuple[str, str]]) -> None:
+    uom_paths = {path for path, _ in uom_errors}
+    # Our uom message replaces the schema's bare pattern message at the same path.
+    errors = [(p, m) for p, m in schema_errors if p not in uom_paths] + uom_errors
+    if errors:
+        raise EpcisSchemaError(sorted(errors))
