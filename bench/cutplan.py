@@ -1,19 +1,26 @@
 """Issue #4: cut-order planning of the demo chore-jacket order on 80 cm selvedge denim.
 
-    .venv/bin/python bench/cutplan.py [--seconds-per-garment 7] [--shortlist 10] [--workers 2]
+    .venv/bin/python bench/cutplan.py [--seconds-per-garment 5] [--shortlist 8] [--max-garments 4]
 
 The order is 70 jackets (XS 6, S 12, M 18, L 16, XL 12, XXL 6) of seamline.cutting.demo_pattern on
-80 cm selvedge denim with 1 cm selvedge margins (78 cm usable) and a 0.3 cm knife allowance. A lay is
-at most 30 plies: 13.5 oz selvedge denim stacks tall and stiff, and a straight knife drifts through a
-higher stack, so selvedge cutting rooms keep lays low. The table is 6 m; making and spreading a marker
-costs the equivalent of 50 cm of fabric; each size may be overcut by at most 1.
+80 cm selvedge denim with 1 cm selvedge margins (78 cm usable) and a 0.3 cm knife allowance. Cutting-room
+settings, each as a small Los Angeles denim micro-factory runs them:
+- the table is 12 m (40 ft): LA cutting rooms commonly run 30-60 ft tables, and 40 ft is the short end
+  for a shop that spreads full rolls; it holds a marker of four jackets (about 2.9 m each);
+- a lay is at most 30 plies: 13.5 oz selvedge denim stacks tall and stiff, and a straight knife drifts
+  through a higher stack, so selvedge cutting rooms keep lays low;
+- making and spreading a marker costs the equivalent of 50 cm of fabric (plotting the marker, laying up
+  and squaring the ends: a quarter hour of a cutter's time at a fabric price of about $12/m);
+- each size may be overcut by at most 1 (one spare per size for seconds, no stock of unsold jackets).
 
-Candidate ratios (1 to 3 garments) are ranked by an area estimate; the shortlist plus every single-size
-one-garment ratio is nested for real (spyrrow through seamline.cutting.nesting, the same seconds per
-garment for every marker, memoized, each marker checked with seamline.cutting.validity), then CP-SAT
-chooses ratios and plies. The naive plan (one garment per marker, plied to each size's quantity) uses the
-same single-size nests, so it gets the same budget. Targets: at least 8% less fabric than the naive
-plan, under 5 minutes wall. Writes bench/out/cutplan.json.
+It runs the app's own planner, seamline.cutting.planner.plan_order_cut (what `seamline cutplan` and the
+cut-plan page run): candidate ratios (1 to 4 garments) are ranked by an area estimate; the shortlist plus
+every single-size one-garment ratio is nested for real (the same seconds per garment for every marker, so a
+four-jacket marker gets four times a single's time; each marker checked with seamline.cutting.validity),
+then CP-SAT chooses ratios and plies and the lays get rolls by shade lot. The naive plan (one garment
+per marker, plied to each size's quantity) uses the same single-size nests, so it gets the same budget per
+garment. Targets: at least 8% less fabric than the naive plan, under 5 minutes wall. Writes
+bench/out/cutplan.json.
 """
 
 from __future__ import annotations
@@ -22,15 +29,13 @@ import argparse
 import json
 import sys
 import time
+from dataclasses import asdict
 from decimal import Decimal
 from pathlib import Path
 
-from seamline.cutting.cutplan import candidate_ratios, naive_plan, plan_cut
 from seamline.cutting.demo_pattern import chore_jacket_pattern
-from seamline.cutting.nesting import Marker, Progress, nest
-from seamline.cutting.outputs import pieces_from_pattern
-from seamline.cutting.rolls import Roll, assign_rolls, offcut_mass_kg
-from seamline.cutting.validity import check_marker
+from seamline.cutting.planner import CutSettings, PlanProgress, plan_order_cut, ratio_label
+from seamline.cutting.rolls import Roll
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "bench"))
@@ -38,16 +43,7 @@ from common import machine  # noqa: E402
 
 OUT = ROOT / "bench" / "out" / "cutplan.json"
 DEMAND = {"XS": 6, "S": 12, "M": 18, "L": 16, "XL": 12, "XXL": 6}
-FABRIC_WIDTH_CM = 80.0
-MARGIN_CM = 1.0
-USABLE_CM = FABRIC_WIDTH_CM - 2 * MARGIN_CM
-SPACING_CM = 0.3
-MAX_PLIES = 30
-TABLE_CM = 600.0
-SETUP_CM = 50.0
-OVERCUT = dict.fromkeys(DEMAND, 1)
 GSM = 458  # 13.5 oz/yd²
-ASSUMED_UTILIZATION = 0.83  # of a one-garment marker; +2 points towards many garments (estimate only)
 ROLLS = [Roll(f"A{i}", "lot-A", Decimal("55.000")) for i in range(1, 4)] + [
     Roll(f"B{i}", "lot-B", Decimal("48.500")) for i in range(1, 4)
 ]
@@ -55,150 +51,79 @@ TARGET_SAVING_PCT = 8.0
 TARGET_WALL_S = 300
 
 
-def key(ratio) -> tuple[tuple[str, int], ...]:
-    order = list(DEMAND)
-    return tuple(sorted(((s, n) for s, n in ratio.items() if n), key=lambda item: order.index(item[0])))
+def settings(args: argparse.Namespace) -> CutSettings:
+    return CutSettings(
+        fabric_width_cm=80.0,
+        margin_cm=1.0,
+        spacing_cm=0.3,
+        max_plies=30,
+        max_marker_length_cm=1200.0,  # 40 ft: see the module docstring
+        setup_cost_cm=50.0,
+        overcut_max=1,
+        seconds_per_garment=args.seconds_per_garment,
+        max_garments=args.max_garments,
+        shortlist=args.shortlist,
+        assumed_utilization=0.83,  # one jacket on 78 cm (ranks candidates only)
+        gsm=GSM,
+    )
 
 
-def label(ratio) -> str:
-    return "+".join(f"{n}{s}" if n > 1 else s for s, n in key(ratio))
-
-
-class Nester:
-    """Nests a ratio once (memoized), showing the solver's progress on the terminal."""
-
-    def __init__(self, *, seconds_per_garment: float, workers: int, planned: int) -> None:
-        self.pattern = chore_jacket_pattern()
-        self.seconds_per_garment = seconds_per_garment
-        self.workers = workers
-        self.planned = planned
-        self.markers: dict[tuple[tuple[str, int], ...], Marker] = {}
-        self.rows: list[dict] = []
-
-    def length(self, ratio) -> float:
-        return self.marker(ratio).length_cm
-
-    def marker(self, ratio) -> Marker:
-        k = key(ratio)
-        if k not in self.markers:
-            self.markers[k] = self._nest(dict(k))
-        return self.markers[k]
-
-    def _nest(self, ratio: dict[str, int]) -> Marker:
-        pieces, _ = pieces_from_pattern(self.pattern, ratio)
-        time_s = self.seconds_per_garment * sum(ratio.values())
-        tag = f"[{len(self.markers) + 1:2}/{self.planned}] {label(ratio):<12}"
-
-        def show(p: Progress) -> None:
-            bar = "#" * int(20 * min(1.0, p.elapsed_s / time_s))
-            print(
-                f"\r  {tag} |{bar:<20}| {p.elapsed_s:5.1f}/{time_s:.0f} s  {p.best_length_cm:6.1f} cm"
-                f"  {100 * p.utilization:5.1f}%  {p.phase:<12}",
-                end="",
-                flush=True,
-            )
-
-        started = time.monotonic()
-        marker = nest(
-            pieces,
-            fabric_width_cm=FABRIC_WIDTH_CM,
-            margin_cm=MARGIN_CM,
-            spacing_cm=SPACING_CM,
-            time_s=time_s,
-            workers=self.workers,
-            on_progress=show,
-        )
-        problems = check_marker(marker, usable_width_cm=USABLE_CM, pieces=pieces, spacing_cm=SPACING_CM)
-        wall = time.monotonic() - started
-        print(
-            f"\r  {tag} {marker.length_cm:7.1f} cm  {100 * marker.utilization:5.1f}%  {wall:5.1f} s  "
-            f"{'valid' if not problems else 'INVALID: ' + problems[0]}{' ' * 30}",
-            flush=True,
-        )
-        self.rows.append(
-            {
-                "ratio": dict(ratio),
-                "garments": sum(ratio.values()),
-                "length_cm": round(marker.length_cm, 2),
-                "utilization": round(marker.utilization, 4),
-                "nest_s": round(wall, 1),
-                "valid": not problems,
-                "problems": problems[:5],
-            }
-        )
-        return marker
-
-
-def estimate(ratio) -> float:
-    pattern = chore_jacket_pattern()
-    garments = sum(ratio.values())
-    area = sum(pattern.total_area_cm2(size) * n for size, n in ratio.items())
-    utilization = ASSUMED_UTILIZATION + 0.02 * (1 - 1 / garments)
-    return area / (USABLE_CM * utilization)
+def show(progress: PlanProgress) -> None:
+    bar = "#" * int(30 * progress.fraction)
+    print(f"\r  |{bar:<30}| {100 * progress.fraction:5.1f}%  {progress.text[:72]:<72}", end="", flush=True)
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--seconds-per-garment", type=float, default=7.0)
-    parser.add_argument("--shortlist", type=int, default=10)
-    parser.add_argument("--max-garments", type=int, default=3)
-    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--seconds-per-garment", type=float, default=5.0)
+    parser.add_argument("--shortlist", type=int, default=8)
+    parser.add_argument("--max-garments", type=int, default=4)
     args = parser.parse_args()
-    started = time.monotonic()
     print(f"cutplan bench on {machine()}")
-    candidates = candidate_ratios(
-        DEMAND,
-        max_garments=args.max_garments,
-        estimate=estimate,
-        shortlist=args.shortlist,
-        max_length_cm=TABLE_CM,
-    )
-    print(f"{len(candidates)} candidate ratios: {', '.join(label(r) for r in candidates)}")
-    nester = Nester(
-        seconds_per_garment=args.seconds_per_garment, workers=args.workers, planned=len(candidates)
-    )
-    for ratio in candidates:  # nest up front so the progress shows in order
-        nester.marker(ratio)
-    plan = plan_cut(
-        demand=DEMAND,
-        marker_length=nester.length,
-        candidates=candidates,
-        max_plies=MAX_PLIES,
-        max_marker_length_cm=TABLE_CM,
-        setup_cost_cm=SETUP_CM,
-        overcut_max=OVERCUT,
-        time_s=30,
-    )
-    naive = naive_plan(DEMAND, nester.length)
+    rules = settings(args)
+    started = time.monotonic()
+    result = plan_order_cut(chore_jacket_pattern(), DEMAND, rules, ROLLS, on_progress=show)
     wall = time.monotonic() - started
-
-    lays = [(f"lay{i}", lay.plies, lay.length_cm) for i, lay in enumerate(plan.lays, start=1)]
-    rolls = assign_rolls(lays, ROLLS)
-    offcut_cm2 = sum(
-        (FABRIC_WIDTH_CM * lay.length_cm - nester.marker(lay.ratio).piece_area_cm2) * lay.plies
-        for lay in plan.lays
-    )
-    print(
-        f"\nplan ({plan.status}), table {TABLE_CM / 100:.0f} m, "
-        f"at most {MAX_PLIES} plies, setup {SETUP_CM} cm:"
-    )
-    for (lay_id, _, _), lay, served in zip(lays, plan.lays, rolls.lays, strict=True):
-        utilization = nester.marker(lay.ratio).utilization
+    print()
+    plan = result.plan
+    markers = []
+    for key, (marker, seconds) in result.nested.items():
+        markers.append(
+            {
+                "ratio": dict(key),
+                "garments": sum(n for _, n in key),
+                "length_cm": round(marker.length_cm, 2),
+                "utilization": round(marker.utilization, 4),
+                "nest_s": round(seconds, 1),
+            }
+        )
         print(
-            f"  {lay_id:<5} {label(lay.ratio):<12} {lay.plies:3} plies × {lay.length_cm:6.1f} cm "
+            f"  nested {ratio_label(key):<14} {marker.length_cm:7.1f} cm  {100 * marker.utilization:5.1f}%"
+            f"  {seconds:5.1f} s  valid"
+        )
+    print(
+        f"\nplan ({plan.status}), table {rules.max_marker_length_cm / 100:.0f} m, "
+        f"at most {rules.max_plies} plies:"
+    )
+    for number, (lay, served) in enumerate(zip(plan.lays, result.rolls.lays, strict=True), start=1):
+        utilization = result.nested[tuple((s, lay.ratio[s]) for s in DEMAND if lay.ratio.get(s))][
+            0
+        ].utilization
+        print(
+            f"  lay {number} {ratio_label(lay.ratio):<14} {lay.plies:3} plies × {lay.length_cm:7.1f} cm "
             f"({100 * utilization:4.1f}%) = {lay.fabric_cm / 100:7.2f} m   {served.shade_lot}: "
             + ", ".join(f"{u.roll_id} {u.plies}×" for u in served.uses)
         )
-    print(f"  produced {plan.produced}, overcut {plan.overcut}")
-    naive_m, plan_m = naive.fabric_cm / 100, plan.fabric_cm / 100
+    naive_m, plan_m = plan.naive_fabric_cm / 100, plan.fabric_cm / 100
+    print(f"  produced {dict(plan.produced)}, overcut {dict(plan.overcut)}")
     print(
         f"fabric: plan {plan_m:.2f} m vs naive {naive_m:.2f} m  → saving {plan.saving_pct:.1f}%"
         f" (target ≥ {TARGET_SAVING_PCT}%)"
     )
-    print(f"markers: plan {plan.setup_count}, naive {naive.setup_count}")
+    print(f"markers: plan {len(result.markers)}, naive {len(DEMAND)}")
     print(
-        f"rolls: {rolls.consumed_m} m consumed, {rolls.remnant_m} m of remnants; "
-        f"off-cuts {offcut_mass_kg(offcut_cm2, GSM):.2f} kg at {GSM} g/m²"
+        f"rolls: {result.rolls.consumed_m} m consumed, {result.rolls.remnant_m} m of remnants; "
+        f"off-cuts {result.offcut_kg:.2f} kg at {GSM} g/m²"
     )
     print(f"wall {wall:.0f} s (target < {TARGET_WALL_S} s)")
     OUT.parent.mkdir(parents=True, exist_ok=True)
@@ -207,15 +132,8 @@ def main() -> int:
             {
                 "machine": machine(),
                 "order": DEMAND,
-                "fabric_width_cm": FABRIC_WIDTH_CM,
-                "usable_width_cm": USABLE_CM,
-                "spacing_cm": SPACING_CM,
-                "max_plies": MAX_PLIES,
-                "table_cm": TABLE_CM,
-                "setup_cm": SETUP_CM,
-                "overcut_max": OVERCUT,
-                "seconds_per_garment": args.seconds_per_garment,
-                "markers": nester.rows,
+                "settings": asdict(rules),
+                "markers": markers,
                 "plan": {
                     "status": plan.status,
                     "lays": [
@@ -223,11 +141,11 @@ def main() -> int:
                         for lay in plan.lays
                     ],
                     "fabric_m": round(plan_m, 2),
-                    "markers": plan.setup_count,
-                    "produced": plan.produced,
-                    "overcut": plan.overcut,
+                    "markers": len(result.markers),
+                    "produced": dict(plan.produced),
+                    "overcut": dict(plan.overcut),
                 },
-                "naive": {"fabric_m": round(naive_m, 2), "markers": naive.setup_count},
+                "naive": {"fabric_m": round(naive_m, 2), "markers": len(DEMAND)},
                 "saving_pct": round(plan.saving_pct, 2),
                 "rolls": [
                     {
@@ -236,9 +154,9 @@ def main() -> int:
                         "consumed_m": str(r.consumed_m),
                         "remnant_m": str(r.remnant_m),
                     }
-                    for r in rolls.rolls
+                    for r in result.rolls.rolls
                 ],
-                "offcut_kg": round(offcut_mass_kg(offcut_cm2, GSM), 2),
+                "offcut_kg": round(result.offcut_kg, 2),
                 "wall_s": round(wall, 1),
                 "targets_met": plan.saving_pct >= TARGET_SAVING_PCT and wall < TARGET_WALL_S,
             },

@@ -5,6 +5,7 @@
     seamline worker               the background task worker
     seamline manage ARGS…         any Django management command
     seamline nest FILE --width CM [--sizes S=1,M=2] [--json] [--svg OUT] [--dxf OUT]   one marker
+    seamline cutplan ORDER [--colour C] [--table CM] [--plies N] [--json] [--svg-dir DIR]   plan a cut
 
 Errors print one line and exit with status 2.
 """
@@ -54,7 +55,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
     _setup()
     from django.core.management import call_command
 
-    from seamline.core.demo import DEMO_LOGINS, demo_seed
+    from seamline.core.demo import DEMO_LOGINS, demo_pattern_file, demo_seed
 
     call_command("migrate", interactive=False, verbosity=0)
     created = demo_seed()
@@ -66,6 +67,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
     print(f"\nSeamline is running at {url}\n\nSign in as (password for all: {DEMO_LOGINS['password']}):")
     for email, what in DEMO_LOGINS["users"]:
         print(f"  {email:32} {what}")
+    print(f"\nA DXF-AAMA pattern to import (Styles → CJ-01): {demo_pattern_file()}")
     print("\nPress Ctrl+C to stop.\n", flush=True)
     _serve("127.0.0.1", args.port)
     return 0
@@ -134,6 +136,22 @@ def build_parser() -> argparse.ArgumentParser:
     nest.add_argument("--svg", help="write the marker's picture to this file")
     nest.add_argument("--dxf", help="write a DXF for the cutter to this file")
     nest.add_argument("--quiet", action="store_true", help="no progress line")
+
+    cut = sub.add_parser("cutplan", help="plan the cut of a production order (markers, lays, rolls)")
+    cut.add_argument("order", help="the production order: PO-00001 or its id")
+    cut.add_argument("--colour", default="", help="the colourway to plan (default: the order's first)")
+    cut.add_argument("--width", type=float, help="fabric width in cm (default: the shell fabric's)")
+    cut.add_argument("--margin", type=float, help="selvedge margin on each side in cm (default 1)")
+    cut.add_argument("--spacing", type=float, help="knife allowance between pieces in cm (default 0.3)")
+    cut.add_argument("--table", type=float, help="cutting table length in cm (default 1200)")
+    cut.add_argument("--plies", type=int, help="most plies per lay (default 30)")
+    cut.add_argument("--setup", type=float, help="setup cost of a marker in cm of fabric (default 50)")
+    cut.add_argument("--overcut", type=int, help="extra garments allowed per size (default 1)")
+    cut.add_argument("--seconds-per-garment", type=int, help="nesting time per garment (default 3)")
+    cut.add_argument("--one-way", action="store_true", help="napped or one-way fabric: no half turns")
+    cut.add_argument("--json", action="store_true", help="print the plan as JSON")
+    cut.add_argument("--svg-dir", help="write each marker's picture into this folder")
+    cut.add_argument("--quiet", action="store_true", help="no progress line")
 
     manage = sub.add_parser(
         "manage", help="a Django management command, e.g. `seamline manage createsuperuser`"
@@ -220,12 +238,126 @@ def cmd_nest(args: argparse.Namespace) -> int:
     return 0
 
 
+def _order_pk(text: str) -> int:
+    digits = text.strip().upper().removeprefix("PO-")
+    if not digits.isdigit():
+        raise ValueError(f"{text!r} is not a production order (PO-00001 or its id)")
+    return int(digits)
+
+
+def cmd_cutplan(args: argparse.Namespace) -> int:
+    """Plan the cut of one colourway of a production order, in this process, with a progress line."""
+    import json
+    from pathlib import Path
+
+    _setup()
+    from seamline.cutting.planner import PlanProgress, ratio_label
+    from seamline.cutting.selectors import cut_plan_get
+    from seamline.cutting.services import cut_plan_request, cut_plan_run
+    from seamline.production.models import ProductionOrder
+
+    order = (
+        ProductionOrder.objects.select_related("style", "factory").filter(pk=_order_pk(args.order)).first()
+    )
+    if order is None:
+        return _fail(f"no production order {args.order}")
+    given = {
+        "fabric_width_cm": args.width,
+        "margin_cm": args.margin,
+        "spacing_cm": args.spacing,
+        "max_marker_length_cm": args.table,
+        "max_plies": args.plies,
+        "setup_cost_cm": args.setup,
+        "overcut_max": args.overcut,
+        "seconds_per_garment": args.seconds_per_garment,
+        "one_way": args.one_way,
+    }
+    plan = cut_plan_request(
+        order=order, organization=order.factory, colour=args.colour, enqueue=False, **given
+    )
+
+    def show(p: PlanProgress) -> None:
+        bar = "#" * int(30 * p.fraction)
+        print(
+            f"\r|{bar:<30}| {100 * p.fraction:5.1f}%  {p.text[:70]:<70}", end="", file=sys.stderr, flush=True
+        )
+
+    plan = cut_plan_run(plan.pk, on_progress=None if args.quiet else show)
+    if not args.quiet:
+        print(file=sys.stderr)
+    if plan.status != plan.Status.DONE:
+        return _fail(f"cut plan {plan.pk} failed: {plan.error}")
+    plan = cut_plan_get(organization=order.factory, pk=plan.pk)
+    markers, lays = list(plan.markers.all()), list(plan.lays.all())
+    if args.svg_dir:
+        folder = Path(args.svg_dir)
+        folder.mkdir(parents=True, exist_ok=True)
+        for m in markers:
+            (folder / f"{order.number}-M{m.number}.svg").write_text(m.svg)
+    summary = {
+        "plan": plan.pk,
+        "order": order.number,
+        "colour": plan.colour,
+        "fabric_m": str(plan.fabric_m),
+        "naive_fabric_m": str(plan.naive_fabric_m),
+        "saving_pct": plan.saving_pct,
+        "consumed_m": str(plan.consumed_m),
+        "offcut_kg": str(plan.offcut_kg),
+        "remnant_m": str(plan.remnant_m),
+        "produced": plan.produced,
+        "markers": [
+            {
+                "marker": f"M{m.number}",
+                "ratio": m.ratio,
+                "length_cm": m.length_cm,
+                "utilization": m.utilization,
+            }
+            for m in markers
+        ],
+        "lays": [
+            {
+                "lay": lay.number,
+                "marker": f"M{lay.marker.number}",
+                "plies": lay.plies,
+                "shade_lot": lay.shade_lot,
+                "meters": str(lay.meters),
+                "rolls": [
+                    {"roll": u.roll.roll_id, "plies": u.plies, "meters": str(u.meters)}
+                    for u in lay.roll_uses.all()
+                ],
+            }
+            for lay in lays
+        ],
+        "rolls": plan.rolls,
+    }
+    if args.json:
+        print(json.dumps(summary, indent=2))
+        return 0
+    print(f"{order.number} {plan.colour}: cut plan {plan.pk}, {len(markers)} markers, {len(lays)} lays")
+    for lay in lays:
+        rolls = ", ".join(f"{u.roll.roll_id} ×{u.plies}" for u in lay.roll_uses.all())
+        print(
+            f"  lay {lay.number}: M{lay.marker.number} {ratio_label(lay.marker.ratio):<10} "
+            f"{lay.plies:3} plies × {lay.marker.length_cm:6.1f} cm ({100 * lay.marker.utilization:4.1f}%)  "
+            f"{lay.meters:>8} m  "
+            f"lot {lay.shade_lot}: {rolls}"
+        )
+    print(
+        f"fabric {plan.fabric_m} m in markers vs {plan.naive_fabric_m} m naive "
+        f"({plan.saving_pct:.1f}% less); "
+        f"{plan.consumed_m} m from rolls; off-cuts {plan.offcut_kg} kg to "
+        f"{plan.recycler.name if plan.recycler else 'a fibre recycler'}; remnants {plan.remnant_m} m"
+    )
+    return 0
+
+
 COMMANDS = {
     "demo": cmd_demo,
     "serve": cmd_serve,
     "worker": cmd_worker,
     "manage": cmd_manage,
     "nest": cmd_nest,
+    "cutplan": cmd_cutplan,
 }
 
 

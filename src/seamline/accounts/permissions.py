@@ -1,8 +1,8 @@
 """Who may do what inside an organization, as plain data (no Django).
 
 owner     everything, including API tokens
-staff     edits the catalog and facilities, places and moves orders, receives rolls
-operator  receives rolls and moves orders along on the floor; reads everything else
+staff     edits the catalog and facilities, places and moves orders, plans cuts, receives rolls
+operator  receives rolls, cuts lays and moves orders along on the floor; reads everything else
 
 An API token acts as staff: it can do the work but cannot issue more tokens.
 """
@@ -18,6 +18,7 @@ class Permission(StrEnum):
     EDIT_CATALOG = "edit_catalog"
     EDIT_FACILITIES = "edit_facilities"
     PLACE_ORDERS = "place_orders"
+    PLAN_CUTS = "plan_cuts"
     MANAGE_TOKENS = "manage_tokens"
 
 

@@ -14,6 +14,7 @@ from seamline.accounts.permissions import Permission
 from seamline.core.errors import ForbiddenError, found
 from seamline.core.forms import submit
 from seamline.core.views import org_view, paginate, requires
+from seamline.cutting.selectors import pattern_versions
 from seamline.facilities.selectors import facility_own_list
 from seamline.production.selectors import order_list
 
@@ -172,6 +173,7 @@ def style_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "variant_grid": _variant_grid(style),
         "can_edit": style.organization_id == org.pk,
         "orders": order_list(organization=org, style_id=style.pk)[:10],
+        "patterns": pattern_versions(organization=org, style_id=style.pk),
     }
     return render(request, "catalog/style_detail.html", context)
 

@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "seamline.facilities",
     "seamline.catalog",
     "seamline.production",
+    "seamline.cutting",
     "seamline.drops",
 ]
 

@@ -11,6 +11,7 @@ urlpatterns = [
     path("facilities/", include("seamline.facilities.urls")),
     path("catalog/", include("seamline.catalog.urls")),
     path("production/", include("seamline.production.urls")),
+    path("cutting/", include("seamline.cutting.urls")),
     path("drops/", include("seamline.drops.urls_founder")),
     path("d/", include("seamline.drops.urls_public")),
 ]

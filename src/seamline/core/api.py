@@ -21,6 +21,7 @@ from seamline.accounts import api as accounts_api
 from seamline.accounts.permissions import TOKEN_ROLE
 from seamline.accounts.selectors import token_authenticate
 from seamline.catalog import api as catalog_api
+from seamline.cutting import api as cutting_api
 from seamline.drops import api as drops_api
 from seamline.facilities import api as facilities_api
 from seamline.production import api as production_api
@@ -237,3 +238,4 @@ api.add_router("/rolls", catalog_api.rolls)
 api.add_router("/styles", catalog_api.styles)
 api.add_router("/production-orders", production_api.router)
 api.add_router("/drops", drops_api.router)
+api.add_router("/", cutting_api.router)

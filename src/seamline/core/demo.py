@@ -7,7 +7,9 @@ Idempotent: the second run keeps what is there.
 from __future__ import annotations
 
 from datetime import timedelta
+from pathlib import Path
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
 from django.db import transaction
@@ -23,6 +25,9 @@ from seamline.catalog.services import (
     routing_set,
     style_create,
 )
+from seamline.cutting.demo_pattern import chore_jacket_pattern
+from seamline.cutting.dxf_aama import write_dxf_aama
+from seamline.cutting.services import pattern_import
 from seamline.facilities.models import FacilityKind
 from seamline.facilities.services import facility_create
 from seamline.production.services import production_order_create, production_order_transition
@@ -101,10 +106,18 @@ def _owner_group() -> Group:
     group, _ = Group.objects.get_or_create(name="Organization owners")
     group.permissions.set(
         Permission.objects.filter(
-            content_type__app_label__in=["facilities", "catalog", "production", "accounts"]
+            content_type__app_label__in=["facilities", "catalog", "production", "cutting", "accounts"]
         ).exclude(content_type__model__in=["organization"])
     )
     return group
+
+
+def demo_pattern_file() -> Path:
+    """The demo jacket's DXF-AAMA file (every size a block), written under var/demo/ for people to import."""
+    path = Path(settings.VAR_DIR) / "demo" / "CJ-01-chore-jacket.dxf"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    write_dxf_aama(chore_jacket_pattern(), path)
+    return path
 
 
 @transaction.atomic
@@ -270,6 +283,8 @@ def demo_seed() -> bool:
         consumption=dict.fromkeys(JACKET_SIZES, "7"),
     )
     routing_set(style=jacket, operations=_routing(JACKET_ROUTING))
+    with demo_pattern_file().open("rb") as dxf:  # through the real import, as a pattern room would
+        pattern_import(style=jacket, dxf=dxf)
 
     dress = style_create(
         organization=brand,

@@ -72,6 +72,18 @@ class FieldErrors:
             self.add(name, f"Must be greater than 0 (got {n}).")
         return n
 
+    def int_at_least(self, name: str, value: Any, least: int) -> int:
+        try:
+            n = int(value)
+            if isinstance(value, bool) or str(n) != str(value).strip():
+                raise ValueError
+        except (TypeError, ValueError):
+            self.add(name, f"{value!r} is not a whole number.")
+            return least
+        if n < least:
+            self.add(name, f"Must be at least {least} (got {n}).")
+        return n
+
     def date(self, name: str, value: Any) -> date | None:
         if isinstance(value, date):
             return value

@@ -17,6 +17,7 @@ from seamline.catalog.selectors import style_get, style_list
 from seamline.core.errors import DomainError, ForbiddenError, found
 from seamline.core.forms import submit
 from seamline.core.views import chosen_style, org_view, paginate, requires
+from seamline.cutting.selectors import cut_plans_of_order
 
 from .forms import OrderFilterForm, OrderForm
 from .models import ProductionOrder
@@ -129,7 +130,11 @@ def _panel_context(order: ProductionOrder, org: Any, error: str = "") -> dict[st
 def order_detail(request: HttpRequest, pk: int) -> HttpResponse:
     org = _org(request)
     order = found(order_get(organization=org, pk=pk))
-    context = {**_panel_context(order, org), "totals": _requirements(order, org)}
+    context = {
+        **_panel_context(order, org),
+        "totals": _requirements(order, org),
+        "cut_plans": cut_plans_of_order(organization=org, order_id=order.pk),
+    }
     return render(request, "production/order_detail.html", context)
 
 

@@ -27,6 +27,15 @@ def meters(value: object, places: int = 1) -> str:
 
 
 @register.filter
+def percent(fraction: object, places: int = 1) -> str:
+    """0.8534 -> "85.3%"."""
+    try:
+        return f"{100 * Decimal(str(fraction)):.{int(places)}f}%"
+    except (InvalidOperation, ValueError):
+        return "—"
+
+
+@register.filter
 def unit(value: object, suffix: str) -> str:
     """A number with its unit, e.g. {{ m.weight_gsm|unit:"g/m²" }}; blank values show a dash."""
     if value in (None, ""):

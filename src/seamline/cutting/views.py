@@ -1,0 +1,201 @@
+"""Cutting room pages: pattern versions with their pieces drawn, cut plans with markers and lay sheets."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+
+from seamline.accounts.permissions import Permission
+from seamline.catalog.selectors import style_get
+from seamline.core.errors import DomainError, NotFoundError, found
+from seamline.core.forms import submit
+from seamline.core.views import org_view, requires
+from seamline.production.selectors import order_get
+
+from .forms import CutPlanForm, PatternImportForm
+from .models import CutPlan
+from .pattern_svg import pieces_svg
+from .planner import ratio_label
+from .selectors import (
+    cut_plan_get,
+    cut_plans_of_order,
+    lay_get,
+    marker_get,
+    order_demand,
+    pattern_dxf_bytes,
+    pattern_of,
+    pattern_version_get,
+    pattern_version_latest,
+    shell_fabric,
+)
+from .services import PLAN_DEFAULTS, cut_plan_request, lay_cut, pattern_import
+
+
+def _org(request: HttpRequest) -> Any:
+    return request.organization  # type: ignore[attr-defined]
+
+
+# Patterns ---------------------------------------------------------------------------------------------
+
+
+@org_view
+@requires(Permission.EDIT_CATALOG)
+def pattern_import_view(request: HttpRequest, style_pk: int) -> HttpResponse:
+    style = found(style_get(organization=_org(request), pk=style_pk))
+    form = PatternImportForm(request.POST or None, request.FILES or None)
+    if request.method == "POST":
+        version = submit(
+            form, lambda data: pattern_import(style=style, dxf=data["dxf"], rul=data["rul"], by=request.user)
+        )
+        if version is not None:
+            messages.success(
+                request, f"Imported {version.source_name} as pattern v{version.number} of {style.code}."
+            )
+            return redirect("cutting:pattern_detail", pk=version.pk)
+        return render(request, "cutting/pattern_import.html", {"form": form, "style": style}, status=422)
+    return render(request, "cutting/pattern_import.html", {"form": form, "style": style})
+
+
+@org_view
+def pattern_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    version = found(pattern_version_get(organization=_org(request), pk=pk))
+    pattern = pattern_of(version)
+    size = request.GET.get("size") or version.sample_size or version.sizes[0]
+    if size not in version.sizes:
+        raise NotFoundError(f"Pattern v{version.number} has no size {size}.")
+    pieces = pattern.pieces_for(size)
+    context = {
+        "version": version,
+        "style": version.style,
+        "size": size,
+        "pieces": pieces,
+        "rows": [(p, p.bounds[2] - p.bounds[0], p.bounds[3] - p.bounds[1]) for p in pieces],
+        "svg": pieces_svg(pieces, title=f"{version.style.code} v{version.number}, size {size}"),
+        "area_cm2": pattern.total_area_cm2(size),
+        "cut_pieces": sum(p.quantity for p in pieces),
+    }
+    return render(request, "cutting/pattern_detail.html", context)
+
+
+@org_view
+def pattern_download(request: HttpRequest, pk: int) -> HttpResponse:
+    version = found(pattern_version_get(organization=_org(request), pk=pk))
+    response = HttpResponse(pattern_dxf_bytes(version), content_type="application/dxf")
+    name = f"{version.style.code}-v{version.number}.dxf"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+# Cut plans --------------------------------------------------------------------------------------------
+
+
+@org_view
+@requires(Permission.PLAN_CUTS)
+def cut_plan_create_view(request: HttpRequest, order_pk: int) -> HttpResponse:
+    org = _org(request)
+    order = found(order_get(organization=org, pk=order_pk))
+    demand = order_demand(order)
+    material = shell_fabric(order)
+    initial = {**PLAN_DEFAULTS, "colour": next(iter(demand), "")}
+    if material is not None and material.usable_width_cm:
+        initial["fabric_width_cm"] = material.usable_width_cm
+    form = CutPlanForm(request.POST or None, colours=list(demand), initial=initial)
+    context = {
+        "form": form,
+        "order": order,
+        "demand": demand,
+        "material": material,
+        "version": pattern_version_latest(style_id=order.style_id),
+    }
+    if request.method != "POST":
+        return render(request, "cutting/cut_plan_form.html", context)
+    plan = submit(
+        form,
+        lambda data: cut_plan_request(order=order, organization=org, by=request.user, **data),
+        field_for=lambda name: None if name in ("pattern", "material") else name,
+    )
+    if plan is None:
+        return render(request, "cutting/cut_plan_form.html", context, status=422)
+    messages.success(request, "The cut plan is queued: nesting runs in the background.")
+    return redirect("cutting:cut_plan_detail", pk=plan.pk)
+
+
+def _plan_context(plan: CutPlan) -> dict[str, Any]:
+    markers = list(plan.markers.all())
+    lays = list(plan.lays.all())
+    return {
+        "plan": plan,
+        "order": plan.order,
+        "markers": [(m, ratio_label(m.ratio), sum(m.ratio.values())) for m in markers],
+        "lays": [
+            (lay, ratio_label(lay.marker.ratio), lay.plies * sum(lay.marker.ratio.values())) for lay in lays
+        ],
+        "garments": sum(plan.demand.values()),
+        "produced": sum((plan.produced or {}).values()),
+        "saving_m": (plan.naive_fabric_m - plan.fabric_m) if plan.fabric_m is not None else None,
+        "fewer_markers": len(plan.demand) - len(markers),
+    }
+
+
+@org_view
+def cut_plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    plan = found(cut_plan_get(organization=_org(request), pk=pk))
+    context = _plan_context(plan)
+    context["others"] = cut_plans_of_order(organization=_org(request), order_id=plan.order_id).exclude(pk=pk)
+    return render(request, "cutting/cut_plan_detail.html", context)
+
+
+@org_view
+def cut_plan_progress(request: HttpRequest, pk: int) -> HttpResponse:
+    """The progress bar (polled by HTMX while the plan runs); a finished plan reloads the page."""
+    plan = found(cut_plan_get(organization=_org(request), pk=pk))
+    response = render(request, "cutting/_progress.html", {"plan": plan})
+    if not plan.is_running and request.htmx:  # type: ignore[attr-defined]
+        response["HX-Refresh"] = "true"
+    return response
+
+
+@org_view
+def lay_sheets(request: HttpRequest, pk: int) -> HttpResponse:
+    plan = found(cut_plan_get(organization=_org(request), pk=pk))
+    return render(request, "cutting/lay_sheets.html", _plan_context(plan))
+
+
+_FORMATS = {"svg": "image/svg+xml", "json": "application/json", "dxf": "application/dxf"}
+
+
+@org_view
+def marker_download(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
+    marker = found(marker_get(organization=_org(request), pk=pk))
+    if fmt not in _FORMATS:
+        raise NotFoundError(f"No {fmt} form of a marker (svg, json or dxf).")
+    if fmt == "svg":
+        body: Any = marker.svg
+    elif fmt == "json":
+        return JsonResponse(marker.document)
+    else:
+        body = marker.dxf
+    response = HttpResponse(body, content_type=_FORMATS[fmt])
+    if fmt == "dxf":
+        name = f"{marker.plan.order.number}-M{marker.number}.dxf"
+        response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+@require_POST
+@org_view
+@requires(Permission.MOVE_ORDERS)
+def lay_cut_view(request: HttpRequest, pk: int) -> HttpResponse:
+    lay = found(lay_get(organization=_org(request), pk=pk))
+    try:
+        lay_cut(lay=lay, organization=_org(request), by=request.user)
+    except DomainError as exc:
+        messages.error(request, exc.detail)
+    else:
+        messages.success(request, f"Lay {lay.number} is cut; its rolls gave {lay.meters} m.")
+    return redirect(reverse("cutting:cut_plan_detail", args=[lay.plan_id]) + f"#lay-{lay.number}")
