@@ -281,3 +281,14 @@ def test_cutplan_command_plans_an_order_and_prints_it(shop, capsys):
     assert f"{plan.saving_pct:.1f}% less" in out and "100.0%" in err  # the progress line reached the end
     assert main(["cutplan", "PO-99999"]) == 2
     assert "no production order PO-99999" in capsys.readouterr().err
+
+
+def test_an_order_size_the_pattern_lacks_is_named(brand, factory, tmp_path):
+    style = f.make_style(brand.org, material=f.make_material(brand.org, width_cm="80"))
+    with dxf_file(tmp_path, pattern_in_code({"S": 0})).open("rb") as dxf:
+        pattern_import(style=style, dxf=dxf)
+    order = f.make_order(brand.org, factory.org, style, S=2, L=1)
+    with pytest.raises(ValidationError) as caught:
+        cut_plan_request(order=order, organization=factory.org, **FAST)
+    assert caught.value.fields["pattern"] == "pattern v1 (jacket.dxf) has no pieces for size L"
+    assert not CutPlan.objects.exists()
