@@ -25,6 +25,7 @@ from .validity import check_marker
 
 __all__ = ["CutSettings", "OrderCut", "PlanProgress", "plan_order_cut", "ratio_key", "ratio_label"]
 
+
 @dataclass(frozen=True)
 class CutSettings:
     """The cutting room's rules for one plan (lengths in cm)."""
