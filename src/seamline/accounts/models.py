@@ -61,6 +61,14 @@ class ApiToken(models.Model):
     key_hash = models.CharField(max_length=64)
     created_at = models.DateTimeField(auto_now_add=True)
     revoked_at = models.DateTimeField(null=True, blank=True)
+    facility = models.ForeignKey(
+        "facilities.Facility",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="a partner's token: it may only record EPCIS events at this facility",
+    )
 
     def __str__(self) -> str:
         return f"{self.name} ({self.prefix}…)"

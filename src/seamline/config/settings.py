@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "seamline.catalog",
     "seamline.production",
     "seamline.cutting",
+    "seamline.trace",
     "seamline.drops",
 ]
 

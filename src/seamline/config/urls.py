@@ -12,6 +12,7 @@ urlpatterns = [
     path("catalog/", include("seamline.catalog.urls")),
     path("production/", include("seamline.production.urls")),
     path("cutting/", include("seamline.cutting.urls")),
+    path("epcis/", include("seamline.trace.urls")),
     path("drops/", include("seamline.drops.urls_founder")),
     path("d/", include("seamline.drops.urls_public")),
 ]

@@ -41,6 +41,7 @@ class TokenAuth(HttpBearer):
             return None
         request.organization = api_token.organization  # type: ignore[attr-defined]
         request.role = TOKEN_ROLE  # type: ignore[attr-defined]
+        request.token_facility_id = api_token.facility_id  # type: ignore[attr-defined]
         return api_token
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import uuid
+
 from django.conf import settings
 from django.db import models
 
@@ -188,3 +190,31 @@ class LayRoll(models.Model):
 
     def __str__(self) -> str:
         return f"{self.roll} × {self.plies}"
+
+
+class Bundle(models.Model):
+    """The cut pieces of one size from a lay, over a range of plies: one garment per ply, sewn together."""
+
+    uid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    lay = models.ForeignKey(Lay, on_delete=models.PROTECT, related_name="bundles")
+    number = models.PositiveSmallIntegerField()
+    size = models.CharField(max_length=16)
+    ply_from = models.PositiveSmallIntegerField()
+    ply_to = models.PositiveSmallIntegerField()
+    pieces = models.PositiveIntegerField(help_text="pieces in the bundle (pieces a garment × plies)")
+    sewn_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["lay", "number"]
+        constraints = [models.UniqueConstraint(fields=["lay", "number"], name="bundle_number_unique")]
+
+    def __str__(self) -> str:
+        return f"Bundle {self.lay.number}-{self.number} ({self.size}, plies {self.ply_from}-{self.ply_to})"
+
+    @property
+    def garments(self) -> int:
+        return self.ply_to - self.ply_from + 1
+
+    @property
+    def epc_uri(self) -> str:
+        return f"urn:seamline:bundle:{self.uid}"

@@ -1,4 +1,7 @@
-"""Production orders: a style, a size/colour breakdown, the factory making it, and its state history."""
+"""Production orders: a style, a size/colour breakdown, the factory making it, and its state history;
+the garments sewn for it (serials, the EPCs of their trace events) and the cartons they are packed in."""
+
+import uuid
 
 from django.conf import settings
 from django.db import models
@@ -76,3 +79,57 @@ class OrderTransition(models.Model):
 
     def __str__(self) -> str:
         return f"{self.source or 'new'} → {self.target}"
+
+
+class Carton(models.Model):
+    """A packed carton of finished garments (the parent of an EPCIS AggregationEvent)."""
+
+    uid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    order = models.ForeignKey(ProductionOrder, on_delete=models.PROTECT, related_name="cartons")
+    number = models.PositiveIntegerField()
+    packed_at = models.DateTimeField(auto_now_add=True)
+    shipped_at = models.DateTimeField(null=True, blank=True)
+    delivered_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["order", "number"]
+        constraints = [models.UniqueConstraint(fields=["order", "number"], name="carton_number_unique")]
+
+    def __str__(self) -> str:
+        return f"Carton {self.number} of {self.order}"
+
+    @property
+    def epc_uri(self) -> str:
+        return f"urn:seamline:carton:{self.uid}"
+
+
+class Garment(models.Model):
+    """One sewn garment with its serial: the EPC its passport and its trace events name."""
+
+    uid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    order = models.ForeignKey(ProductionOrder, on_delete=models.PROTECT, related_name="garments")
+    variant = models.ForeignKey(Variant, on_delete=models.PROTECT, related_name="garments")
+    serial = models.PositiveIntegerField(help_text="1, 2, … within the order")
+    bundle = models.ForeignKey(
+        "cutting.Bundle", on_delete=models.PROTECT, null=True, blank=True, related_name="garment_set"
+    )
+    sewn_at = models.DateTimeField()
+    inspected = models.BooleanField(null=True, blank=True, help_text="QC passed (None: not inspected yet)")
+    carton = models.ForeignKey(
+        Carton, on_delete=models.PROTECT, null=True, blank=True, related_name="garments"
+    )
+
+    class Meta:
+        ordering = ["order", "serial"]
+        constraints = [models.UniqueConstraint(fields=["order", "serial"], name="garment_serial_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.order.number}-{self.serial:04d}"
+
+    @property
+    def label(self) -> str:
+        return f"{self.order.number}-{self.serial:04d}"
+
+    @property
+    def epc_uri(self) -> str:
+        return f"urn:seamline:garment:{self.uid}"

@@ -1,0 +1,114 @@
+"""The trace ledger: EPCIS 2.0 events, append-only and hash-chained per organization.
+
+`body` is the event exactly as recorded, as canonical JSON text (sorted keys, no spaces): the record hash
+covers those bytes, so `seamline trace verify` re-hashes text (in SQL on PostgreSQL) instead of parsing it,
+and the query API sends it back as it is. The indexed columns and `EventEpc` rows are copies for querying.
+"""
+
+from __future__ import annotations
+
+from django.db import models
+
+from seamline.accounts.models import Organization
+
+
+class Chain(models.Model):
+    """The head of an organization's chain: appends lock this row, so records get consecutive numbers."""
+
+    organization = models.OneToOneField(Organization, on_delete=models.PROTECT, primary_key=True)
+    seq = models.BigIntegerField(default=0)
+    head_hash = models.CharField(max_length=64, default="")
+
+    def __str__(self) -> str:
+        return f"chain of {self.organization} at {self.seq}"
+
+
+class CaptureJob(models.Model):
+    """One captured EPCIS document: stored whole or not at all."""
+
+    class Status(models.TextChoices):
+        RUNNING = "running"
+        SUCCESS = "success"
+        FAILED = "failed"
+
+    organization = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="capture_jobs")
+    status = models.CharField(max_length=8, choices=Status.choices, default=Status.RUNNING)
+    event_count = models.PositiveIntegerField(default=0)
+    new_count = models.PositiveIntegerField(default=0)
+    errors = models.JSONField(default=list, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"capture {self.pk} ({self.status})"
+
+
+class Event(models.Model):
+    """One EPCIS event in the ledger. Never updated or deleted (a PostgreSQL trigger refuses both)."""
+
+    organization = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="trace_events")
+    seq = models.BigIntegerField(help_text="position in the organization's chain, from 1")
+    event_id = models.CharField(max_length=255, help_text="eventID: as given, or the event hash")
+    event_hash = models.CharField(max_length=100, help_text="GS1 EPCIS event hash (ni:///sha-256;…)")
+    prev_hash = models.CharField(max_length=64, help_text="the previous record's hash ('' for the first)")
+    record_hash = models.CharField(max_length=64)
+    event_type = models.CharField(max_length=32)
+    action = models.CharField(max_length=8, blank=True)
+    biz_step = models.CharField(max_length=200, blank=True)
+    disposition = models.CharField(max_length=200, blank=True)
+    biz_location = models.CharField(max_length=200, blank=True)
+    read_point = models.CharField(max_length=200, blank=True)
+    event_time = models.DateTimeField()
+    record_time = models.DateTimeField()
+    brand = models.ForeignKey(
+        Organization,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="the brand whose goods the event is about, when known: it may read the event too",
+    )
+    capture_job = models.ForeignKey(CaptureJob, on_delete=models.PROTECT, null=True, blank=True)
+    body = models.TextField(help_text="the event as canonical JSON")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["organization", "seq"], name="trace_event_seq_unique"),
+            models.UniqueConstraint(fields=["organization", "event_id"], name="trace_event_id_unique"),
+        ]
+        indexes = [
+            models.Index(fields=["organization", "event_time"], name="trace_event_org_time"),
+            models.Index(fields=["brand", "event_time"], name="trace_event_brand_time"),
+            models.Index(fields=["biz_step", "event_time"], name="trace_event_step_time"),
+            models.Index(fields=["biz_location", "event_time"], name="trace_event_location_time"),
+            models.Index(fields=["event_id"], name="trace_event_id"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.event_type} {self.seq} of {self.organization_id}"
+
+
+class EventEpc(models.Model):
+    """An identifier an event names, by the role it plays there (for MATCH_* queries and lineage)."""
+
+    class Role(models.TextChoices):
+        EPC = "epc"  # epcList
+        CHILD = "child"  # childEPCs
+        PARENT = "parent"  # parentID
+        INPUT = "input"  # inputEPCList
+        OUTPUT = "output"  # outputEPCList
+        CLASS = "class"  # quantityList / childQuantityList epcClass
+        INPUT_CLASS = "in_class"  # inputQuantityList epcClass
+        OUTPUT_CLASS = "out_class"  # outputQuantityList epcClass
+
+    event = models.ForeignKey(Event, on_delete=models.PROTECT, related_name="epcs")
+    epc = models.CharField(max_length=255)
+    role = models.CharField(max_length=9, choices=Role.choices)
+    quantity = models.DecimalField(max_digits=14, decimal_places=4, null=True, blank=True)
+    uom = models.CharField(max_length=3, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["epc", "event"], name="trace_epc_event")]
+
+    def __str__(self) -> str:
+        return f"{self.role} {self.epc}"

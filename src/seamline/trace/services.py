@@ -1,0 +1,302 @@
+"""Writing the ledger: append events to an organization's chain, capture EPCIS documents, check chains.
+
+`record_events` is what other contexts call inside their own transaction, so the event lands with the
+change it records (a roll received, a lay cut, a bundle sewn) or not at all. `capture_document` is the
+EPCIS capture interface: it checks a document, then stores it whole or not at all.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator, Mapping, Sequence
+from datetime import UTC, datetime, timedelta
+from decimal import Decimal
+from typing import Any
+
+from django.db import connection, transaction
+from django.db.models import F
+from django.utils import timezone
+
+from seamline.accounts.models import Organization
+from seamline.core.errors import ConflictError, ValidationError
+
+from .eventhash import event_hash
+from .models import CaptureJob, Chain, Event, EventEpc
+from .records import (
+    Break,
+    Record,
+    body_sha,
+    canonical_json,
+    event_columns,
+    first_break,
+    identifiers,
+    record_hash,
+)
+from .schema import EpcisSchemaError, validate_document
+
+__all__ = ["capture_document", "chain_verify", "record_events"]
+
+_CLOCK_SKEW = timedelta(minutes=5)
+_SEAMLINE_EPC = "urn:seamline:"
+
+
+def record_events(
+    *,
+    organization: Organization,
+    events: Sequence[Mapping[str, Any]],
+    context: Any = None,
+    brand: Organization | None = None,
+    capture_job: CaptureJob | None = None,
+) -> list[Event]:
+    """Append ``events`` to the organization's chain, in order; an eventID already there is skipped.
+
+    The eventID is the GS1 event hash when the event has none. ``context`` is the @context of the
+    document the events came in (for the hash of extension fields and kept on each stored event).
+    ConflictError when a known eventID comes back with different content.
+    """
+    now = timezone.now()
+    prepared = []
+    for index, event in enumerate(events):
+        digest = event_hash(event, context)
+        event_id = event.get("eventID") or digest
+        body = {
+            **event,
+            "eventID": event_id,
+            "recordTime": now.astimezone(UTC).isoformat(timespec="milliseconds"),
+        }
+        if context is not None and "@context" not in body:
+            body["@context"] = context
+        prepared.append((index, event_id, digest, body))
+    with transaction.atomic():
+        known = dict(
+            Event.objects.filter(
+                organization=organization, event_id__in=[p[1] for p in prepared]
+            ).values_list("event_id", "event_hash")
+        )
+        fresh, seen = [], dict(known)
+        for index, event_id, digest, body in prepared:
+            if event_id in seen:
+                if seen[event_id] != digest:
+                    raise ConflictError(
+                        f"eventID {event_id} is already recorded with different content",
+                        fields={f"eventList[{index}].eventID": "already recorded with different content"},
+                    )
+                continue
+            seen[event_id] = digest
+            fresh.append((event_id, digest, body))
+        if not fresh:
+            return []
+        chain = _locked_chain(organization)
+        rows = []
+        for event_id, digest, body in fresh:
+            text = canonical_json(body)
+            seq = chain.seq + 1
+            link = record_hash(prev_hash=chain.head_hash, seq=seq, event_hash=digest, body_sha=body_sha(text))
+            rows.append(
+                Event(
+                    organization=organization,
+                    seq=seq,
+                    event_id=event_id,
+                    event_hash=digest,
+                    prev_hash=chain.head_hash,
+                    record_hash=link,
+                    record_time=now,
+                    brand=brand,
+                    capture_job=capture_job,
+                    body=text,
+                    **event_columns(body),
+                )
+            )
+            chain.seq, chain.head_hash = seq, link
+        created = Event.objects.bulk_create(rows)
+        EventEpc.objects.bulk_create(
+            EventEpc(event=row, epc=epc, role=role, quantity=quantity, uom=uom)
+            for row, (_, _, body) in zip(created, fresh, strict=True)
+            for epc, role, quantity, uom in identifiers(body)
+        )
+        Chain.objects.filter(pk=chain.pk).update(seq=chain.seq, head_hash=chain.head_hash)
+    return created
+
+
+def _locked_chain(organization: Organization) -> Chain:
+    """The organization's chain head, locked until the transaction ends (created on first use)."""
+    Chain.objects.bulk_create([Chain(organization=organization)], ignore_conflicts=True)
+    return Chain.objects.select_for_update().get(organization=organization)
+
+
+# Capture ----------------------------------------------------------------------------------------------
+
+
+def capture_document(
+    *, organization: Organization, document: Any, facility_uri: str | None = None
+) -> CaptureJob:
+    """Check and store an EPCIS document whole, or nothing of it.
+
+    ValidationError naming the path of each bad field: schema errors (format checking on), an event in
+    the future, an unknown Seamline EPC, more meters taken from a roll than it has left, an event at a
+    facility other than the token's. Meters taken from a Seamline roll (inputQuantityList) come off it.
+    """
+    try:
+        validate_document(document)
+    except EpcisSchemaError as exc:
+        raise ValidationError("The EPCIS document is not valid", fields=dict(exc.errors)) from exc
+    events = _events_of(document)
+    context = document.get("@context")
+    with transaction.atomic():
+        takes, brand = _check_events(events, organization=organization, facility_uri=facility_uri)
+        job = CaptureJob.objects.create(organization=organization, event_count=len(events))
+        created = record_events(
+            organization=organization, events=events, context=context, brand=brand, capture_job=job
+        )
+        _take_meters(takes)
+        job.status, job.new_count, job.finished_at = CaptureJob.Status.SUCCESS, len(created), timezone.now()
+        job.save(update_fields=["status", "new_count", "finished_at"])
+    return job
+
+
+def _events_of(document: Mapping[str, Any]) -> list[Mapping[str, Any]]:
+    body = document.get("epcisBody") or {}
+    if "eventList" in body:
+        return list(body["eventList"])
+    return [body["event"]] if "event" in body else []
+
+
+def _check_events(
+    events: Sequence[Mapping[str, Any]], *, organization: Organization, facility_uri: str | None
+) -> tuple[dict[str, Decimal], Organization | None]:
+    """Field errors of what the schema cannot know; the meters each Seamline roll gives; the brand."""
+    from seamline.catalog.models import FabricRoll
+
+    errors: dict[str, str] = {}
+    latest = timezone.now() + _CLOCK_SKEW
+    mentioned: dict[str, set[str]] = {}
+    takes: dict[str, Decimal] = {}
+    for index, event in enumerate(events):
+        path = f"epcisBody.eventList[{index}]"
+        when = datetime.fromisoformat(event["eventTime"])
+        if when > latest:
+            errors[f"{path}.eventTime"] = f"{event['eventTime']} is in the future"
+        if facility_uri is not None:
+            for key in ("readPoint", "bizLocation"):
+                place = (event.get(key) or {}).get("id")
+                if place is not None and place != facility_uri:
+                    errors[f"{path}.{key}.id"] = (
+                        f"your token records events at {facility_uri} only, not {place}"
+                    )
+        for epc, role, quantity, uom in identifiers(event):
+            if epc.startswith(_SEAMLINE_EPC):
+                mentioned.setdefault(epc, set()).add(path)
+                if role == "in_class" and epc.startswith("urn:seamline:roll:") and quantity is not None:
+                    if uom != "MTR":
+                        errors[f"{path}.inputQuantityList"] = (
+                            f"meters of roll {epc} must be in MTR, not {uom}"
+                        )
+                    takes[epc] = takes.get(epc, Decimal(0)) + quantity
+    known, brands = _known_epcs(mentioned)
+    for epc, paths in mentioned.items():
+        if epc not in known:
+            for path in sorted(paths):
+                errors.setdefault(f"{path}", f"unknown EPC {epc}")
+    rolls = {
+        f"urn:seamline:roll:{r.uid}": r
+        for r in FabricRoll.objects.filter(uid__in=[e.rsplit(":", 1)[1] for e in takes if _uuid_like(e)])
+    }
+    for epc, meters in takes.items():
+        roll = rolls.get(epc)
+        if roll is not None and meters > roll.remaining_m:
+            errors[f"inputQuantityList.{epc}"] = (
+                f"takes {meters} m from roll {roll.roll_id}, which has {roll.remaining_m} m left"
+            )
+    if errors:
+        raise ValidationError("The EPCIS document is not valid", fields=errors)
+    return takes, (brands[0] if len(brands) == 1 else None)
+
+
+def _uuid_like(epc: str) -> bool:
+    return len(epc.rsplit(":", 1)[-1]) == 36
+
+
+def _known_epcs(mentioned: Mapping[str, Any]) -> tuple[set[str], list[Organization]]:
+    """Which Seamline EPCs exist, and the brands whose goods they are."""
+    from seamline.catalog.models import FabricRoll, Material
+    from seamline.cutting.models import Bundle
+    from seamline.facilities.models import Facility
+    from seamline.production.models import Carton, Garment
+
+    by_kind: dict[str, list[str]] = {}
+    for epc in mentioned:
+        parts = epc.split(":")
+        if len(parts) >= 4:
+            by_kind.setdefault(parts[2], []).append(parts[3])
+    known: set[str] = set()
+    brand_ids: set[int] = set()
+    uid_models = {
+        "roll": (FabricRoll, "material__organization_id"),
+        "bundle": (Bundle, "lay__plan__order__brand_id"),
+        "garment": (Garment, "order__brand_id"),
+        "carton": (Carton, "order__brand_id"),
+        "facility": (Facility, None),
+    }
+    for kind, (model, brand_path) in uid_models.items():
+        uids = [u for u in by_kind.get(kind, []) if len(u) == 36]
+        if not uids:
+            continue
+        fields = ["uid", brand_path] if brand_path else ["uid"]
+        for row in model.objects.filter(uid__in=uids).values_list(*fields):
+            known.add(f"urn:seamline:{kind}:{row[0]}")
+            if brand_path:
+                brand_ids.add(row[1])
+    for kind in ("material", "offcut"):
+        ids = [int(i) for i in by_kind.get(kind, []) if i.isdigit()]
+        known.update(
+            f"urn:seamline:{kind}:{pk}"
+            for pk in Material.objects.filter(pk__in=ids).values_list("pk", flat=True)
+        )
+    known.update(epc for epc in mentioned if epc.startswith("urn:seamline:sku:"))
+    return known, list(Organization.objects.filter(pk__in=brand_ids))
+
+
+def _take_meters(takes: Mapping[str, Decimal]) -> None:
+    """Meters captured as taken from Seamline rolls come off them (in a fixed order: no deadlocks)."""
+    from seamline.catalog.models import FabricRoll
+
+    for epc in sorted(takes):
+        uid = epc.rsplit(":", 1)[1]
+        FabricRoll.objects.filter(uid=uid).update(remaining_m=F("remaining_m") - takes[epc])
+
+
+# Verify -----------------------------------------------------------------------------------------------
+
+
+def chain_verify(organization: Organization) -> Break | None:
+    """The first modified, deleted or reordered record of the organization's chain, or None."""
+    chain = Chain.objects.filter(organization=organization).first()
+    head_seq, head_hash = (chain.seq, chain.head_hash) if chain else (0, "")
+    return first_break(_records(organization.pk), head_seq=head_seq, head_hash=head_hash)
+
+
+def _records(organization_id: int) -> Iterator[Record]:
+    """The chain in order, each body's SHA-256 computed by PostgreSQL itself (no JSON crosses the wire)."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT id, seq, prev_hash, record_hash, event_hash, "
+                "encode(sha256(convert_to(body, 'UTF8')), 'hex') FROM trace_event "
+                "WHERE organization_id = %s ORDER BY seq",
+                [organization_id],
+            )
+            while rows := cursor.fetchmany(10_000):
+                for row in rows:
+                    yield Record(*row)
+        return
+    rows = (
+        Event.objects.filter(organization_id=organization_id)
+        .order_by("seq")
+        .values_list("id", "seq", "prev_hash", "record_hash", "event_hash", "body")
+    )
+    for pk, seq, prev, link, digest, body in rows.iterator(chunk_size=10_000):
+        yield Record(pk, seq, prev, link, digest, body_sha(body))
+
+
+def event_document(event: Event) -> dict[str, Any]:
+    return json.loads(event.body)
