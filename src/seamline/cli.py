@@ -6,6 +6,7 @@
     seamline manage ARGS…         any Django management command
     seamline nest FILE --width CM [--sizes S=1,M=2] [--json] [--svg OUT] [--dxf OUT]   one marker
     seamline cutplan ORDER [--colour C] [--table CM] [--plies N] [--json] [--svg-dir DIR]   plan a cut
+    seamline trace hash DOCUMENT | trace verify [--organization SLUG]   event hashes; check the ledger
 
 Errors print one line and exit with status 2.
 """
@@ -152,6 +153,13 @@ def build_parser() -> argparse.ArgumentParser:
     cut.add_argument("--json", action="store_true", help="print the plan as JSON")
     cut.add_argument("--svg-dir", help="write each marker's picture into this folder")
     cut.add_argument("--quiet", action="store_true", help="no progress line")
+
+    trace = sub.add_parser("trace", help="the EPCIS trace ledger: event hashes, chain checks")
+    trace_sub = trace.add_subparsers(dest="trace_command", required=True)
+    hashing = trace_sub.add_parser("hash", help="print each event's GS1 event hash, one a line")
+    hashing.add_argument("document", help="an EPCIS 2.0 JSON(-LD) document, or - for standard input")
+    verify = trace_sub.add_parser("verify", help="check every organization's chain (or one's)")
+    verify.add_argument("--organization", help="the organization's slug (default: all)")
 
     manage = sub.add_parser(
         "manage", help="a Django management command, e.g. `seamline manage createsuperuser`"
@@ -351,6 +359,48 @@ def cmd_cutplan(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_trace(args: argparse.Namespace) -> int:
+    import json
+    from pathlib import Path
+
+    if args.trace_command == "hash":
+        from seamline.trace.eventhash import document_event_hashes
+
+        text = sys.stdin.read() if args.document == "-" else Path(args.document).read_text(encoding="utf-8")
+        try:
+            document = json.loads(text)
+        except ValueError as exc:
+            return _fail(f"{args.document}: not JSON ({exc})")
+        for digest in document_event_hashes(document):
+            print(digest)
+        return 0
+    _setup()
+    import time
+
+    from seamline.accounts.models import Organization
+    from seamline.trace.models import Chain
+    from seamline.trace.services import chain_verify
+
+    orgs = Organization.objects.filter(pk__in=Chain.objects.values("organization_id")).order_by("slug")
+    if args.organization:
+        orgs = orgs.filter(slug=args.organization)
+        if not orgs.exists():
+            return _fail(f"no trace chain for organization {args.organization!r}")
+    broken = 0
+    for org in orgs:
+        started = time.monotonic()
+        head = Chain.objects.get(organization=org)
+        problem = chain_verify(org)
+        took = time.monotonic() - started
+        if problem is None:
+            print(f"{org.slug}: {head.seq} records, chain intact ({took:.1f} s)")
+            continue
+        broken += 1
+        where = f"record id {problem.pk}" if problem.pk is not None else "the chain's end"
+        print(f"{org.slug}: BROKEN at record {problem.seq} ({where}): {problem.kind}: {problem.detail}")
+    return 1 if broken else 0
+
+
 COMMANDS = {
     "demo": cmd_demo,
     "serve": cmd_serve,
@@ -358,6 +408,7 @@ COMMANDS = {
     "manage": cmd_manage,
     "nest": cmd_nest,
     "cutplan": cmd_cutplan,
+    "trace": cmd_trace,
 }
 
 

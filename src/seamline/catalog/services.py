@@ -137,7 +137,7 @@ def roll_receive(
         raise ConflictError(
             f"Roll {roll_id} is already at {facility}", fields={"roll_id": "Already received."}
         )
-    return FabricRoll.objects.create(
+    roll = FabricRoll.objects.create(
         facility=facility,
         material=material,
         roll_id=roll_id,
@@ -147,6 +147,31 @@ def roll_receive(
         shade_lot=shade_lot.strip(),
         received_at=received_at or timezone.now(),
     )
+    _record_received(roll)
+    return roll
+
+
+def _record_received(roll: FabricRoll) -> None:
+    """The roll's EPCIS receiving event, in the receiving facility's chain (same transaction)."""
+    from seamline.trace import events as ev
+    from seamline.trace.services import record
+
+    material = roll.material
+    certificates = [
+        {"scheme": c.scheme, "number": c.certificate_number, "expires": c.expires_on}
+        for c in material.certifications.all()
+        if c.expires_on >= roll.received_at.date()  # an expired certificate is no claim
+    ]
+    event = ev.roll_received(
+        roll=roll.epc_uri,
+        material_class=ev.material_class_uri(material.pk),
+        meters=roll.length_m,
+        facility=roll.facility.epc_uri,
+        when=roll.received_at,
+        certifications=certificates,
+    )
+    owner = material.organization
+    record(organization=roll.facility.organization, events=[event], brand=owner if owner.is_brand else None)
 
 
 def _sku(code: str, colour: str, size: str) -> str:

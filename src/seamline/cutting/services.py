@@ -12,7 +12,7 @@ from typing import IO, Any
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
-from django.db.models import F, Max
+from django.db.models import F, Max, Sum
 from django.utils import timezone
 
 from seamline.accounts.models import Organization
@@ -24,7 +24,7 @@ from seamline.production.models import ProductionOrder
 
 from .dxf_aama import read_dxf_aama
 from .marker_svg import marker_svg
-from .models import CutPlan, Lay, LayRoll, Marker, PatternPiece, PatternVersion
+from .models import Bundle, CutPlan, Lay, LayRoll, Marker, PatternPiece, PatternVersion
 from .outputs import marker_dxf, marker_json
 from .pattern import Pattern, PatternError
 from .planner import CutSettings, OrderCut, PlanProgress, plan_order_cut, ratio_label
@@ -396,7 +396,11 @@ def _dxf_text(marker: Any, result: OrderCut, key: tuple[tuple[str, int], ...]) -
 @transaction.atomic
 def lay_cut(*, lay: Lay, organization: Organization, by: AbstractBaseUser | None = None) -> Lay:
     """Record that a lay was cut: its rolls give their meters (locked, in a fixed order), once."""
-    lay = Lay.objects.select_for_update().select_related("plan__order").get(pk=lay.pk)
+    lay = (
+        Lay.objects.select_for_update(of=("self",))
+        .select_related("plan__order", "plan__recycler", "marker")
+        .get(pk=lay.pk)
+    )
     if organization.pk != lay.plan.order.factory_id:
         raise ForbiddenError("Only the factory that makes the order cuts its lays.")
     if lay.cut_at is not None:
@@ -404,7 +408,12 @@ def lay_cut(*, lay: Lay, organization: Organization, by: AbstractBaseUser | None
             f"Lay {lay.number} was already cut on {timezone.localtime(lay.cut_at):%Y-%m-%d %H:%M}."
         )
     uses = list(lay.roll_uses.order_by("roll_id"))
-    rolls = {r.pk: r for r in FabricRoll.objects.select_for_update().filter(pk__in=[u.roll_id for u in uses])}
+    rolls = {
+        r.pk: r
+        for r in FabricRoll.objects.select_for_update(of=("self",))
+        .select_related("facility")
+        .filter(pk__in=[u.roll_id for u in uses])
+    }
     for use in uses:
         roll = rolls[use.roll_id]
         if roll.remaining_m < use.meters:
@@ -416,4 +425,68 @@ def lay_cut(*, lay: Lay, organization: Organization, by: AbstractBaseUser | None
         FabricRoll.objects.filter(pk=use.roll_id).update(remaining_m=F("remaining_m") - use.meters)
     lay.cut_at, lay.cut_by = timezone.now(), by
     lay.save(update_fields=["cut_at", "cut_by"])
+    bundles = _bundles_of(lay)
+    _record_cut(lay, uses, rolls, bundles, by)
     return lay
+
+
+def _bundles_of(lay: Lay) -> list[Bundle]:
+    """One bundle per garment position of the marker (a ratio of 2 M gives two M bundles), all plies."""
+    per_garment = dict(
+        PatternPiece.objects.filter(version_id=lay.plan.pattern_version_id)
+        .values_list("size")
+        .annotate(n=Sum("quantity"))
+        .order_by()
+    )
+    rows, number = [], 0
+    for size, copies in lay.marker.ratio.items():
+        for _ in range(copies):
+            number += 1
+            rows.append(
+                Bundle(
+                    lay=lay,
+                    number=number,
+                    size=size,
+                    ply_from=1,
+                    ply_to=lay.plies,
+                    pieces=per_garment.get(size, 0) * lay.plies,
+                )
+            )
+    return Bundle.objects.bulk_create(rows)
+
+
+def _record_cut(
+    lay: Lay, uses: list[LayRoll], rolls: dict[int, FabricRoll], bundles: list[Bundle], by: Any
+) -> None:
+    """The lay's cutting event (meters per roll in, bundles out) and its off-cuts leaving for the
+    recycler, in the factory's chain, in the same transaction as the cut."""
+    from seamline.trace import events as ev
+    from seamline.trace.services import record
+
+    plan = lay.plan
+    facility = rolls[uses[0].roll_id].facility
+    when = lay.cut_at
+    operator = (by.get_full_name() or by.get_username()) if by is not None else None
+    events = [
+        ev.lay_cut(
+            inputs=[(rolls[u.roll_id].epc_uri, u.meters) for u in uses],
+            bundles=[
+                {"uri": b.epc_uri, "size": b.size, "plies": f"{b.ply_from}-{b.ply_to}", "pieces": b.pieces}
+                for b in bundles
+            ],
+            facility=facility.epc_uri,
+            when=when,
+            order_number=plan.order.number,
+            operator=operator,
+        )
+    ]
+    if plan.recycler is not None and lay.offcut_kg > 0:
+        offcuts = ev.offcuts_shipped(
+            material_class_offcut=ev.offcut_class_uri(plan.material_id),
+            mass_kg=lay.offcut_kg,
+            facility=facility.epc_uri,
+            recycler=plan.recycler.epc_uri,
+            when=when,
+        )
+        events.append({**offcuts, "sl:orderNumber": plan.order.number})  # ties the off-cuts to the order
+    record(organization=plan.order.factory, events=events, brand=plan.order.brand)

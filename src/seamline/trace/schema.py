@@ -1,18 +1,23 @@
 """Validation of EPCIS 2.0 JSON documents and events against GS1's JSON Schema, format checks on.
 
-Errors carry ``(path, message)`` pairs with dotted paths such as
+Two validators of the same schema: fastjsonschema's compiled one answers "valid" quickly (a capture
+document of 100 events in ~8 ms instead of ~100 ms with jsonschema), using jsonschema's own format
+checkers so both agree on what a date-time or a URI is; only when it says "invalid" does jsonschema run
+to name every bad field. Errors carry ``(path, message)`` pairs with dotted paths such as
 ``epcisBody.eventList[0].quantityList[0].uom`` so an API can answer 422 naming the bad field.
 """
 
 from __future__ import annotations
 
+import copy
 import json
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from functools import cache
 from importlib import resources
 from typing import Any
 
+import fastjsonschema
 from jsonschema import Draft7Validator
 from jsonschema.exceptions import ValidationError
 
@@ -46,6 +51,8 @@ def validate_document(doc: Any) -> None:
             "'type' is a required property" if got is None else f"{got!r} is not one of {DOCUMENT_TYPES}"
         )
         raise EpcisSchemaError([("type", message)])
+    if _conforms(_fast_document_validator(), doc):
+        return
     errors = _schema_errors(_document_validator(), doc)
     # A document-level blank-node id ("_:document1", used by GS1's own examples) is valid JSON-LD but
     # fails the schema's strict "uri" format; accept it there and only there.
@@ -59,6 +66,8 @@ def validate_document(doc: Any) -> None:
 
 def validate_event(event: Any) -> None:
     """Validate one event as it appears in an eventList (no own @context needed). Raises EpcisSchemaError."""
+    if _conforms(_fast_event_validator(), event):
+        return
     errors = [(p, m) for p, m, _, _ in _schema_errors(_event_validator(), event)]
     _raise_if_any(errors, _uom_errors(event))
 
@@ -79,15 +88,59 @@ def _document_validator() -> Draft7Validator:
     return Draft7Validator(schema, format_checker=Draft7Validator.FORMAT_CHECKER)
 
 
-@cache
-def _event_validator() -> Draft7Validator:
+def _event_schema() -> dict[str, Any]:
     root = _schema()
-    schema = {
+    return {
         "$schema": root["$schema"],
         "definitions": root["definitions"],
         "allOf": [{"$ref": "#/definitions/EPCIS-Document-Event"}],
     }
-    return Draft7Validator(schema, format_checker=Draft7Validator.FORMAT_CHECKER)
+
+
+@cache
+def _event_validator() -> Draft7Validator:
+    return Draft7Validator(_event_schema(), format_checker=Draft7Validator.FORMAT_CHECKER)
+
+
+# The fast path ---------------------------------------------------------------------------------------
+
+FastValidator = Callable[[Any], Any]
+
+
+def _format_check(name: str) -> Callable[[str], bool]:
+    # jsonschema's checker, not fastjsonschema's looser regexes (which take month 19 or "+0100" offsets):
+    # a document the fast path accepts is one jsonschema accepts too.
+    checker = Draft7Validator.FORMAT_CHECKER
+    return lambda value: checker.conforms(value, name)
+
+
+def _fast_formats() -> dict[str, Callable[[str], bool]]:
+    return {name: _format_check(name) for name in Draft7Validator.FORMAT_CHECKER.checkers}
+
+
+def _fast_compile(schema: dict[str, Any]) -> FastValidator:
+    # A deep copy: fastjsonschema rewrites the $refs of what it compiles in place (to absolute URIs),
+    # which would change the schema jsonschema reads and send later compiles to the network.
+    return fastjsonschema.compile(copy.deepcopy(schema), formats=_fast_formats(), use_default=False)
+
+
+@cache
+def _fast_document_validator() -> FastValidator:
+    return _fast_compile(_schema())
+
+
+@cache
+def _fast_event_validator() -> FastValidator:
+    return _fast_compile(_event_schema())
+
+
+def _conforms(validator: FastValidator, instance: Any) -> bool:
+    """True when the schema holds and every "uom" is a Rec 20 code (what the slow path also checks)."""
+    try:
+        validator(instance)
+    except fastjsonschema.JsonSchemaException:
+        return False
+    return not _uom_errors(instance)
 
 
 def _schema_errors(validator: Draft7Validator, instance: Any) -> list[tuple[str, str, str, Any]]:

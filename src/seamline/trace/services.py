@@ -34,7 +34,7 @@ from .records import (
 )
 from .schema import EpcisSchemaError, validate_document
 
-__all__ = ["capture_document", "chain_verify", "record_events"]
+__all__ = ["capture_document", "chain_verify", "record", "record_events"]
 
 _CLOCK_SKEW = timedelta(minutes=5)
 _SEAMLINE_EPC = "urn:seamline:"
@@ -116,6 +116,15 @@ def record_events(
         )
         Chain.objects.filter(pk=chain.pk).update(seq=chain.seq, head_hash=chain.head_hash)
     return created
+
+
+def record(
+    *, organization: Organization, events: Sequence[Mapping[str, Any]], brand: Organization | None = None
+) -> list[Event]:
+    """Record events Seamline itself writes (built by trace.events, in Seamline's JSON-LD context)."""
+    from .events import document_context
+
+    return record_events(organization=organization, events=events, context=document_context(), brand=brand)
 
 
 def _locked_chain(organization: Organization) -> Chain:
