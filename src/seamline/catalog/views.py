@@ -124,7 +124,24 @@ def roll_detail(request: HttpRequest, pk: int) -> HttpResponse:
     roll = found(roll_get(organization=_org(request), pk=pk))
     used = roll.length_m - roll.remaining_m
     pct = round(100 * roll.remaining_m / roll.length_m) if roll.length_m else 0
-    return render(request, "catalog/roll_detail.html", {"roll": roll, "used_m": used, "remaining_pct": pct})
+    context = {"roll": roll, "used_m": used, "remaining_pct": pct, **_downstream(roll, _org(request))}
+    return render(request, "catalog/roll_detail.html", context)
+
+
+def _downstream(roll: Any, org: Any) -> dict[str, Any]:
+    """The roll's story from the trace ledger: received, each cut, the garments it went into."""
+    from seamline.trace.lineage import roll_lineage
+    from seamline.trace.timeline_svg import Step, timeline_svg
+
+    lineage = roll_lineage(organization=org, roll_epc=roll.epc_uri)
+    steps = [
+        Step(when=s.when, label=s.kind, place=s.place, detail=s.detail, kind=s.kind) for s in lineage.steps
+    ]
+    return {
+        "lineage": lineage,
+        "timeline": timeline_svg(steps, title=f"Roll {roll.roll_id}") if steps else "",
+        "ledger_left_m": lineage.received_m - lineage.taken_m,
+    }
 
 
 @org_view

@@ -13,6 +13,7 @@ urlpatterns = [
     path("production/", include("seamline.production.urls")),
     path("cutting/", include("seamline.cutting.urls")),
     path("epcis/", include("seamline.trace.urls")),
+    path("trace/", include("seamline.trace.urls_pages")),
     path("drops/", include("seamline.drops.urls_founder")),
     path("d/", include("seamline.drops.urls_public")),
 ]

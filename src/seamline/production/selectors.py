@@ -8,7 +8,7 @@ from seamline.catalog.models import Style
 from seamline.catalog.selectors import style_get
 from seamline.core.errors import ValidationError
 
-from .models import OrderTransition, ProductionOrder, ProductionOrderLine
+from .models import Garment, OrderTransition, ProductionOrder, ProductionOrderLine
 from .states import OPEN_STATES, State
 
 
@@ -69,3 +69,30 @@ def style_and_factory(
     if errors:
         raise ValidationError(f"The {what} is not valid", fields=errors)
     return style, factory
+
+
+def garment_get(*, organization: Organization, uid: str) -> Garment | None:
+    """A garment of an order the organization placed or makes."""
+    return (
+        Garment.objects.filter(uid=uid)
+        .filter(Q(order__brand=organization) | Q(order__factory=organization))
+        .select_related("order__style", "variant")
+        .first()
+    )
+
+
+def order_floor(*, order: ProductionOrder) -> dict:
+    """What the floor has done for an order: its bundles, garments and cartons."""
+    from seamline.cutting.models import Bundle
+
+    return {
+        "bundles": list(
+            Bundle.objects.filter(lay__plan__order=order)
+            .select_related("lay")
+            .order_by("lay__number", "number")
+        ),
+        "garments": list(
+            Garment.objects.filter(order=order).select_related("variant", "carton").order_by("serial")
+        ),
+        "cartons": list(order.cartons.order_by("number")),
+    }

@@ -19,9 +19,10 @@ from seamline.core.forms import submit
 from seamline.core.views import chosen_style, org_view, paginate, requires
 from seamline.cutting.selectors import cut_plans_of_order
 
+from .floor import FINISHING_KINDS
 from .forms import OrderFilterForm, OrderForm
 from .models import ProductionOrder
-from .selectors import order_get, order_list
+from .selectors import order_floor, order_get, order_list
 from .services import party_of, production_order_create, production_order_transition
 from .states import OPEN_STATES, State, allowed_targets
 
@@ -126,6 +127,23 @@ def _panel_context(order: ProductionOrder, org: Any, error: str = "") -> dict[st
     }
 
 
+def _floor_context(order: ProductionOrder, org: Any) -> dict[str, Any]:
+    """Bundles, garments and cartons, the factory's facilities for the floor forms, and the mass balance."""
+    from seamline.facilities.models import Facility
+    from seamline.trace.lineage import order_mass_balance
+    from seamline.trace.sankey import mass_balance_svg
+
+    context: dict[str, Any] = order_floor(order=order)
+    context["floor_steps"] = FINISHING_KINDS
+    if org.pk == order.factory_id:
+        context["facilities"] = list(Facility.objects.filter(organization=org).order_by("kind", "name"))
+    if context["bundles"]:
+        balance = order_mass_balance(organization=org, order=order)
+        context["balance"] = balance
+        context["balance_svg"] = mass_balance_svg(balance, title=f"{order.number}: where the fabric went")
+    return context
+
+
 @org_view
 def order_detail(request: HttpRequest, pk: int) -> HttpResponse:
     org = _org(request)
@@ -134,6 +152,7 @@ def order_detail(request: HttpRequest, pk: int) -> HttpResponse:
         **_panel_context(order, org),
         "totals": _requirements(order, org),
         "cut_plans": cut_plans_of_order(organization=org, order_id=order.pk),
+        **_floor_context(order, org),
     }
     return render(request, "production/order_detail.html", context)
 

@@ -1,0 +1,68 @@
+"""Shared by the trace tests: a small order taken from roll to doorstep through the real services."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+
+from seamline.cutting.models import Bundle
+from seamline.cutting.services import cut_plan_request, cut_plan_run, lay_cut, pattern_import
+from seamline.production import floor
+
+from .. import factories as f
+from ..cutting.conftest import FAST, dxf_file, pattern_in_code
+
+
+@pytest.fixture
+def delivered(brand, factory, tmp_path):
+    """S 3, M 2 cut, sewn, dyed and pressed, inspected (one second), packed, shipped and delivered."""
+    material = f.make_material(brand.org, width_cm="80")
+    style = f.make_style(brand.org, material=material)
+    floor_ = f.make_facility(factory.org, name="Olympic Blvd floor")
+    f.make_facility(factory.org, kind="fibre_recycler", zip_code="90280", name="South Gate recycler")
+    dye = f.make_facility(factory.org, kind="dye_house", zip_code="90058", name="Vernon dye house")
+    press = f.make_facility(factory.org, kind="finishing", name="14th St presser")
+    dock = f.make_facility(factory.org, kind="warehouse", zip_code="90040", name="Commerce dock")
+    rolls = [f.make_roll(floor_, material, length_m="6.000", shade_lot=lot) for lot in ("A", "A", "B")]
+    with dxf_file(tmp_path, pattern_in_code({"S": 0, "M": 2, "L": 4})).open("rb") as dxf:
+        pattern_import(style=style, dxf=dxf)
+    order = f.make_order(brand.org, factory.org, style, S=3, M=2)
+    plan = cut_plan_run(cut_plan_request(order=order, organization=factory.org, **FAST).pk)
+    for lay in plan.lays.all():
+        lay_cut(lay=lay, organization=factory.org, by=factory.user)
+    for bundle in Bundle.objects.filter(lay__plan=plan):
+        floor.bundle_sew(bundle=bundle, organization=factory.org, by=factory.user)
+    kw = {"order": order, "organization": factory.org}
+    floor.garments_finish(
+        **kw, step="dyeing", facility=dye, energy_kwh=Decimal("41.5"), water_l=Decimal("620")
+    )
+    floor.garments_finish(**kw, step="pressing", facility=press, energy_kwh=Decimal("3.2"))
+    floor.garments_inspect(**kw, facility=press, failed=[2])
+    floor.garments_pack(**kw, facility=dock, per_carton=2)
+    floor.cartons_ship(**kw, facility=dock)
+    floor.cartons_deliver(**kw)
+    return {"order": order, "plan": plan, "rolls": rolls, "dye": dye}
+
+
+@pytest.fixture
+def sewn(brand, factory, tmp_path):
+    """The same order cut and sewn, nothing after (for the floor pages)."""
+    material = f.make_material(brand.org, width_cm="80")
+    style = f.make_style(brand.org, material=material)
+    floor_ = f.make_facility(factory.org, name="Olympic Blvd floor")
+    for kind, zip_code, name in (
+        ("dye_house", "90058", "Vernon dye house"),
+        ("finishing", "90021", "14th St presser"),
+        ("warehouse", "90040", "Commerce dock"),
+    ):
+        f.make_facility(factory.org, kind=kind, zip_code=zip_code, name=name)
+    for lot in ("A", "A", "B"):
+        f.make_roll(floor_, material, length_m="6.000", shade_lot=lot)
+    with dxf_file(tmp_path, pattern_in_code({"S": 0, "M": 2, "L": 4})).open("rb") as dxf:
+        pattern_import(style=style, dxf=dxf)
+    order = f.make_order(brand.org, factory.org, style, S=3, M=2)
+    plan = cut_plan_run(cut_plan_request(order=order, organization=factory.org, **FAST).pk)
+    for lay in plan.lays.all():
+        lay_cut(lay=lay, organization=factory.org, by=factory.user)
+    return {"order": order, "plan": plan}
