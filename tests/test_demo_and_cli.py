@@ -15,6 +15,9 @@ from seamline.core.demo import DEMO_API_KEY, demo_seed
 from seamline.drops.models import Drop
 from seamline.facilities.models import Facility
 from seamline.production.models import ProductionOrder
+from seamline.trace.lineage import garment_lineage, order_document, order_mass_balance
+from seamline.trace.schema import validate_document
+from seamline.trace.services import chain_verify
 
 
 @pytest.mark.django_db
@@ -39,7 +42,20 @@ def test_demo_seed_is_realistic_and_idempotent(django_capture_on_commit_callback
     jacket = Style.objects.get(code="CJ-01")
     assert jacket.sizes == ["XS", "S", "M", "L", "XL", "XXL"]
     assert jacket.bom_lines.get(placement="shell").material.usable_width_cm == 80
-    assert sorted(ProductionOrder.objects.values_list("state", flat=True)) == ["cutting", "planned"]
+    assert sorted(ProductionOrder.objects.values_list("state", flat=True)) == [
+        "cutting",
+        "delivered",
+        "planned",
+    ]
+    # the delivered sample run's whole journey is in the ledger, and its chain holds
+    sample = ProductionOrder.objects.get(state="delivered")
+    garment = sample.garments.first()
+    lineage = garment_lineage(organization=sample.factory, garment_epc=garment.epc_uri)
+    assert lineage.steps[0].kind == "receiving" and lineage.steps[-1].kind == "arriving"
+    assert lineage.rolls[0].material.startswith("13.5 oz Japanese selvedge") and lineage.meters > 0
+    validate_document(order_document(organization=sample.brand, order=sample))
+    assert order_mass_balance(organization=sample.factory, order=sample).closes
+    assert chain_verify(sample.factory) is None
     assert token_authenticate(key=DEMO_API_KEY).organization == brand
     drop = Drop.objects.get(slug="chore-jacket-live")
     assert (drop.state, drop.run_cap, drop.threshold_units, drop.units_sold) == ("live", 70, 50, 46)

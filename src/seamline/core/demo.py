@@ -7,6 +7,7 @@ Idempotent: the second run keeps what is there.
 from __future__ import annotations
 
 from datetime import timedelta
+from decimal import Decimal
 from pathlib import Path
 
 from django.conf import settings
@@ -332,7 +333,84 @@ def demo_seed() -> bool:
     )
     production_order_transition(order=dress_order, target="planned", organization=brand, by=founder)
     _seed_live_drop(brand=brand, factory=factory, jacket=jacket, now=now)
+    _seed_sample_run(
+        brand=brand,
+        factory=factory,
+        jacket=jacket,
+        facilities=facilities,
+        founder=founder,
+        floor_user=floor,
+        now=now,
+    )
     return True
+
+
+def _seed_sample_run(*, brand, factory, jacket, facilities, founder, floor_user, now) -> None:
+    """Eight sample jackets made last week and delivered, through the real services, so the trace ledger
+    tells a whole journey: selvedge roll -> cut -> sewn -> dyed -> pressed -> QC -> packed -> doorstep."""
+    from seamline.cutting.models import Bundle
+    from seamline.cutting.services import cut_plan_request, cut_plan_run, lay_cut
+    from seamline.production import floor
+
+    order = production_order_create(
+        brand=brand,
+        factory=factory,
+        style=jacket,
+        due_date=(now - timedelta(days=1)).date(),
+        by=founder,
+        quantities={
+            v.sku: q
+            for v, q in zip(jacket.variants.order_by("position"), [0, 2, 3, 3, 0, 0], strict=True)
+            if q
+        },
+        notes="Sample run for the fitting: 8 jackets, made and delivered last week.",
+    )
+    production_order_transition(order=order, target="planned", organization=brand, by=founder)
+    production_order_transition(order=order, target="cutting", organization=factory, by=floor_user)
+    # A quick plan (1 s of nesting a garment, two jackets a marker at most): the demo starts in seconds.
+    plan = cut_plan_run(
+        cut_plan_request(
+            order=order,
+            organization=factory,
+            by=floor_user,
+            enqueue=False,
+            seconds_per_garment=1,
+            max_marker_length_cm="600",
+        ).pk
+    )
+    start = (now - timedelta(days=7)).replace(hour=8, minute=10, second=0, microsecond=0)
+    hours = {"cut": 0, "sew": 2.5, "dye": 7, "press": 25, "qc": 27, "pack": 29.5, "ship": 31, "deliver": 33}
+    at = {step: start + timedelta(hours=h) for step, h in hours.items()}
+    cutter = get_user_model().objects.get(username="cutter@alamedasewing.example")
+    for lay in plan.lays.all():
+        lay_cut(lay=lay, organization=factory, by=cutter, when=at["cut"])
+    for bundle in Bundle.objects.filter(lay__plan=plan).order_by("pk"):
+        floor.bundle_sew(bundle=bundle, organization=factory, by=floor_user, when=at["sew"])
+    production_order_transition(order=order, target="sewing", organization=factory, by=floor_user)
+    kw = {"order": order, "organization": factory}
+    floor.garments_finish(
+        **kw,
+        step="dyeing",
+        facility=facilities[FacilityKind.DYE_HOUSE],
+        energy_kwh=Decimal("38.4"),
+        water_l=Decimal("512"),
+        when=at["dye"],
+    )
+    production_order_transition(order=order, target="finishing", organization=factory, by=floor_user)
+    floor.garments_finish(
+        **kw,
+        step="pressing",
+        facility=facilities[FacilityKind.FINISHING],
+        energy_kwh=Decimal("2.6"),
+        when=at["press"],
+    )
+    floor.garments_inspect(**kw, facility=facilities[FacilityKind.FINISHING], when=at["qc"])
+    dock = facilities[FacilityKind.WAREHOUSE]
+    floor.garments_pack(**kw, facility=dock, per_carton=4, when=at["pack"])
+    production_order_transition(order=order, target="packed", organization=factory, by=floor_user)
+    floor.cartons_ship(**kw, facility=dock, when=at["ship"])
+    floor.cartons_deliver(**kw, when=at["deliver"])
+    production_order_transition(order=order, target="delivered", organization=factory, by=floor_user)
 
 
 DEMO_BUYERS = [

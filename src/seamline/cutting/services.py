@@ -394,7 +394,9 @@ def _dxf_text(marker: Any, result: OrderCut, key: tuple[tuple[str, int], ...]) -
 
 
 @transaction.atomic
-def lay_cut(*, lay: Lay, organization: Organization, by: AbstractBaseUser | None = None) -> Lay:
+def lay_cut(
+    *, lay: Lay, organization: Organization, by: AbstractBaseUser | None = None, when: Any = None
+) -> Lay:
     """Record that a lay was cut: its rolls give their meters (locked, in a fixed order), once."""
     lay = (
         Lay.objects.select_for_update(of=("self",))
@@ -423,7 +425,7 @@ def lay_cut(*, lay: Lay, organization: Organization, by: AbstractBaseUser | None
             )
     for use in uses:
         FabricRoll.objects.filter(pk=use.roll_id).update(remaining_m=F("remaining_m") - use.meters)
-    lay.cut_at, lay.cut_by = timezone.now(), by
+    lay.cut_at, lay.cut_by = when or timezone.now(), by
     lay.save(update_fields=["cut_at", "cut_by"])
     bundles = _bundles_of(lay)
     _record_cut(lay, uses, rolls, bundles, by)

@@ -72,14 +72,10 @@ def _domain_problem(request: HttpRequest, exc: DomainError) -> HttpResponse:
     errors = [{"field": field, "message": message} for field, message in exc.fields.items()]
     return problem(
         request,
-        status=exc.status_code,
-        title="Unprocessable Content"
-        if exc.status_code == 422
-        else "Conflict"
-        if exc.status_code == 409
-        else "Error",
+        status=exc.status,
+        title="Unprocessable Content" if exc.status == 422 else "Conflict" if exc.status == 409 else "Error",
         detail=exc.detail,
-        code="validation-error" if exc.status_code == 422 else "conflict",
+        code="validation-error" if exc.status == 422 else "conflict",
         errors=errors,
     )
 
@@ -227,7 +223,7 @@ def _post_event(request: HttpRequest, caller: _Caller) -> HttpResponse:
         from .eventhash import event_hash
 
         stored = event_get(organization=caller.organization, event_id=event_hash(event, document["@context"]))
-    location = reverse("epcis:event", args=[quote(stored.event_id, safe="")])
+    location = reverse("epcis:events") + "/" + quote(stored.event_id, safe="")  # reverse() would quote twice
     return _respond(
         json.loads(stored.body), status=201 if job.new_count else 200, headers={"Location": location}
     )

@@ -104,7 +104,8 @@ def _steps(events: Sequence[Event]) -> list[TraceStep]:
             TraceStep(
                 when=event.event_time,
                 kind=step_kind(event.biz_step) or event.event_type,
-                place=places.get(where, where),
+                place=places.get(where, where)
+                or ("the customer's door" if event.biz_step.endswith("arriving") else ""),
                 detail=_detail(body),
                 operator=body.get("sl:operator", ""),
                 event_id=event.event_id,

@@ -68,6 +68,8 @@ def record_events(
             body["@context"] = context
         prepared.append((index, event_id, digest, body))
     with transaction.atomic():
+        # The chain lock first: a concurrent capture of the same events has committed by the time we look.
+        chain = _locked_chain(organization)
         known = dict(
             Event.objects.filter(
                 organization=organization, event_id__in=[p[1] for p in prepared]
@@ -86,7 +88,6 @@ def record_events(
             fresh.append((event_id, digest, body))
         if not fresh:
             return []
-        chain = _locked_chain(organization)
         rows = []
         for event_id, digest, body in fresh:
             text = canonical_json(body)
