@@ -13,6 +13,8 @@ from seamline.production.models import Carton, Garment
 from seamline.trace.models import Event
 from seamline.trace.schema import validate_document
 
+from .. import factories as f
+
 
 def _post(client, order, action: str, **data: object):
     return client.post(reverse("production:floor_action", args=[order.pk, action]), data, follow=True)
@@ -90,3 +92,37 @@ def test_a_rolls_page_tells_its_downstream_from_the_ledger(sewn, factory):
     assert "Downstream" in page and sewn["order"].number in page and "<svg" in page
     roll.refresh_from_db()
     assert f"{roll.remaining_m:.3f} m" in page and "the roll says" not in page
+
+
+def test_a_token_bound_to_the_dye_house_records_there_only(factory):
+    import re
+    from datetime import UTC, datetime, timedelta
+
+    from django.test import Client
+
+    from seamline.trace import events as ev
+
+    dye = f.make_facility(factory.org, kind="dye_house", zip_code="90058", name="Vernon dye house")
+    other = f.make_facility(factory.org, name="Floor")
+    page = factory.client().post(reverse("api_tokens"), {"name": "Vernon dye house", "facility": dye.pk})
+    assert page.status_code == 201
+    key = re.search(r"sl_[0-9a-f]{8}_[\w-]+", page.content.decode()).group(0)
+    assert "only at Vernon dye house" in page.content.decode()
+    partner = Client(HTTP_AUTHORIZATION=f"Bearer {key}")
+
+    def event_at(facility: Facility) -> dict:
+        return ev.finished(
+            epcs=["urn:epc:id:sgtin:0614141.107346.2017"],
+            step="dyeing",
+            facility=facility.epc_uri,
+            when=datetime.now(UTC) - timedelta(minutes=5),
+            energy_kwh=12,
+        )
+
+    refused = partner.post("/epcis/events", event_at(other), content_type="application/json")
+    assert refused.status_code == 422 and refused.json()["errors"][0]["field"] in (
+        "readPoint.id",
+        "bizLocation.id",
+    )
+    accepted = partner.post("/epcis/events", event_at(dye), content_type="application/json")
+    assert accepted.status_code == 201, accepted.content

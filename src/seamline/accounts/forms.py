@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 
@@ -22,3 +24,14 @@ class ApiTokenForm(forms.Form):
         label="Token name",
         help_text="What uses it, e.g. “Shopify sync” or “cutting-room tablet”.",
     )
+    facility = forms.ModelChoiceField(
+        queryset=None,
+        required=False,
+        empty_label="Whole organization",
+        label="Bound to facility",
+        help_text="A partner's token (a dye house, a presser) records trace events at this facility only.",
+    )
+
+    def __init__(self, *args: Any, facilities: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["facility"].queryset = facilities

@@ -2,6 +2,7 @@
 
 import hashlib
 import secrets
+from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
@@ -60,9 +61,16 @@ def member_add(
 
 @transaction.atomic
 def api_token_create(
-    *, organization: Organization, name: str, created_by: AbstractBaseUser | None = None
+    *,
+    organization: Organization,
+    name: str,
+    created_by: AbstractBaseUser | None = None,
+    facility: Any = None,
 ) -> tuple[ApiToken, str]:
-    """Issue a token; the plain key is returned once and never stored."""
+    """Issue a token; the plain key is returned once and never stored. A ``facility`` (one of the
+    organization's) binds it to that place: a partner's token that may only record trace events there."""
+    if facility is not None and facility.organization_id != organization.pk:
+        raise ValidationError("The token is not valid", fields={"facility": "Choose one of your facilities."})
     prefix = secrets.token_hex(4)
     secret = secrets.token_urlsafe(32)
     token = ApiToken.objects.create(
@@ -71,6 +79,7 @@ def api_token_create(
         name=name,
         prefix=prefix,
         key_hash=hash_token_secret(secret),
+        facility=facility,
     )
     return token, f"{TOKEN_PREFIX}{prefix}_{secret}"
 

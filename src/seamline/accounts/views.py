@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 
 from seamline.core.errors import found
 from seamline.core.views import org_view, requires
+from seamline.facilities.models import Facility
 
 from .access import require
 from .forms import ApiTokenForm, SignInForm
@@ -43,16 +44,20 @@ def org_switch(request: HttpRequest) -> HttpResponse:
 def api_tokens(request: HttpRequest) -> HttpResponse:
     """List the organization's tokens; POST (owners) issues one and shows its key this once."""
     org = request.organization  # type: ignore[attr-defined]
-    form = ApiTokenForm(request.POST or None)
+    facilities = Facility.objects.filter(organization=org).order_by("name")
+    form = ApiTokenForm(request.POST or None, facilities=facilities)
     plain_key = ""
     status = 200
     if request.method == "POST":
         require(request, Permission.MANAGE_TOKENS)
         if form.is_valid():
             _token, plain_key = api_token_create(
-                organization=org, name=form.cleaned_data["name"].strip(), created_by=request.user
+                organization=org,
+                name=form.cleaned_data["name"].strip(),
+                created_by=request.user,
+                facility=form.cleaned_data["facility"],
             )
-            form = ApiTokenForm()
+            form = ApiTokenForm(facilities=facilities)
             status = 201
         else:
             status = 422
