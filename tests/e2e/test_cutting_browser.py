@@ -3,69 +3,20 @@
 from __future__ import annotations
 
 import re
-import threading
 
 import pytest
-from django.db import connections
-from django_tasks_db.management.commands.db_worker import Worker
 from playwright.sync_api import expect, sync_playwright
 
+from seamline.core.worker import start_worker_thread
 from seamline.cutting.dxf_aama import write_dxf_aama
 from seamline.cutting.models import CutPlan
-from seamline.cutting.pattern import Pattern, Piece
 from tests import factories as f
 from tests.conftest import Tenant
+from tests.cutting.conftest import pattern_in_code
 
 from .conftest import CHROMIUM_ARGS
 
 SCREENSHOT = "/tmp/seamline-e2e-cutplan.png"
-
-
-def _pattern() -> Pattern:
-    pieces = []
-    for size, w in (("S", 30.0), ("M", 32.0)):
-        pieces += [
-            Piece(
-                name="Body",
-                size=size,
-                quantity=2,
-                boundary=((0, 0), (w, 0), (w, 38), (0, 42)),
-                grain_line=((w / 2, 2), (w / 2, 36)),
-                mirrored_pair=True,
-            ),
-            Piece(
-                name="Pocket",
-                size=size,
-                quantity=2,
-                boundary=((0, 0), (10, 0), (10, 12), (0, 12)),
-                grain_line=((5, 1), (5, 11)),
-            ),
-        ]
-    return Pattern(style_name="Chore jacket", units="METRIC", sample_size="S", pieces=tuple(pieces))
-
-
-def _one_task_worker() -> threading.Thread:
-    """The real database task worker, in a thread, for the one task the plan enqueues."""
-    worker = Worker(
-        queue_names=["*"],
-        interval=0.2,
-        batch=False,
-        backend_name="default",
-        startup_delay=False,
-        max_tasks=1,
-        worker_id="e2e",
-        excluded_queue_names=[],
-    )
-
-    def run() -> None:
-        try:
-            worker.run()
-        finally:
-            connections.close_all()
-
-    thread = threading.Thread(target=run, daemon=True)
-    thread.start()
-    return thread
 
 
 @pytest.mark.e2e
@@ -80,7 +31,7 @@ def test_a_factory_manager_plans_a_cut_from_a_dxf_file(
         f.make_roll(floor, material, length_m="8.000", shade_lot=lot)
     order = f.make_order(brand.org, factory.org, style, S=3, M=2)
     dxf = tmp_path / "CJ-01.dxf"
-    write_dxf_aama(_pattern(), dxf)
+    write_dxf_aama(pattern_in_code({"S": 0, "M": 2}), dxf)
 
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=chromium_path, args=CHROMIUM_ARGS)
@@ -107,7 +58,7 @@ def test_a_factory_manager_plans_a_cut_from_a_dxf_file(
             page.get_by_label("Table length (cm)").fill("100")
             page.get_by_label("Most plies per lay").fill("3")
             page.get_by_label("Nesting time per garment (s)").fill("1")
-            worker = _one_task_worker()
+            worker = start_worker_thread(max_tasks=1, interval=0.2)  # the real worker, for one task
             page.get_by_role("button", name="Plan the cut").click()
             expect(page).to_have_url(re.compile(r"/cutting/cut-plans/\d+/$"))
             expect(page.get_by_role("progressbar")).to_be_visible()  # polled while nesting runs

@@ -378,7 +378,7 @@ def _seed_sample_run(*, brand, factory, jacket, facilities, founder, floor_user,
             max_marker_length_cm="600",
         ).pk
     )
-    start = (now - timedelta(days=7)).replace(hour=8, minute=10, second=0, microsecond=0)
+    start = timezone.localtime(now - timedelta(days=7)).replace(hour=8, minute=10, second=0, microsecond=0)
     hours = {"cut": 0, "sew": 2.5, "dye": 7, "press": 25, "qc": 27, "pack": 29.5, "ship": 31, "deliver": 33}
     at = {step: start + timedelta(hours=h) for step, h in hours.items()}
     cutter = get_user_model().objects.get(username="cutter@alamedasewing.example")

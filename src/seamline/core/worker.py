@@ -8,23 +8,32 @@ forks, so no thread is ever forked mid-flight (a fork copies locks held by other
 import threading
 import time
 
+from django.db import connections
 from django_tasks_db.management.commands.db_worker import Worker
 
 ENV_FLAG = "SEAMLINE_TASK_WORKER"
 
 
-def start_worker_thread() -> threading.Thread:
+def start_worker_thread(*, max_tasks: int | None = None, interval: float = 1.0) -> threading.Thread:
+    """The database task worker in a daemon thread (``max_tasks``: stop after that many tasks)."""
     worker = Worker(
         queue_names=["*"],
-        interval=1.0,
+        interval=interval,
         batch=False,
         backend_name="default",
         startup_delay=False,
-        max_tasks=None,
+        max_tasks=max_tasks,
         worker_id="inprocess",
         excluded_queue_names=[],
     )
-    thread = threading.Thread(target=worker.run, name="seamline-task-worker", daemon=True)
+
+    def run() -> None:
+        try:
+            worker.run()
+        finally:
+            connections.close_all()  # a finished worker leaves no connection open behind it
+
+    thread = threading.Thread(target=run, name="seamline-task-worker", daemon=True)
     thread.start()
     return thread
 
