@@ -65,7 +65,7 @@ PAGES: list[tuple[str, str, Callable[[Tenant, Tenant, int], None], int]] = [
     ("catalog:roll_list", "factory", _rolls, 7),
     ("facilities:list", "brand", _facilities, 6),
     ("facilities:list", "factory", _facilities, 6),
-    ("api_tokens", "brand", _tokens, 5),
+    ("api_tokens", "brand", _tokens, 6),  # + whether there are facilities to bind a token to
     ("dashboard", "brand", _everything, 8),
     ("dashboard", "factory", _everything, 8),
 ]

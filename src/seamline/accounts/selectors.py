@@ -27,7 +27,7 @@ def api_token_list(*, organization: Organization) -> QuerySet[ApiToken]:
     """The organization's tokens, live ones first, newest first."""
     return (
         ApiToken.objects.filter(organization=organization)
-        .select_related("created_by")
+        .select_related("created_by", "facility")
         .order_by(F("revoked_at").asc(nulls_first=True), "-created_at", "-pk")
     )
 
