@@ -56,6 +56,7 @@ def test_demo_seed_is_realistic_and_idempotent(django_capture_on_commit_callback
     validate_document(order_document(organization=sample.brand, order=sample))
     assert order_mass_balance(organization=sample.factory, order=sample).closes
     assert chain_verify(sample.factory) is None
+    assert sample.footprints.get().garments == sample.garments.count()
     assert token_authenticate(key=DEMO_API_KEY).organization == brand
     drop = Drop.objects.get(slug="chore-jacket-live")
     assert (drop.state, drop.run_cap, drop.threshold_units, drop.units_sold) == ("live", 70, 50, 46)

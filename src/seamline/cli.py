@@ -7,6 +7,7 @@
     seamline nest FILE --width CM [--sizes S=1,M=2] [--json] [--svg OUT] [--dxf OUT]   one marker
     seamline cutplan ORDER [--colour C] [--table CM] [--plies N] [--json] [--svg-dir DIR]   plan a cut
     seamline trace hash DOCUMENT | trace verify [--organization SLUG]   event hashes; check the ledger
+    seamline footprint ORDER [--recalculate] [--json]   carbon and water per garment, against offshore
 
 Errors print one line and exit with status 2.
 """
@@ -160,6 +161,13 @@ def build_parser() -> argparse.ArgumentParser:
     hashing.add_argument("document", help="an EPCIS 2.0 JSON(-LD) document, or - for standard input")
     verify = trace_sub.add_parser("verify", help="check every organization's chain (or one's)")
     verify.add_argument("--organization", help="the organization's slug (default: all)")
+
+    fp = sub.add_parser(
+        "footprint", help="carbon and water of a production order's garments, from the ledger"
+    )
+    fp.add_argument("order", help="the production order: PO-00001 or its id")
+    fp.add_argument("--recalculate", action="store_true", help="publish a new version even if one exists")
+    fp.add_argument("--json", action="store_true", help="print the published footprint as JSON")
 
     manage = sub.add_parser(
         "manage", help="a Django management command, e.g. `seamline manage createsuperuser`"
@@ -401,6 +409,58 @@ def cmd_trace(args: argparse.Namespace) -> int:
     return 1 if broken else 0
 
 
+def cmd_footprint(args: argparse.Namespace) -> int:
+    """Publish (when there is none, or with --recalculate) and print an order's footprint."""
+    import json
+
+    _setup()
+    from seamline.footprint.models import FootprintSnapshot
+    from seamline.footprint.services import footprint_publish
+    from seamline.production.models import ProductionOrder
+
+    order = ProductionOrder.objects.filter(pk=_order_pk(args.order)).first()
+    if order is None:
+        return _fail(f"no production order {args.order}")
+    snapshot = FootprintSnapshot.objects.filter(order=order).order_by("-version").first()
+    if snapshot is None or args.recalculate:
+        snapshot = footprint_publish(order=order)
+    summary = {
+        "order": order.number,
+        "version": snapshot.version,
+        "factors": snapshot.registry_version,
+        "garments": snapshot.garments,
+        "co2e_kg_per_garment": {
+            "cradle_to_gate": str(snapshot.co2e_gate_kg),
+            "to_customer": str(snapshot.co2e_customer_kg),
+        },
+        "water_l_per_garment": str(snapshot.water_l),
+        "km_per_garment": str(snapshot.km),
+        "primary_share": str(snapshot.primary_share),
+        "by_step": snapshot.by_step,
+        "offshore": {
+            cc: {k: v for k, v in run.items() if k != "by_step"} for cc, run in snapshot.baselines.items()
+        },
+    }
+    if args.json:
+        print(json.dumps(summary, indent=2))
+        return 0
+    print(
+        f"{order.number} footprint v{snapshot.version} (factors {snapshot.registry_version}), "
+        f"{snapshot.garments} garments"
+    )
+    print(f"  {'step':<58} {'kg CO2e':>9} {'water L':>10}")
+    for step, (kg, litres) in snapshot.by_step.items():
+        print(f"  {step[:58]:<58} {kg:>9} {litres:>10}")
+    print(
+        f"a garment: {snapshot.co2e_customer_kg} kg CO2e to the customer "
+        f"({snapshot.co2e_gate_kg} at the gate), "
+        f"{snapshot.water_l} L, {snapshot.km} km; primary data {snapshot.primary_share}"
+    )
+    for cc, run in snapshot.baselines.items():
+        print(f"made in {cc}: {run['co2e_customer_kg']} kg CO2e, {run['km']} km")
+    return 0
+
+
 COMMANDS = {
     "demo": cmd_demo,
     "serve": cmd_serve,
@@ -409,6 +469,7 @@ COMMANDS = {
     "nest": cmd_nest,
     "cutplan": cmd_cutplan,
     "trace": cmd_trace,
+    "footprint": cmd_footprint,
 }
 
 

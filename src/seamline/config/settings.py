@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "seamline.production",
     "seamline.cutting",
     "seamline.trace",
+    "seamline.footprint",
     "seamline.drops",
 ]
 

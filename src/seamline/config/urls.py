@@ -14,6 +14,7 @@ urlpatterns = [
     path("cutting/", include("seamline.cutting.urls")),
     path("epcis/", include("seamline.trace.urls")),
     path("trace/", include("seamline.trace.urls_pages")),
+    path("footprint/", include("seamline.footprint.urls")),
     path("drops/", include("seamline.drops.urls_founder")),
     path("d/", include("seamline.drops.urls_public")),
 ]

@@ -411,6 +411,9 @@ def _seed_sample_run(*, brand, factory, jacket, facilities, founder, floor_user,
     floor.cartons_ship(**kw, facility=dock, when=at["ship"])
     floor.cartons_deliver(**kw, when=at["deliver"])
     production_order_transition(order=order, target="delivered", organization=factory, by=floor_user)
+    from seamline.footprint.services import footprint_publish
+
+    footprint_publish(order=order, by=founder)  # the hangtag's figures, from the ledger just written
 
 
 DEMO_BUYERS = [

@@ -1,0 +1,179 @@
+"""Publishing a footprint: read the ledger, calculate every garment (and its offshore twins), snapshot it."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+from decimal import Decimal
+from typing import Any
+
+from django.db import transaction
+from django.db.models import Max
+
+from seamline.core.errors import ValidationError
+from seamline.production.models import Garment, ProductionOrder
+
+from .activities import garment_activities
+from .baseline import DEFAULT_BASELINES, offshore_baseline
+from .calc import Footprint, Line, calculate
+from .factors import FactorError, Registry, load_registry
+from .gather import order_records
+from .models import FootprintSnapshot, GarmentFootprint
+from .units import UnitError
+
+__all__ = ["footprint_of", "footprint_publish", "line_dict"]
+
+_KG = Decimal("0.0001")
+_L = Decimal("0.01")
+
+
+def line_dict(line: Line) -> dict[str, Any]:
+    return {
+        "step": line.step,
+        "factor_id": line.factor_id,
+        "factor_version": line.factor_version,
+        "quantity": str(line.quantity),
+        "unit": line.unit,
+        "co2e_kg": str(line.co2e_kg),
+        "water_l": str(line.water_l),
+        "source": line.source,
+        "primary": line.primary,
+        "quality": line.quality,
+        "distance_km": str(line.distance_km) if line.distance_km is not None else None,
+    }
+
+
+def footprint_of(lines: Sequence[dict[str, Any]], registry_version: str) -> Footprint:
+    """A stored garment's lines back as the engine's Footprint (for the chart and the exports)."""
+    return Footprint(
+        lines=tuple(
+            Line(
+                step=d["step"],
+                factor_id=d["factor_id"],
+                factor_version=d["factor_version"],
+                quantity=Decimal(d["quantity"]),
+                unit=d["unit"],
+                co2e_kg=Decimal(d["co2e_kg"]),
+                water_l=Decimal(d["water_l"]),
+                source=d["source"],
+                primary=d["primary"],
+                quality=d["quality"],
+                distance_km=Decimal(d["distance_km"]) if d["distance_km"] is not None else None,
+            )
+            for d in lines
+        ),
+        registry_version=registry_version,
+    )
+
+
+def _by_step(footprint: Footprint) -> dict[str, list[str]]:
+    return {
+        step: [str(kg), str(litres)]
+        for step, (kg, litres) in footprint.by_step(boundary="cradle-to-customer").items()
+    }
+
+
+@transaction.atomic
+def footprint_publish(
+    *,
+    order: ProductionOrder,
+    by: Any = None,
+    registry: Registry | None = None,
+    baselines: Sequence[str] = DEFAULT_BASELINES,
+) -> FootprintSnapshot:
+    """Calculate the order's garments from the ledger and publish the result as the next version.
+
+    Published versions are never changed: a new factor version takes effect in the next snapshot.
+    ValidationError (and nothing published) when the ledger has nothing to account for, a factor file is
+    bad, a unit does not match its factor, a quantity is negative or a baseline country is unknown.
+    """
+    try:
+        registry = registry or load_registry()
+        spec, records = order_records(organization=order.factory, order=order)
+        if not records:
+            raise ValueError(f"{order.number} has no sewn garments yet")
+        results = []
+        for record in records:
+            activities = garment_activities(record, spec, registry)
+            local = calculate(activities, registry)
+            garment_t = record.fabric_m * spec.width_m * spec.gsm / 1000 - record.offcut_kg
+            offshore = {
+                cc: calculate(
+                    offshore_baseline(
+                        activities, country=cc, registry=registry, shipped_kg_per_garment=garment_t
+                    ),
+                    registry,
+                )
+                for cc in baselines
+            }
+            results.append((record, local, offshore))
+    except (ValueError, UnitError, FactorError) as exc:
+        raise ValidationError(
+            f"No footprint published for {order.number}: {exc}", fields={"footprint": str(exc)}
+        ) from exc
+
+    ProductionOrder.objects.select_for_update().filter(pk=order.pk).first()  # versions one at a time
+    version = (FootprintSnapshot.objects.filter(order=order).aggregate(n=Max("version"))["n"] or 0) + 1
+    n = Decimal(len(results))
+
+    def mean(values: list[Decimal], quantum: Decimal) -> Decimal:
+        return (sum(values, Decimal(0)) / n).quantize(quantum)
+
+    locals_ = [local for _, local, _ in results]
+    steps: dict[str, list[Decimal]] = defaultdict(lambda: [Decimal(0), Decimal(0)])
+    for local in locals_:
+        for step, (kg, litres) in local.by_step(boundary="cradle-to-customer").items():
+            steps[step][0] += kg
+            steps[step][1] += litres
+    baseline_summary = {}
+    for cc in baselines:
+        runs = [offshore[cc] for _, _, offshore in results]
+        cc_steps: dict[str, Decimal] = defaultdict(Decimal)
+        for run in runs:
+            for step, (kg, _) in run.by_step(boundary="cradle-to-customer").items():
+                cc_steps[step] += kg
+        baseline_summary[cc] = {
+            "co2e_customer_kg": str(mean([r.co2e_kg(boundary="cradle-to-customer") for r in runs], _KG)),
+            "km": str(mean([r.km_traveled for r in runs], _L)),
+            "by_step": {step: str((kg / n).quantize(_KG)) for step, kg in cc_steps.items()},
+        }
+    snapshot = FootprintSnapshot.objects.create(
+        order=order,
+        version=version,
+        registry_version=registry.version,
+        garments=len(results),
+        co2e_gate_kg=mean([f.co2e_kg(boundary="cradle-to-gate") for f in locals_], _KG),
+        co2e_customer_kg=mean([f.co2e_kg(boundary="cradle-to-customer") for f in locals_], _KG),
+        water_l=mean([f.water_l(boundary="cradle-to-customer") for f in locals_], _L),
+        km=mean([f.km_traveled for f in locals_], _L),
+        primary_share=mean([f.primary_share_within("cradle-to-customer") for f in locals_], _KG),
+        by_step={
+            step: [str((kg / n).quantize(_KG)), str((litres / n).quantize(_L))]
+            for step, (kg, litres) in steps.items()
+        },
+        baselines=baseline_summary,
+        created_by=by,
+    )
+    garments = {g.epc_uri: g for g in Garment.objects.filter(order=order)}
+    GarmentFootprint.objects.bulk_create(
+        GarmentFootprint(
+            snapshot=snapshot,
+            garment=garments[record.epc],
+            co2e_gate_kg=local.co2e_kg(boundary="cradle-to-gate"),
+            co2e_customer_kg=local.co2e_kg(boundary="cradle-to-customer"),
+            water_l=local.water_l(boundary="cradle-to-customer"),
+            km=local.km_traveled,
+            lines=[line_dict(line) for line in local.lines],
+            baselines={
+                cc: {
+                    "co2e_customer_kg": str(run.co2e_kg(boundary="cradle-to-customer")),
+                    "km": str(run.km_traveled),
+                    "by_step": _by_step(run),
+                    "lines": [line_dict(line) for line in run.lines],
+                }
+                for cc, run in offshore.items()
+            },
+        )
+        for record, local, offshore in results
+    )
+    return snapshot

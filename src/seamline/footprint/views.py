@@ -1,0 +1,187 @@
+"""Footprint pages: an order's published footprint, a garment's lines, a factor's citation; CSV and PACT."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from decimal import Decimal
+from typing import Any
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from seamline.accounts.permissions import Permission
+from seamline.core.errors import DomainError, NotFoundError, found
+from seamline.core.views import org_view, requires
+from seamline.production.selectors import garment_get, order_get
+
+from .baseline import ORIGINS
+from .chart_svg import comparison_svg
+from .factors import FactorError, load_registry
+from .models import FootprintSnapshot, GarmentFootprint
+from .pact import product_footprint
+from .services import footprint_of, footprint_publish
+
+
+def _org(request: HttpRequest) -> Any:
+    return request.organization  # type: ignore[attr-defined]
+
+
+def _label(cc: str) -> str:
+    origin = ORIGINS.get(cc)
+    return f"{origin.city}, {cc}" if origin is not None else cc
+
+
+def _chart(row: GarmentFootprint, snapshot: FootprintSnapshot) -> str:
+    local = footprint_of(row.lines, snapshot.registry_version)
+    offshore = {
+        f"Made in {_label(cc)}": footprint_of(run["lines"], snapshot.registry_version)
+        for cc, run in row.baselines.items()
+    }
+    return comparison_svg(local, offshore, title=f"{row.garment.label}: made in Los Angeles and offshore")
+
+
+@org_view
+def order_footprint(request: HttpRequest, pk: int) -> HttpResponse:
+    order = found(order_get(organization=_org(request), pk=pk))
+    snapshots = list(FootprintSnapshot.objects.filter(order=order).order_by("-version"))
+    version = request.GET.get("version")
+    snapshot = next((s for s in snapshots if str(s.version) == version), snapshots[0] if snapshots else None)
+    context: dict[str, Any] = {"order": order, "snapshot": snapshot, "snapshots": snapshots}
+    if snapshot is not None:
+        rows = list(snapshot.garment_rows.select_related("garment__variant").order_by("garment__serial"))
+        countries = list(snapshot.baselines)
+        context.update(
+            rows=rows,
+            countries=[(cc, _label(cc), snapshot.baselines[cc]) for cc in countries],
+            steps=[
+                (
+                    step,
+                    values[0],
+                    values[1],
+                    [snapshot.baselines[cc]["by_step"].get(step, "—") for cc in countries],
+                )
+                for step, values in snapshot.by_step.items()
+            ],
+            chart=_chart(rows[0], snapshot) if rows else "",
+            water_dyeing=_water_of(rows[0]) if rows else None,
+        )
+    return render(request, "footprint/order_footprint.html", context)
+
+
+def _water_of(row: GarmentFootprint) -> str | None:
+    litres = [line for line in row.lines if line["step"] == "garment dyeing" and line["unit"] == "L"]
+    return litres[0]["quantity"] if litres else None
+
+
+@require_POST
+@org_view
+@requires(Permission.EDIT_CATALOG)
+def order_footprint_publish(request: HttpRequest, pk: int) -> HttpResponse:
+    order = found(order_get(organization=_org(request), pk=pk))
+    try:
+        snapshot = footprint_publish(order=order, by=request.user)
+    except DomainError as exc:
+        messages.error(request, exc.detail)
+    else:
+        messages.success(request, f"Published footprint v{snapshot.version} of {order.number}.")
+    return redirect("footprint:order", pk=order.pk)
+
+
+def _snapshot(request: HttpRequest, pk: int) -> tuple[Any, FootprintSnapshot]:
+    order = found(order_get(organization=_org(request), pk=pk))
+    version = request.GET.get("version")
+    qs = FootprintSnapshot.objects.filter(order=order).order_by("-version")
+    snapshot = (qs.filter(version=version) if version else qs).first()
+    if snapshot is None:
+        raise NotFoundError(f"{order.number} has no published footprint.")
+    return order, snapshot
+
+
+@org_view
+def order_footprint_csv(request: HttpRequest, pk: int) -> HttpResponse:
+    order, snapshot = _snapshot(request, pk)
+    out = io.StringIO()
+    writer = csv.writer(out)
+    fields = [
+        "step",
+        "factor_id",
+        "factor_version",
+        "quantity",
+        "unit",
+        "co2e_kg",
+        "water_l",
+        "source",
+        "primary",
+        "quality",
+        "distance_km",
+    ]
+    writer.writerow(["garment", *fields])
+    for row in snapshot.garment_rows.select_related("garment__order").order_by("garment__serial"):
+        for line in row.lines:
+            writer.writerow([row.garment.label, *(line[f] for f in fields)])
+    response = HttpResponse(out.getvalue(), content_type="text/csv")
+    response["Content-Disposition"] = (
+        f'attachment; filename="{order.number}-footprint-v{snapshot.version}.csv"'
+    )
+    return response
+
+
+@org_view
+def order_footprint_pact(request: HttpRequest, pk: int) -> HttpResponse:
+    order, snapshot = _snapshot(request, pk)
+    row = snapshot.garment_rows.select_related("garment__variant").order_by("garment__serial").first()
+    document = product_footprint(
+        footprint_of(row.lines, snapshot.registry_version),
+        product_name=f"{order.style.name} ({order.style.code})",
+        product_ids=[f"urn:seamline:sku:{row.garment.variant.sku}"],
+        company_name=order.brand.name,
+        company_ids=[f"urn:seamline:organization:{order.brand.slug}"],
+        reference_period=(order.created_at, snapshot.created_at),
+        boundary="cradle-to-gate",
+        product_mass_kg=_garment_mass(row),
+        comment=f"Seamline footprint v{snapshot.version} of {order.number}",
+        created=snapshot.created_at,
+        version=snapshot.version,
+    )
+    response = HttpResponse(json.dumps(document, indent=2, default=str), content_type="application/json")
+    response["Content-Disposition"] = f'attachment; filename="{order.number}-pact-v{snapshot.version}.json"'
+    return response
+
+
+def _garment_mass(row: GarmentFootprint) -> Decimal:
+    """The garment's fabric: the mill's last output (the least mass of the chain) less its off-cuts."""
+    chain = [
+        Decimal(line["quantity"])
+        for line in row.lines
+        if line["step"] in ("spinning", "weaving", "dyeing", "knitting")
+    ]
+    offcuts = sum((Decimal(line["quantity"]) for line in row.lines if line["step"] == "offcuts"), Decimal(0))
+    return (min(chain) - offcuts).quantize(Decimal("0.001")) if chain else Decimal("1.000")
+
+
+@org_view
+def garment_footprint(request: HttpRequest, uid: str) -> HttpResponse:
+    garment = found(garment_get(organization=_org(request), uid=uid))
+    row = (
+        GarmentFootprint.objects.filter(garment=garment)
+        .select_related("snapshot", "garment__order")
+        .order_by("-snapshot__version")
+        .first()
+    )
+    if row is None:
+        raise NotFoundError(f"No footprint of {garment.label} is published yet.")
+    context = {"garment": garment, "row": row, "snapshot": row.snapshot, "chart": _chart(row, row.snapshot)}
+    return render(request, "footprint/garment_footprint.html", context)
+
+
+@org_view
+def factor_detail(request: HttpRequest, version: str, factor_id: str) -> HttpResponse:
+    try:
+        factor = load_registry(version).get(factor_id)
+    except FactorError as exc:
+        raise NotFoundError(str(exc)) from exc
+    return render(request, "footprint/factor_detail.html", {"factor": factor})

@@ -1,0 +1,156 @@
+"""Publishing an order's footprint from its ledger: figures by hand, sources, snapshots, baselines, pages."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import shutil
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from django.urls import reverse
+
+from seamline.core.errors import ValidationError
+from seamline.footprint.factors import load_registry
+from seamline.footprint.models import FootprintSnapshot, GarmentFootprint
+from seamline.footprint.services import footprint_publish
+from seamline.trace.models import Event
+
+SHIPPED = Path(__file__).resolve().parents[2] / "src/seamline/footprint/data"
+
+
+def _lines(row: GarmentFootprint, step: str) -> list[dict]:
+    return [line for line in row.lines if line["step"] == step]
+
+
+def test_recorded_steps_become_lines_computed_as_by_hand(delivered):
+    order = delivered["order"]
+    snapshot = footprint_publish(order=order)
+    registry = load_registry()
+    grid = registry.get("electricity.grid.us-camx").co2e_kg
+    water = registry.get("water.supply.municipal").co2e_kg
+    garments = snapshot.garments
+    row = snapshot.garment_rows.first()
+    # the dye house measured 41.5 kWh and 620 L for the whole batch (see the fixture)
+    dye = {line["unit"]: line for line in _lines(row, "garment dyeing")}
+    assert Decimal(dye["kWh"]["co2e_kg"]) == (Decimal("41.5") / garments * grid).quantize(Decimal("0.0001"))
+    assert Decimal(dye["L"]["water_l"]) == (Decimal("620") / garments).quantize(Decimal("0.01"))
+    assert Decimal(dye["L"]["co2e_kg"]) == (Decimal("620") / garments * water).quantize(Decimal("0.0001"))
+    assert dye["kWh"]["primary"] and dye["kWh"]["source"].startswith("event ni:///sha-256;")
+    # cutting was not metered: 4.5 SAM minutes (the style's routing) at the default 1.2 kW
+    [cutting] = _lines(row, "cutting")
+    assert Decimal(cutting["quantity"]) == Decimal("4.5") / 60 * Decimal("1.2")
+    assert not cutting["primary"] and cutting["source"].startswith("default:")
+    total = sum(Decimal(line["co2e_kg"]) for line in row.lines if line["step"] not in ("end_of_life",))
+    assert row.co2e_customer_kg == total
+
+
+def test_every_figure_names_a_source_that_exists(delivered):
+    snapshot = footprint_publish(order=delivered["order"])
+    ids = set(Event.objects.values_list("event_id", flat=True))
+    registry = load_registry()
+    for row in snapshot.garment_rows.all():
+        for line in row.lines:
+            registry.get(line["factor_id"])  # the factor is in the registry it names
+            assert line["factor_version"] == snapshot.registry_version
+            source = line["source"]
+            assert source.startswith(("event ", "events ", "default: ")) or "event " in source, source
+            for word in source.replace(",", " ").split():
+                if word.startswith("ni:///"):
+                    assert word.rstrip(":)") in ids, word
+
+
+def test_a_new_factor_version_leaves_the_published_footprint_as_it_was(delivered, tmp_path):
+    order = delivered["order"]
+    first = footprint_publish(order=order)
+    before = list(GarmentFootprint.objects.filter(snapshot=first).values_list("co2e_customer_kg", "lines"))
+    folder = tmp_path / "factors"
+    shutil.copytree(SHIPPED, folder)
+    data = json.loads((folder / "factors-2026.1.json").read_text())
+    data["version"] = "2026.2"
+    for factor in data["factors"]:
+        if factor["id"] == "electricity.grid.us-camx":
+            factor["co2e_kg"] = 0.1  # a cleaner grid next year
+    (folder / "factors-2026.2.json").write_text(json.dumps(data))
+    second = footprint_publish(order=order, registry=load_registry(path=folder))
+    assert (first.version, second.version, second.registry_version) == (1, 2, "2026.2")
+    assert (
+        list(GarmentFootprint.objects.filter(snapshot=first).values_list("co2e_customer_kg", "lines"))
+        == before
+    )
+    assert second.co2e_customer_kg < first.co2e_customer_kg
+    changed = {
+        (a["step"], a["factor_id"])
+        for a, b in zip(first.garment_rows.first().lines, second.garment_rows.first().lines, strict=True)
+        if a["co2e_kg"] != b["co2e_kg"]
+    }
+    assert changed and all(factor == "electricity.grid.us-camx" for _, factor in changed)
+
+
+def test_the_offshore_garment_differs_only_in_grids_and_legs(delivered):
+    row = footprint_publish(order=delivered["order"]).garment_rows.first()
+    local = {(x["step"], x["factor_id"], x["quantity"]) for x in row.lines}
+    for cc, run in row.baselines.items():
+        offshore = {(x["step"], x["factor_id"], x["quantity"]) for x in run["lines"]}
+        for step, factor, _quantity in local ^ offshore:
+            assert factor.startswith("electricity.grid.") or step.startswith("transport:"), (cc, step, factor)
+        assert any(f == f"electricity.grid.{cc.lower()}" for _, f, _ in offshore)
+        assert Decimal(run["km"]) > 10_000 > row.km
+
+
+def test_nothing_is_published_for_an_order_not_cut(brand, factory):
+    from tests import factories as f
+
+    order = f.make_order(brand.org, factory.org)
+    with pytest.raises(ValidationError, match="no cut plan"):
+        footprint_publish(order=order)
+    with pytest.raises(ValidationError, match=r"no cut plan"):
+        footprint_publish(order=order, baselines=("XX",))
+    assert not FootprintSnapshot.objects.exists()
+
+
+def test_an_unknown_baseline_country_publishes_nothing(delivered):
+    with pytest.raises(ValidationError) as caught:
+        footprint_publish(order=delivered["order"], baselines=("BD", "ZZ"))
+    assert "ZZ" in caught.value.detail and not FootprintSnapshot.objects.exists()
+
+
+def test_the_pages_show_figures_the_chart_and_sources_one_click_away(delivered, factory, brand):
+    order = delivered["order"]
+    client = factory.client()
+    empty = client.get(reverse("footprint:order", args=[order.pk])).content.decode()
+    assert "No footprint published yet" in empty
+    client.post(reverse("footprint:publish", args=[order.pk]))
+    snapshot = FootprintSnapshot.objects.get(order=order)
+    page = brand.client().get(reverse("footprint:order", args=[order.pk])).content.decode()
+    assert f"{snapshot.co2e_customer_kg:.2f} kg" in page and "Dhaka, BD" in page and "Guangzhou, CN" in page
+    assert page.count('class="bar') >= 3 and "<svg" in page
+    assert "/epcis/events/ni%3A%2F%2F%2Fsha-256" in page  # a recorded line links to its event
+    factor_url = reverse("footprint:factor", args=[snapshot.registry_version, "electricity.grid.us-camx"])
+    assert factor_url in page
+    factor_page = client.get(factor_url).content.decode()
+    assert "eGRID" in factor_page and "Licence" in factor_page
+    rows = list(
+        csv.reader(io.StringIO(client.get(reverse("footprint:csv", args=[order.pk])).content.decode()))
+    )
+    assert rows[0][0] == "garment" and len(rows) - 1 == sum(len(r.lines) for r in snapshot.garment_rows.all())
+    pact = client.get(reverse("footprint:pact", args=[order.pk])).json()
+    assert pact["pcf"]["declaredUnit"] == "kilogram" and pact["companyName"] == order.brand.name
+    garment = snapshot.garment_rows.first().garment
+    assert "Lines" in client.get(reverse("footprint:garment", args=[garment.uid])).content.decode()
+
+
+def test_the_command_publishes_once_and_prints(delivered, capsys):
+    from seamline.cli import main
+
+    number = delivered["order"].number
+    assert main(["footprint", number]) == 0
+    assert main(["footprint", number, "--json"]) == 0
+    out = capsys.readouterr().out
+    assert "footprint v1" in out and "made in BD" in out
+    document = json.loads(out[out.index("{") :])
+    assert document["version"] == 1 and FootprintSnapshot.objects.count() == 1
+    assert main(["footprint", number, "--recalculate", "--json"]) == 0
+    assert FootprintSnapshot.objects.count() == 2
