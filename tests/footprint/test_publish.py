@@ -154,3 +154,32 @@ def test_the_command_publishes_once_and_prints(delivered, capsys):
     assert document["version"] == 1 and FootprintSnapshot.objects.count() == 1
     assert main(["footprint", number, "--recalculate", "--json"]) == 0
     assert FootprintSnapshot.objects.count() == 2
+
+
+def test_waterless_dyeing_shows_the_water_it_saved(sewn, factory):
+    from seamline.cutting.models import Bundle
+    from seamline.facilities.models import Facility
+    from seamline.production import floor
+
+    order = sewn["order"]
+    for bundle in Bundle.objects.filter(lay__plan=sewn["plan"]):
+        floor.bundle_sew(bundle=bundle, organization=factory.org)
+    dye = Facility.objects.get(organization=factory.org, kind="dye_house")
+    floor.garments_finish(
+        order=order,
+        organization=factory.org,
+        step="dyeing",
+        facility=dye,
+        energy_kwh=Decimal("20"),
+        water_l=Decimal("0"),
+    )
+    snapshot = footprint_publish(order=order)
+    reference = load_registry().get("water.reference.indigo-dyeing-conventional").water_l
+    for row in snapshot.garment_rows.all():
+        weaving = min(
+            Decimal(x["quantity"]) for x in row.lines if x["step"] in ("spinning", "weaving", "dyeing")
+        )
+        offcuts = sum((Decimal(x["quantity"]) for x in row.lines if x["step"] == "offcuts"), Decimal(0))
+        assert row.water_saved_l == ((weaving - offcuts) * reference).quantize(Decimal("0.01"))
+    page = factory.client().get(reverse("footprint:order", args=[order.pk])).content.decode()
+    assert "saved by waterless dyeing" in page

@@ -90,6 +90,7 @@ class GarmentRecord:
     sam_cutting_min: Decimal
     sam_sewing_min: Decimal
     cartons_garments: int = 0  # garments in its carton (0: not packed)
+    waterless_dyed: bool = False  # a dyeing step recorded with no water at all
     packing_source: str = ""
     delivered_source: str = ""
     batches: tuple[Batch, ...] = ()

@@ -127,6 +127,7 @@ def order_records(*, organization: Any, order: Any) -> tuple[MaterialSpec, list[
                 packing_source=packed,
                 delivered_source=delivered,
                 batches=tuple(batches[garment]),
+                waterless_dyed=any(b.step == "garment dyeing" and b.water_l == 0 for b in batches[garment]),
                 legs=tuple(legs_between(route)),
             )
         )

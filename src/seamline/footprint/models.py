@@ -20,6 +20,9 @@ class FootprintSnapshot(models.Model):
         "kg CO2e a garment, to the customer", max_digits=12, decimal_places=4
     )
     water_l = models.DecimalField("litres a garment", max_digits=14, decimal_places=2)
+    water_saved_l = models.DecimalField(
+        "litres a garment saved by waterless dyeing", max_digits=14, decimal_places=2, default=0
+    )
     km = models.DecimalField("km a garment travels", max_digits=12, decimal_places=2)
     primary_share = models.DecimalField(max_digits=6, decimal_places=4)
     by_step = models.JSONField(help_text="step -> [kg CO2e, L], the average garment, cradle to customer")
@@ -43,6 +46,7 @@ class GarmentFootprint(models.Model):
     co2e_gate_kg = models.DecimalField(max_digits=12, decimal_places=4)
     co2e_customer_kg = models.DecimalField(max_digits=12, decimal_places=4)
     water_l = models.DecimalField(max_digits=14, decimal_places=2)
+    water_saved_l = models.DecimalField(max_digits=14, decimal_places=2, default=0)
     km = models.DecimalField(max_digits=12, decimal_places=2)
     lines = models.JSONField()
     baselines = models.JSONField()

@@ -24,6 +24,8 @@ from .units import UnitError
 __all__ = ["footprint_of", "footprint_publish", "line_dict"]
 
 _KG = Decimal("0.0001")
+# What conventional indigo dyeing uses per kg: the litres a waterless dyeing step saves.
+WATERLESS_REFERENCE = "water.reference.indigo-dyeing-conventional"
 _L = Decimal("0.01")
 
 
@@ -92,21 +94,23 @@ def footprint_publish(
         spec, records = order_records(organization=order.factory, order=order)
         if not records:
             raise ValueError(f"{order.number} has no sewn garments yet")
+        reference = registry.get(WATERLESS_REFERENCE)
         results = []
         for record in records:
             activities = garment_activities(record, spec, registry)
             local = calculate(activities, registry)
-            garment_t = record.fabric_m * spec.width_m * spec.gsm / 1000 - record.offcut_kg
+            garment_kg = record.fabric_m * spec.width_m * spec.gsm / 1000 - record.offcut_kg
             offshore = {
                 cc: calculate(
                     offshore_baseline(
-                        activities, country=cc, registry=registry, shipped_kg_per_garment=garment_t
+                        activities, country=cc, registry=registry, shipped_kg_per_garment=garment_kg
                     ),
                     registry,
                 )
                 for cc in baselines
             }
-            results.append((record, local, offshore))
+            saved = (reference.water_l or 0) * garment_kg if record.waterless_dyed else Decimal(0)
+            results.append((record, local, offshore, saved.quantize(_L)))
     except (ValueError, UnitError, FactorError) as exc:
         raise ValidationError(
             f"No footprint published for {order.number}: {exc}", fields={"footprint": str(exc)}
@@ -119,7 +123,7 @@ def footprint_publish(
     def mean(values: list[Decimal], quantum: Decimal) -> Decimal:
         return (sum(values, Decimal(0)) / n).quantize(quantum)
 
-    locals_ = [local for _, local, _ in results]
+    locals_ = [local for _, local, _, _ in results]
     steps: dict[str, list[Decimal]] = defaultdict(lambda: [Decimal(0), Decimal(0)])
     for local in locals_:
         for step, (kg, litres) in local.by_step(boundary="cradle-to-customer").items():
@@ -127,7 +131,7 @@ def footprint_publish(
             steps[step][1] += litres
     baseline_summary = {}
     for cc in baselines:
-        runs = [offshore[cc] for _, _, offshore in results]
+        runs = [offshore[cc] for _, _, offshore, _ in results]
         cc_steps: dict[str, Decimal] = defaultdict(Decimal)
         for run in runs:
             for step, (kg, _) in run.by_step(boundary="cradle-to-customer").items():
@@ -145,6 +149,7 @@ def footprint_publish(
         co2e_gate_kg=mean([f.co2e_kg(boundary="cradle-to-gate") for f in locals_], _KG),
         co2e_customer_kg=mean([f.co2e_kg(boundary="cradle-to-customer") for f in locals_], _KG),
         water_l=mean([f.water_l(boundary="cradle-to-customer") for f in locals_], _L),
+        water_saved_l=mean([saved for _, _, _, saved in results], _L),
         km=mean([f.km_traveled for f in locals_], _L),
         primary_share=mean([f.primary_share_within("cradle-to-customer") for f in locals_], _KG),
         by_step={
@@ -162,6 +167,7 @@ def footprint_publish(
             co2e_gate_kg=local.co2e_kg(boundary="cradle-to-gate"),
             co2e_customer_kg=local.co2e_kg(boundary="cradle-to-customer"),
             water_l=local.water_l(boundary="cradle-to-customer"),
+            water_saved_l=saved,
             km=local.km_traveled,
             lines=[line_dict(line) for line in local.lines],
             baselines={
@@ -174,6 +180,6 @@ def footprint_publish(
                 for cc, run in offshore.items()
             },
         )
-        for record, local, offshore in results
+        for record, local, offshore, saved in results
     )
     return snapshot
