@@ -241,7 +241,7 @@ def legs_between(places: Sequence[tuple[str, float, float, str]]) -> list[Leg]:
 
     legs = []
     for (a, alat, alon, _), (b, blat, blon, source) in pairwise(places):
-        if a == b:
+        if (alat, alon) == (blat, blon):  # the same place: no leg
             continue
         km = Decimal(str(round(great_circle_km((alat, alon), (blat, blon)) * 1.3, 2)))
         legs.append(Leg(f"transport:{a} → {b}", km, source))

@@ -12,7 +12,7 @@ from collections import defaultdict
 from decimal import Decimal
 from typing import Any
 
-from seamline.facilities.models import Facility
+from seamline.facilities.models import Facility, FacilityKind
 from seamline.trace.lineage import order_events, step_kind
 
 from .activities import Batch, GarmentRecord, MaterialSpec, legs_between, material_spec
@@ -141,9 +141,10 @@ def _plies(text: str) -> int:
 
 def _facilities(uris: set[str]) -> dict[str, tuple[str, float, float]]:
     uids = [u.rsplit(":", 1)[-1] for u in uris if u.startswith("urn:seamline:facility:")]
+    # Legs are named by the kind of place ("Cut-and-sew floor → Dye house"): short enough for a chart label.
     return {
-        f"urn:seamline:facility:{uid}": (name, lat, lon)
-        for uid, name, lat, lon in Facility.objects.filter(uid__in=uids).values_list(
-            "uid", "name", "latitude", "longitude"
+        f"urn:seamline:facility:{uid}": (FacilityKind(kind).label, lat, lon)
+        for uid, kind, lat, lon in Facility.objects.filter(uid__in=uids).values_list(
+            "uid", "kind", "latitude", "longitude"
         )
     }
