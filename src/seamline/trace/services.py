@@ -56,6 +56,8 @@ def record_events(
     """
     now = timezone.now()
     prepared = []
+    # Everything that does not depend on the chain is done before taking its lock: under the lock, only
+    # the links, the inserts and the head's update (the lock orders every capture of the organization).
     for index, event in enumerate(events):
         digest = event_hash(event, context)
         event_id = event.get("eventID") or digest
@@ -66,9 +68,11 @@ def record_events(
         }
         if context is not None and "@context" not in body:
             body["@context"] = context
-        prepared.append((index, event_id, digest, body))
+        text = canonical_json(body)
+        prepared.append((index, event_id, digest, body, text, body_sha(text), event_columns(body)))
     with transaction.atomic():
-        # The chain lock first: a concurrent capture of the same events has committed by the time we look.
+        # The chain lock before the eventID check: a concurrent capture of the same events has committed
+        # by the time we look.
         chain = _locked_chain(organization)
         known = dict(
             Event.objects.filter(
@@ -76,7 +80,7 @@ def record_events(
             ).values_list("event_id", "event_hash")
         )
         fresh, seen = [], dict(known)
-        for index, event_id, digest, body in prepared:
+        for index, event_id, digest, *rest in prepared:
             if event_id in seen:
                 if seen[event_id] != digest:
                     raise ConflictError(
@@ -85,14 +89,13 @@ def record_events(
                     )
                 continue
             seen[event_id] = digest
-            fresh.append((event_id, digest, body))
+            fresh.append((event_id, digest, *rest))
         if not fresh:
             return []
         rows = []
-        for event_id, digest, body in fresh:
-            text = canonical_json(body)
+        for event_id, digest, _body, text, sha, columns in fresh:
             seq = chain.seq + 1
-            link = record_hash(prev_hash=chain.head_hash, seq=seq, event_hash=digest, body_sha=body_sha(text))
+            link = record_hash(prev_hash=chain.head_hash, seq=seq, event_hash=digest, body_sha=sha)
             rows.append(
                 Event(
                     organization=organization,
@@ -105,14 +108,14 @@ def record_events(
                     brand=brand,
                     capture_job=capture_job,
                     body=text,
-                    **event_columns(body),
+                    **columns,
                 )
             )
             chain.seq, chain.head_hash = seq, link
         created = Event.objects.bulk_create(rows)
         EventEpc.objects.bulk_create(
             EventEpc(event=row, epc=epc, role=role, quantity=quantity, uom=uom)
-            for row, (_, _, body) in zip(created, fresh, strict=True)
+            for row, (_, _, body, *_) in zip(created, fresh, strict=True)
             for epc, role, quantity, uom in identifiers(body)
         )
         Chain.objects.filter(pk=chain.pk).update(seq=chain.seq, head_hash=chain.head_hash)
