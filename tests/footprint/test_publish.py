@@ -16,13 +16,18 @@ from seamline.core.errors import ValidationError
 from seamline.footprint.factors import load_registry
 from seamline.footprint.models import FootprintSnapshot, GarmentFootprint
 from seamline.footprint.services import footprint_publish
+from seamline.footprint.storage import expand, footprint_of, offshore_of
 from seamline.trace.models import Event
 
 SHIPPED = Path(__file__).resolve().parents[2] / "src/seamline/footprint/data"
 
 
+def _all(row: GarmentFootprint) -> list[dict]:
+    return expand(row.lines, row.snapshot.sources, row.snapshot.registry_version)
+
+
 def _lines(row: GarmentFootprint, step: str) -> list[dict]:
-    return [line for line in row.lines if line["step"] == step]
+    return [line for line in _all(row) if line["step"] == step]
 
 
 def test_recorded_steps_become_lines_computed_as_by_hand(delivered):
@@ -43,7 +48,7 @@ def test_recorded_steps_become_lines_computed_as_by_hand(delivered):
     [cutting] = _lines(row, "cutting")
     assert Decimal(cutting["quantity"]) == Decimal("4.5") / 60 * Decimal("1.2")
     assert not cutting["primary"] and cutting["source"].startswith("default:")
-    total = sum(Decimal(line["co2e_kg"]) for line in row.lines if line["step"] not in ("end_of_life",))
+    total = sum(Decimal(line["co2e_kg"]) for line in _all(row) if line["step"] not in ("end_of_life",))
     assert row.co2e_customer_kg == total
 
 
@@ -52,7 +57,7 @@ def test_every_figure_names_a_source_that_exists(delivered):
     ids = set(Event.objects.values_list("event_id", flat=True))
     registry = load_registry()
     for row in snapshot.garment_rows.all():
-        for line in row.lines:
+        for line in _all(row):
             registry.get(line["factor_id"])  # the factor is in the registry it names
             assert line["factor_version"] == snapshot.registry_version
             source = line["source"]
@@ -66,6 +71,7 @@ def test_a_new_factor_version_leaves_the_published_footprint_as_it_was(delivered
     order = delivered["order"]
     first = footprint_publish(order=order)
     before = list(GarmentFootprint.objects.filter(snapshot=first).values_list("co2e_customer_kg", "lines"))
+    sources = list(first.sources)
     folder = tmp_path / "factors"
     shutil.copytree(SHIPPED, folder)
     data = json.loads((folder / "factors-2026.1.json").read_text())
@@ -80,23 +86,30 @@ def test_a_new_factor_version_leaves_the_published_footprint_as_it_was(delivered
         list(GarmentFootprint.objects.filter(snapshot=first).values_list("co2e_customer_kg", "lines"))
         == before
     )
+    first.refresh_from_db()
+    assert first.sources == sources and first.registry_version == "2026.1"
     assert second.co2e_customer_kg < first.co2e_customer_kg
     changed = {
         (a["step"], a["factor_id"])
-        for a, b in zip(first.garment_rows.first().lines, second.garment_rows.first().lines, strict=True)
+        for a, b in zip(_all(first.garment_rows.first()), _all(second.garment_rows.first()), strict=True)
         if a["co2e_kg"] != b["co2e_kg"]
     }
     assert changed and all(factor == "electricity.grid.us-camx" for _, factor in changed)
 
 
 def test_the_offshore_garment_differs_only_in_grids_and_legs(delivered):
-    row = footprint_publish(order=delivered["order"]).garment_rows.first()
-    local = {(x["step"], x["factor_id"], x["quantity"]) for x in row.lines}
+    snapshot = footprint_publish(order=delivered["order"])
+    row = snapshot.garment_rows.first()
+    local = footprint_of(row.lines, snapshot.sources, snapshot.registry_version)
     for cc, run in row.baselines.items():
-        offshore = {(x["step"], x["factor_id"], x["quantity"]) for x in run["lines"]}
-        for step, factor, _quantity in local ^ offshore:
+        delta = footprint_of(run["delta"], snapshot.sources, snapshot.registry_version)
+        offshore = offshore_of(local, delta)
+        mine = {(x.step, x.factor_id, x.quantity) for x in local.lines}
+        theirs = {(x.step, x.factor_id, x.quantity) for x in offshore.lines}
+        for step, factor, _quantity in mine ^ theirs:
             assert factor.startswith("electricity.grid.") or step.startswith("transport:"), (cc, step, factor)
-        assert any(f == f"electricity.grid.{cc.lower()}" for _, f, _ in offshore)
+        assert any(x.factor_id == f"electricity.grid.{cc.lower()}" for x in offshore.lines)
+        assert offshore.co2e_kg(boundary="cradle-to-customer") == Decimal(run["co2e_customer_kg"])
         assert Decimal(run["km"]) > 10_000 > row.km
 
 
@@ -136,6 +149,7 @@ def test_the_pages_show_figures_the_chart_and_sources_one_click_away(delivered, 
         csv.reader(io.StringIO(client.get(reverse("footprint:csv", args=[order.pk])).content.decode()))
     )
     assert rows[0][0] == "garment" and len(rows) - 1 == sum(len(r.lines) for r in snapshot.garment_rows.all())
+    assert all(row[-1] for row in rows[1:])  # every line of the CSV names its source
     pact = client.get(reverse("footprint:pact", args=[order.pk])).json()
     assert pact["pcf"]["declaredUnit"] == "kilogram" and pact["companyName"] == order.brand.name
     garment = snapshot.garment_rows.first().garment
@@ -177,9 +191,9 @@ def test_waterless_dyeing_shows_the_water_it_saved(sewn, factory):
     reference = load_registry().get("water.reference.indigo-dyeing-conventional").water_l
     for row in snapshot.garment_rows.all():
         weaving = min(
-            Decimal(x["quantity"]) for x in row.lines if x["step"] in ("spinning", "weaving", "dyeing")
+            Decimal(x["quantity"]) for x in _all(row) if x["step"] in ("spinning", "weaving", "dyeing")
         )
-        offcuts = sum((Decimal(x["quantity"]) for x in row.lines if x["step"] == "offcuts"), Decimal(0))
+        offcuts = sum((Decimal(x["quantity"]) for x in _all(row) if x["step"] == "offcuts"), Decimal(0))
         assert row.water_saved_l == ((weaving - offcuts) * reference).quantize(Decimal("0.01"))
     page = factory.client().get(reverse("footprint:order", args=[order.pk])).content.decode()
     assert "saved by waterless dyeing" in page

@@ -53,8 +53,9 @@ def order_records(*, organization: Any, order: Any) -> tuple[MaterialSpec, list[
             else:
                 sam_sew += op.sam
 
-    per_bundle: dict[str, tuple[str, Decimal]] = {}
-    offcut_kg, offcut_ids = Decimal(0), []
+    per_bundle: dict[str, tuple[str, Decimal, tuple[Any, str]]] = {}  # source, m a garment, its lay's key
+    lay_garments: dict[tuple[Any, str], int] = {}
+    offcuts: dict[tuple[Any, str], tuple[str, Decimal]] = {}  # a lay's off-cuts: recorded with its cut
     sewn: dict[str, str] = {}
     visits: dict[str, list[tuple[Any, str, str]]] = defaultdict(list)  # garment -> (time, place, source)
     batches: dict[str, list[Batch]] = defaultdict(list)
@@ -69,14 +70,16 @@ def order_records(*, organization: Any, order: Any) -> tuple[MaterialSpec, list[
             meters = sum((Decimal(str(q["quantity"])) for q in body.get("inputQuantityList", [])), Decimal(0))
             bundles = (body.get("ilmd") or {}).get("sl:bundles", [])
             garments = sum(_plies(b.get("sl:plies", "1-1")) for b in bundles)
+            lay = (event.event_time, event.read_point or event.biz_location)
+            lay_garments[lay] = garments
             for bundle in body.get("outputEPCList", []):
-                per_bundle[bundle] = (source, (meters / garments) if garments else Decimal(0))
+                per_bundle[bundle] = (source, (meters / garments) if garments else Decimal(0), lay)
         elif kind == "departing" and body.get("quantityList"):
-            offcut_kg += sum(
+            kg = sum(
                 (Decimal(str(q["quantity"])) for q in body["quantityList"] if q.get("uom") == "KGM"),
                 Decimal(0),
             )
-            offcut_ids.append(event.event_id)
+            offcuts[(event.event_time, event.read_point or event.biz_location)] = (source, kg)
         elif kind == "sewing":
             for garment in body.get("outputEPCList", []):
                 sewn[garment] = body.get("inputEPCList", [""])[0]
@@ -102,9 +105,7 @@ def order_records(*, organization: Any, order: Any) -> tuple[MaterialSpec, list[
                 carton_events[carton].append((event.event_time, _place(body), source, kind))
 
     places = _facilities({place for seen in visits.values() for _, place, _ in seen})
-    fabric = {g: per_bundle.get(b, ("", Decimal(0)))[1] for g, b in sewn.items()}
-    total_m = sum(fabric.values(), Decimal(0)) or Decimal(1)
-    offcut_source = "events " + ", ".join(offcut_ids) if offcut_ids else "no off-cut event recorded"
+    fabric = {g: per_bundle[b][1] if b in per_bundle else Decimal(0) for g, b in sewn.items()}
     records = []
     for garment, bundle in sewn.items():
         carton = carton_of.get(garment, "")
@@ -113,13 +114,15 @@ def order_records(*, organization: Any, order: Any) -> tuple[MaterialSpec, list[
         stops = sorted(visits[garment], key=lambda v: v[0])
         departed = [(t, p, s) for t, p, s, k in carton_events.get(carton, []) if k == "departing"]
         route = [(places[p][0], places[p][1], places[p][2], s) for _, p, s in stops + departed if p in places]
+        lay = per_bundle[bundle][2] if bundle in per_bundle else None
+        offcut_source, lay_kg = offcuts.get(lay, ("no off-cut event recorded", Decimal(0)))
         records.append(
             GarmentRecord(
                 epc=garment,
                 label=garment.rsplit(":", 1)[-1],
                 fabric_m=fabric[garment].quantize(Decimal("0.0001")),
-                offcut_kg=(offcut_kg * fabric[garment] / total_m).quantize(Decimal("0.000001")),
-                cut_source=per_bundle.get(bundle, ("no cutting event", 0))[0],
+                offcut_kg=(lay_kg / lay_garments.get(lay, 1)).quantize(Decimal("0.000001")),
+                cut_source=per_bundle[bundle][0] if bundle in per_bundle else "no cutting event",
                 offcut_source=offcut_source,
                 sam_cutting_min=sam_cut,
                 sam_sewing_min=sam_sew,

@@ -27,6 +27,7 @@ class FootprintSnapshot(models.Model):
     primary_share = models.DecimalField(max_digits=6, decimal_places=4)
     by_step = models.JSONField(help_text="step -> [kg CO2e, L], the average garment, cradle to customer")
     baselines = models.JSONField(help_text="country -> {co2e_customer_kg, km, by_step}, the average garment")
+    sources = models.JSONField(default=list, help_text="every line's source, once (lines keep the index)")
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -48,8 +49,8 @@ class GarmentFootprint(models.Model):
     water_l = models.DecimalField(max_digits=14, decimal_places=2)
     water_saved_l = models.DecimalField(max_digits=14, decimal_places=2, default=0)
     km = models.DecimalField(max_digits=12, decimal_places=2)
-    lines = models.JSONField()
-    baselines = models.JSONField()
+    lines = models.JSONField(help_text="compact rows: see footprint.storage")
+    baselines = models.JSONField(help_text="country -> {co2e_customer_kg, km, delta: the rows that differ}")
 
     class Meta:
         ordering = ["snapshot", "garment__serial"]

@@ -15,64 +15,19 @@ from seamline.production.models import Garment, ProductionOrder
 
 from .activities import garment_activities
 from .baseline import DEFAULT_BASELINES, offshore_baseline
-from .calc import Footprint, Line, calculate
+from .calc import calculate
 from .factors import FactorError, Registry, load_registry
 from .gather import order_records
 from .models import FootprintSnapshot, GarmentFootprint
+from .storage import SourceTable, differing, pack
 from .units import UnitError
 
-__all__ = ["footprint_of", "footprint_publish", "line_dict"]
+__all__ = ["footprint_publish"]
 
 _KG = Decimal("0.0001")
 # What conventional indigo dyeing uses per kg: the litres a waterless dyeing step saves.
 WATERLESS_REFERENCE = "water.reference.indigo-dyeing-conventional"
 _L = Decimal("0.01")
-
-
-def line_dict(line: Line) -> dict[str, Any]:
-    return {
-        "step": line.step,
-        "factor_id": line.factor_id,
-        "factor_version": line.factor_version,
-        "quantity": str(line.quantity),
-        "unit": line.unit,
-        "co2e_kg": str(line.co2e_kg),
-        "water_l": str(line.water_l),
-        "source": line.source,
-        "primary": line.primary,
-        "quality": line.quality,
-        "distance_km": str(line.distance_km) if line.distance_km is not None else None,
-    }
-
-
-def footprint_of(lines: Sequence[dict[str, Any]], registry_version: str) -> Footprint:
-    """A stored garment's lines back as the engine's Footprint (for the chart and the exports)."""
-    return Footprint(
-        lines=tuple(
-            Line(
-                step=d["step"],
-                factor_id=d["factor_id"],
-                factor_version=d["factor_version"],
-                quantity=Decimal(d["quantity"]),
-                unit=d["unit"],
-                co2e_kg=Decimal(d["co2e_kg"]),
-                water_l=Decimal(d["water_l"]),
-                source=d["source"],
-                primary=d["primary"],
-                quality=d["quality"],
-                distance_km=Decimal(d["distance_km"]) if d["distance_km"] is not None else None,
-            )
-            for d in lines
-        ),
-        registry_version=registry_version,
-    )
-
-
-def _by_step(footprint: Footprint) -> dict[str, list[str]]:
-    return {
-        step: [str(kg), str(litres)]
-        for step, (kg, litres) in footprint.by_step(boundary="cradle-to-customer").items()
-    }
 
 
 @transaction.atomic
@@ -160,7 +115,8 @@ def footprint_publish(
         created_by=by,
     )
     garments = {g.epc_uri: g for g in Garment.objects.filter(order=order)}
-    GarmentFootprint.objects.bulk_create(
+    table = SourceTable()
+    rows = [
         GarmentFootprint(
             snapshot=snapshot,
             garment=garments[record.epc],
@@ -169,17 +125,19 @@ def footprint_publish(
             water_l=local.water_l(boundary="cradle-to-customer"),
             water_saved_l=saved,
             km=local.km_traveled,
-            lines=[line_dict(line) for line in local.lines],
+            lines=pack(local.lines, table),
             baselines={
                 cc: {
                     "co2e_customer_kg": str(run.co2e_kg(boundary="cradle-to-customer")),
                     "km": str(run.km_traveled),
-                    "by_step": _by_step(run),
-                    "lines": [line_dict(line) for line in run.lines],
+                    "delta": pack(differing(run), table),
                 }
                 for cc, run in offshore.items()
             },
         )
         for record, local, offshore, saved in results
-    )
+    ]
+    GarmentFootprint.objects.bulk_create(rows, batch_size=250)
+    snapshot.sources = table.sources
+    snapshot.save(update_fields=["sources"])
     return snapshot

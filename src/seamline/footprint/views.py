@@ -23,7 +23,8 @@ from .chart_svg import comparison_svg
 from .factors import FactorError, load_registry
 from .models import FootprintSnapshot, GarmentFootprint
 from .pact import product_footprint
-from .services import footprint_of, footprint_publish
+from .services import footprint_publish
+from .storage import FIELDS, expand, footprint_of, offshore_of
 
 
 def _org(request: HttpRequest) -> Any:
@@ -35,13 +36,20 @@ def _label(cc: str) -> str:
     return f"{origin.city}, {cc}" if origin is not None else cc
 
 
-def _chart(row: GarmentFootprint, snapshot: FootprintSnapshot) -> str:
-    local = footprint_of(row.lines, snapshot.registry_version)
+def _runs(row: GarmentFootprint, snapshot: FootprintSnapshot) -> tuple[Any, dict[str, Any]]:
+    """A stored garment and its offshore twins as the engine's footprints."""
+    local = footprint_of(row.lines, snapshot.sources, snapshot.registry_version)
     offshore = {
-        f"Made in {_label(cc)}": footprint_of(run["lines"], snapshot.registry_version)
+        cc: offshore_of(local, footprint_of(run["delta"], snapshot.sources, snapshot.registry_version))
         for cc, run in row.baselines.items()
     }
-    return comparison_svg(local, offshore, title=f"{row.garment.label}: made in Los Angeles and offshore")
+    return local, offshore
+
+
+def _chart(row: GarmentFootprint, snapshot: FootprintSnapshot) -> str:
+    local, offshore = _runs(row, snapshot)
+    labelled = {f"Made in {_label(cc)}": run for cc, run in offshore.items()}
+    return comparison_svg(local, labelled, title=f"{row.garment.label}: made in Los Angeles and offshore")
 
 
 @org_view
@@ -67,14 +75,9 @@ def order_footprint(request: HttpRequest, pk: int) -> HttpResponse:
                 for step, values in snapshot.by_step.items()
             ],
             chart=_chart(rows[0], snapshot) if rows else "",
-            water_dyeing=_water_of(rows[0]) if rows else None,
+            lines=expand(rows[0].lines, snapshot.sources, snapshot.registry_version) if rows else [],
         )
     return render(request, "footprint/order_footprint.html", context)
-
-
-def _water_of(row: GarmentFootprint) -> str | None:
-    litres = [line for line in row.lines if line["step"] == "garment dyeing" and line["unit"] == "L"]
-    return litres[0]["quantity"] if litres else None
 
 
 @require_POST
@@ -106,22 +109,10 @@ def order_footprint_csv(request: HttpRequest, pk: int) -> HttpResponse:
     order, snapshot = _snapshot(request, pk)
     out = io.StringIO()
     writer = csv.writer(out)
-    fields = [
-        "step",
-        "factor_id",
-        "factor_version",
-        "quantity",
-        "unit",
-        "co2e_kg",
-        "water_l",
-        "source",
-        "primary",
-        "quality",
-        "distance_km",
-    ]
+    fields = [f for f in FIELDS if f != "source"] + ["factor_version", "source"]
     writer.writerow(["garment", *fields])
     for row in snapshot.garment_rows.select_related("garment__order").order_by("garment__serial"):
-        for line in row.lines:
+        for line in expand(row.lines, snapshot.sources, snapshot.registry_version):
             writer.writerow([row.garment.label, *(line[f] for f in fields)])
     response = HttpResponse(out.getvalue(), content_type="text/csv")
     response["Content-Disposition"] = (
@@ -135,7 +126,7 @@ def order_footprint_pact(request: HttpRequest, pk: int) -> HttpResponse:
     order, snapshot = _snapshot(request, pk)
     row = snapshot.garment_rows.select_related("garment__variant").order_by("garment__serial").first()
     document = product_footprint(
-        footprint_of(row.lines, snapshot.registry_version),
+        footprint_of(row.lines, snapshot.sources, snapshot.registry_version),
         product_name=f"{order.style.name} ({order.style.code})",
         product_ids=[f"urn:seamline:sku:{row.garment.variant.sku}"],
         company_name=order.brand.name,
@@ -154,13 +145,12 @@ def order_footprint_pact(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _garment_mass(row: GarmentFootprint) -> Decimal:
     """The garment's fabric: the mill's last output (the least mass of the chain) less its off-cuts."""
-    chain = [
-        Decimal(line["quantity"])
-        for line in row.lines
-        if line["step"] in ("spinning", "weaving", "dyeing", "knitting")
+    step, quantity = FIELDS.index("step"), FIELDS.index("quantity")
+    mill = [
+        Decimal(r[quantity]) for r in row.lines if r[step] in ("spinning", "weaving", "dyeing", "knitting")
     ]
-    offcuts = sum((Decimal(line["quantity"]) for line in row.lines if line["step"] == "offcuts"), Decimal(0))
-    return (min(chain) - offcuts).quantize(Decimal("0.001")) if chain else Decimal("1.000")
+    offcuts = sum((Decimal(r[quantity]) for r in row.lines if r[step] == "offcuts"), Decimal(0))
+    return (min(mill) - offcuts).quantize(Decimal("0.001")) if mill else Decimal("1.000")
 
 
 @org_view
@@ -174,7 +164,14 @@ def garment_footprint(request: HttpRequest, uid: str) -> HttpResponse:
     )
     if row is None:
         raise NotFoundError(f"No footprint of {garment.label} is published yet.")
-    context = {"garment": garment, "row": row, "snapshot": row.snapshot, "chart": _chart(row, row.snapshot)}
+    snapshot = row.snapshot
+    context = {
+        "garment": garment,
+        "row": row,
+        "snapshot": snapshot,
+        "chart": _chart(row, snapshot),
+        "lines": expand(row.lines, snapshot.sources, snapshot.registry_version),
+    }
     return render(request, "footprint/garment_footprint.html", context)
 
 

@@ -1,0 +1,111 @@
+"""How a published footprint's lines are stored: compact rows, each source string once per snapshot.
+
+A 500-garment order has ~30 lines a garment and the same few dozen sources (events, defaults) over and
+over; storing rows of values with an index into the snapshot's source list keeps a snapshot small enough to
+write in well under a second. An offshore twin is stored as the lines that differ from the local garment
+(its grids and transport legs): everything else is the same garment.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from decimal import Decimal
+from typing import Any
+
+from .calc import Footprint, Line
+
+__all__ = ["SourceTable", "differing", "expand", "footprint_of", "offshore_of", "pack"]
+
+FIELDS = (
+    "step",
+    "factor_id",
+    "quantity",
+    "unit",
+    "co2e_kg",
+    "water_l",
+    "source",
+    "primary",
+    "quality",
+    "distance_km",
+)
+
+
+class SourceTable:
+    """Source strings, each stored once: a line keeps its index."""
+
+    def __init__(self) -> None:
+        self.sources: list[str] = []
+        self._index: dict[str, int] = {}
+
+    def index(self, source: str) -> int:
+        if source not in self._index:
+            self._index[source] = len(self.sources)
+            self.sources.append(source)
+        return self._index[source]
+
+
+def pack(lines: Iterable[Line], table: SourceTable) -> list[list[Any]]:
+    return [
+        [
+            line.step,
+            line.factor_id,
+            str(line.quantity),
+            line.unit,
+            str(line.co2e_kg),
+            str(line.water_l),
+            table.index(line.source),
+            line.primary,
+            line.quality,
+            None if line.distance_km is None else str(line.distance_km),
+        ]
+        for line in lines
+    ]
+
+
+def expand(rows: Sequence[Sequence[Any]], sources: Sequence[str], version: str) -> list[dict[str, Any]]:
+    """Stored rows as dicts for people (pages, CSV), the factor version included."""
+    out = []
+    for row in rows:
+        line = dict(zip(FIELDS, row, strict=True))
+        line["source"] = sources[line["source"]]
+        line["factor_version"] = version
+        out.append(line)
+    return out
+
+
+def footprint_of(rows: Sequence[Sequence[Any]], sources: Sequence[str], version: str) -> Footprint:
+    """Stored rows back as the engine's Footprint (for charts and exports)."""
+    return Footprint(
+        lines=tuple(
+            Line(
+                step=d["step"],
+                factor_id=d["factor_id"],
+                factor_version=version,
+                quantity=Decimal(d["quantity"]),
+                unit=d["unit"],
+                co2e_kg=Decimal(d["co2e_kg"]),
+                water_l=Decimal(d["water_l"]),
+                source=d["source"],
+                primary=d["primary"],
+                quality=d["quality"],
+                distance_km=None if d["distance_km"] is None else Decimal(d["distance_km"]),
+            )
+            for d in expand(rows, sources, version)
+        ),
+        registry_version=version,
+    )
+
+
+def _offshore_only(line: Line) -> bool:
+    return line.factor_id.startswith("electricity.grid.") or line.step.startswith("transport:")
+
+
+def differing(offshore: Footprint) -> list[Line]:
+    """The lines of an offshore twin that a local garment does not share: grids and transport legs."""
+    return [line for line in offshore.lines if _offshore_only(line)]
+
+
+def offshore_of(local: Footprint, delta: Footprint) -> Footprint:
+    """The offshore twin rebuilt: the local garment's shared lines, then its own grids and legs."""
+    shared = [line for line in local.lines if not _offshore_only(line)]
+    return Footprint(lines=tuple(shared + list(delta.lines)), registry_version=local.registry_version)
