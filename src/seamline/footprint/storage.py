@@ -14,7 +14,7 @@ from typing import Any
 
 from .calc import Footprint, Line
 
-__all__ = ["SourceTable", "differing", "expand", "footprint_of", "offshore_of", "pack"]
+__all__ = ["SourceTable", "differing", "expand", "footprint_of", "is_offshore_only", "offshore_of", "pack"]
 
 FIELDS = (
     "step",
@@ -96,16 +96,17 @@ def footprint_of(rows: Sequence[Sequence[Any]], sources: Sequence[str], version:
     )
 
 
-def _offshore_only(line: Line) -> bool:
-    return line.factor_id.startswith("electricity.grid.") or line.step.startswith("transport:")
+def is_offshore_only(step: str, factor_id: str) -> bool:
+    """Lines an offshore twin does not share with the local garment: its grids and its transport legs."""
+    return factor_id.startswith("electricity.grid.") or step.startswith("transport:")
 
 
 def differing(offshore: Footprint) -> list[Line]:
     """The lines of an offshore twin that a local garment does not share: grids and transport legs."""
-    return [line for line in offshore.lines if _offshore_only(line)]
+    return [line for line in offshore.lines if is_offshore_only(line.step, line.factor_id)]
 
 
 def offshore_of(local: Footprint, delta: Footprint) -> Footprint:
     """The offshore twin rebuilt: the local garment's shared lines, then its own grids and legs."""
-    shared = [line for line in local.lines if not _offshore_only(line)]
+    shared = [line for line in local.lines if not is_offshore_only(line.step, line.factor_id)]
     return Footprint(lines=tuple(shared + list(delta.lines)), registry_version=local.registry_version)
