@@ -19,6 +19,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
+from functools import cache
 from typing import TYPE_CHECKING
 
 from seamline.footprint.units import UnitError
@@ -45,6 +46,7 @@ BOUNDARIES: Mapping[str, frozenset[str]] = {
 OFFCUT_STEP = "offcuts"
 
 
+@cache  # a handful of step names, asked for on every line of every total
 def stage(step: str) -> str:
     """The life-cycle stage of a step: "production", "delivery" or "end_of_life" (prefix before ':')."""
     head = step.split(":", 1)[0]

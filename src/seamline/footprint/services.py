@@ -20,7 +20,7 @@ from .calc import calculate
 from .factors import FactorError, Registry, load_registry
 from .gather import order_records
 from .models import FootprintSnapshot, GarmentFootprint
-from .storage import SourceTable, differing, is_offshore_only, offshore_of, pack
+from .storage import SourceTable, is_offshore_only, pack, twins
 from .units import UnitError
 
 __all__ = ["footprint_publish"]
@@ -57,22 +57,20 @@ def footprint_publish(
             local = calculate(activities, registry)
             garment_kg = record.fabric_m * spec.width_m * spec.gsm / 1000 - record.offcut_kg
             # An offshore twin shares every line but its grids and legs: only those are calculated.
-            offshore = {
-                cc: offshore_of(
-                    local,
-                    calculate(
-                        [
-                            a
-                            for a in offshore_baseline(
-                                activities, country=cc, registry=registry, shipped_kg_per_garment=garment_kg
-                            )
-                            if is_offshore_only(a.step, a.factor_id)
-                        ],
-                        registry,
-                    ),
+            deltas = {
+                cc: calculate(
+                    [
+                        a
+                        for a in offshore_baseline(
+                            activities, country=cc, registry=registry, shipped_kg_per_garment=garment_kg
+                        )
+                        if is_offshore_only(a.step, a.factor_id)
+                    ],
+                    registry,
                 )
                 for cc in baselines
             }
+            offshore = twins(local, deltas)
             saved = (reference.water_l or 0) * garment_kg if record.waterless_dyed else Decimal(0)
             results.append((record, local, offshore, saved.quantize(_L)))
     except (ValueError, UnitError, FactorError) as exc:
@@ -98,11 +96,11 @@ def footprint_publish(
         runs = [offshore[cc] for _, _, offshore, _ in results]
         cc_steps: dict[str, Decimal] = defaultdict(Decimal)
         for run in runs:
-            for step, (kg, _) in run.by_step(boundary="cradle-to-customer").items():
+            for step, kg in run.by_step.items():
                 cc_steps[step] += kg
         baseline_summary[cc] = {
-            "co2e_customer_kg": str(mean([r.co2e_kg(boundary="cradle-to-customer") for r in runs], _KG)),
-            "km": str(mean([r.km_traveled for r in runs], _L)),
+            "co2e_customer_kg": str(mean([r.co2e_customer_kg for r in runs], _KG)),
+            "km": str(mean([r.km for r in runs], _L)),
             "by_step": {step: str((kg / n).quantize(_KG)) for step, kg in cc_steps.items()},
         }
     snapshot = FootprintSnapshot.objects.create(
@@ -137,9 +135,9 @@ def footprint_publish(
             lines=pack(local.lines, table),
             baselines={
                 cc: {
-                    "co2e_customer_kg": str(run.co2e_kg(boundary="cradle-to-customer")),
-                    "km": str(run.km_traveled),
-                    "delta": pack(differing(run), table),
+                    "co2e_customer_kg": str(run.co2e_customer_kg),
+                    "km": str(run.km),
+                    "delta": pack(run.delta.lines, table),
                 }
                 for cc, run in offshore.items()
             },

@@ -8,13 +8,24 @@ write in well under a second. An offshore twin is stored as the lines that diffe
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
 from .calc import Footprint, Line
 
-__all__ = ["SourceTable", "differing", "expand", "footprint_of", "is_offshore_only", "offshore_of", "pack"]
+__all__ = [
+    "SourceTable",
+    "Twin",
+    "differing",
+    "expand",
+    "footprint_of",
+    "is_offshore_only",
+    "offshore_of",
+    "pack",
+    "twins",
+]
 
 FIELDS = (
     "step",
@@ -110,3 +121,36 @@ def offshore_of(local: Footprint, delta: Footprint) -> Footprint:
     """The offshore twin rebuilt: the local garment's shared lines, then its own grids and legs."""
     shared = [line for line in local.lines if not is_offshore_only(line.step, line.factor_id)]
     return Footprint(lines=tuple(shared + list(delta.lines)), registry_version=local.registry_version)
+
+
+@dataclass(frozen=True)
+class Twin:
+    """An offshore twin's totals (to the customer), from the local garment's shared lines and its own."""
+
+    co2e_customer_kg: Decimal
+    km: Decimal
+    by_step: dict[str, Decimal]
+    delta: Footprint
+
+
+def twins(local: Footprint, deltas: Mapping[str, Footprint]) -> dict[str, Twin]:
+    """Each country's twin of ``local`` without building it: the shared lines are summed once."""
+    shared: dict[str, Decimal] = {}
+    for line in local.select("cradle-to-customer"):
+        if not is_offshore_only(line.step, line.factor_id):
+            shared[line.step] = shared.get(line.step, Decimal(0)) + line.co2e_kg
+    shared_km = sum(
+        (
+            x.distance_km
+            for x in local.lines
+            if x.distance_km is not None and not is_offshore_only(x.step, x.factor_id)
+        ),
+        Decimal(0),
+    )
+    out = {}
+    for country, delta in deltas.items():
+        by_step = dict(shared)
+        for step, (kg, _) in delta.by_step(boundary="cradle-to-customer").items():
+            by_step[step] = by_step.get(step, Decimal(0)) + kg
+        out[country] = Twin(sum(by_step.values(), Decimal(0)), shared_km + delta.km_traveled, by_step, delta)
+    return out
