@@ -15,7 +15,6 @@ import asyncio
 import json
 import os
 import random
-import signal
 import subprocess
 import sys
 import time
@@ -29,7 +28,7 @@ PORT = 8765
 N_STYLES, N_ROLLS, N_ORDERS = 200, 5_000, 2_000
 
 sys.path.insert(0, str(ROOT / "bench"))
-from common import ensure_database, machine, setup_django, wait_ready  # noqa: E402
+from common import ensure_database, machine, setup_django, stop_server, wait_ready  # noqa: E402
 from loadgen import run_load  # noqa: E402
 
 
@@ -196,11 +195,7 @@ def main() -> int:
                 flush=True,
             )
     finally:
-        server.send_signal(signal.SIGINT)
-        try:
-            server.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            server.kill()
+        stop_server(server)
     out = ROOT / "bench" / "out"
     out.mkdir(exist_ok=True)
     report = {

@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import os
 import platform
+import signal
 import socket
+import subprocess
 import time
 from pathlib import Path
 
@@ -46,6 +48,15 @@ def wait_ready(port: int, timeout_s: float = 30) -> None:
                 return
         time.sleep(0.2)
     raise SystemExit(f"server did not start on port {port}")
+
+
+def stop_server(server: subprocess.Popen) -> None:
+    """Stop a server started with Popen: SIGINT, then kill it if it has not gone in 10 s."""
+    server.send_signal(signal.SIGINT)
+    try:
+        server.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        server.kill()
 
 
 def machine() -> str:

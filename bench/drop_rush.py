@@ -21,7 +21,6 @@ import asyncio
 import json
 import os
 import random
-import signal
 import subprocess
 import sys
 import time
@@ -40,7 +39,7 @@ ZIPS = ["90015", "90021", "90058", "90033", "90013", "90011", "94110", "10001", 
 RETRIES = 3
 
 sys.path.insert(0, str(ROOT / "bench"))
-from common import ensure_database, machine, setup_django, wait_ready  # noqa: E402
+from common import ensure_database, machine, setup_django, stop_server, wait_ready  # noqa: E402
 from loadgen import HttpConnection, LoadResult, run_load  # noqa: E402
 
 
@@ -356,11 +355,7 @@ def main() -> int:
             )
         )
     finally:
-        server.send_signal(signal.SIGINT)
-        try:
-            server.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            server.kill()
+        stop_server(server)
     counts, posts = analyse(sends, wall, args.concurrency)
     db = check_database(slug)
     failures = {

@@ -26,7 +26,6 @@ import importlib.util
 import json
 import os
 import random
-import signal
 import statistics
 import subprocess
 import sys
@@ -50,7 +49,7 @@ WARM_DOCS = 4
 TARGETS = {"capture_eps": 3000, "lineage_p95_ms": 25, "match_epc_p95_ms": 50, "verify_s": 60}
 
 sys.path.insert(0, str(ROOT / "bench"))
-from common import ensure_database, machine, setup_django, wait_ready  # noqa: E402
+from common import ensure_database, machine, setup_django, stop_server, wait_ready  # noqa: E402
 
 
 def pct(values: list[float], p: float) -> float:
@@ -611,11 +610,7 @@ def main() -> int:
                 flush=True,
             )
     finally:
-        server.send_signal(signal.SIGINT)
-        try:
-            server.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            server.kill()
+        stop_server(server)
     if not args.capture_only:
         v = run_verify()
         report["verify"] = v
