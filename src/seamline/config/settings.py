@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "seamline.cutting",
     "seamline.trace",
     "seamline.footprint",
+    "seamline.passport",
     "seamline.drops",
 ]
 

@@ -1,0 +1,312 @@
+"""Issuing passports: keys, the host's DID document, status lists, one signed credential per garment."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import os
+from collections.abc import Callable
+from typing import Any
+from urllib.parse import quote, urlsplit
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from seamline.accounts.models import Organization
+from seamline.core.errors import ConflictError, ValidationError
+from seamline.production.models import Garment, ProductionOrder
+
+from .credential import (
+    Certificate,
+    Circularity,
+    Emissions,
+    LedgerEvent,
+    Material,
+    Party,
+    PassportData,
+    Standard,
+    TraceStep,
+    passport_credential,
+    validate_passport,
+)
+from .credential import (
+    Garment as GarmentData,
+)
+from .models import IssuerKey, Passport, StatusList
+from .signing import did_document, generate_key, load_private_pem, private_pem, public_jwk, sign_credential
+from .status_list import StatusEntry, encode_list, set_bits, status_list_credential
+
+__all__ = [
+    "base_url",
+    "host_did",
+    "host_did_document",
+    "issuer_key",
+    "key_rotate",
+    "passport_revoke",
+    "passports_issue",
+    "status_list_jws",
+]
+
+GHG_PRODUCT = Standard(
+    id="https://ghgprotocol.org/product-standard",
+    name="GHG Protocol Product Life Cycle Accounting and Reporting Standard",
+    issuer=Party(id="https://ghgprotocol.org", name="Greenhouse Gas Protocol"),
+)
+
+
+def base_url() -> str:
+    return getattr(settings, "SEAMLINE_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
+
+
+def host_did() -> str:
+    """did:web of this host (a port is percent-encoded, as did:web requires)."""
+    return "did:web:" + quote(urlsplit(base_url()).netloc, safe="")
+
+
+def _passphrase() -> bytes:
+    """The key-encryption passphrase: SEAMLINE_KEY_PASSPHRASE, else derived from the SECRET_KEY."""
+    given = os.environ.get("SEAMLINE_KEY_PASSPHRASE")
+    if given:
+        return given.encode()
+    return (
+        hmac.new(settings.SECRET_KEY.encode(), b"seamline passport keys", hashlib.sha256).hexdigest().encode()
+    )
+
+
+@transaction.atomic
+def key_rotate(*, organization: Organization) -> IssuerKey:
+    """A new signing key for the organization; the old one is retired but stays in the DID document."""
+    IssuerKey.objects.filter(organization=organization, retired_at__isnull=True).update(
+        retired_at=timezone.now()
+    )
+    key = generate_key()
+    n = IssuerKey.objects.filter(organization=organization).count() + 1
+    kid = f"{organization.slug}-{n}"
+    return IssuerKey.objects.create(
+        organization=organization,
+        kid=kid,
+        public_jwk=public_jwk(key, kid),
+        private_pem=private_pem(key, _passphrase()).decode(),
+    )
+
+
+def issuer_key(organization: Organization) -> tuple[IssuerKey, Any]:
+    """The organization's current key (made on first use) and its private half."""
+    row = IssuerKey.objects.filter(organization=organization, retired_at__isnull=True).first()
+    if row is None:
+        row = key_rotate(organization=organization)
+    return row, load_private_pem(row.private_pem.encode(), _passphrase())
+
+
+def host_did_document() -> dict[str, Any]:
+    """The DID document at /.well-known/did.json: every issuer's keys, retired ones included."""
+    keys = [(k.kid, k.public_jwk) for k in IssuerKey.objects.order_by("pk")]
+    return did_document(host_did(), keys)
+
+
+def _status_url(organization: Organization) -> str:
+    return f"{base_url()}/p/status/{organization.slug}"
+
+
+def _status_list(organization: Organization) -> StatusList:
+    StatusList.objects.bulk_create(
+        [StatusList(organization=organization, encoded=encode_list(b""))], ignore_conflicts=True
+    )
+    return StatusList.objects.select_for_update().get(organization=organization)
+
+
+def status_list_jws(organization: Organization) -> str:
+    """The organization's revocation list as a signed BitstringStatusListCredential."""
+    row = StatusList.objects.filter(organization=organization).first()
+    encoded = row.encoded if row else encode_list(b"")
+    credential = status_list_credential(
+        url=_status_url(organization), issuer_did=host_did(), encoded_list=encoded, issued=timezone.now()
+    )
+    key_row, key = issuer_key(organization)
+    return sign_credential(credential, key, kid=key_row.kid)
+
+
+# Issuing ----------------------------------------------------------------------------------------------
+
+
+def passports_issue(
+    *, order: ProductionOrder, on_progress: Callable[[int, int], None] | None = None
+) -> list[Passport]:
+    """A signed passport for every garment of the order that passed QC and has none yet.
+
+    The footprint is the order's latest published one (published first if there is none). One
+    transaction: all the order's new passports or none."""
+    from seamline.footprint.models import GarmentFootprint
+    from seamline.footprint.services import footprint_publish
+
+    garments = list(
+        Garment.objects.filter(order=order, inspected=True, passport__isnull=True)
+        .select_related("variant", "order__style", "order__brand", "order__factory", "bundle")
+        .order_by("serial")
+    )
+    if not garments:
+        return []
+    with transaction.atomic():
+        rows = {
+            r.garment_id: r
+            for r in GarmentFootprint.objects.filter(garment__in=garments)
+            .select_related("snapshot")
+            .order_by("garment_id", "-snapshot__version")
+        }
+        if len(rows) < len(garments):
+            footprint_publish(order=order)
+            rows = {
+                r.garment_id: r
+                for r in GarmentFootprint.objects.filter(garment__in=garments)
+                .select_related("snapshot")
+                .order_by("garment_id", "snapshot__version")
+            }
+        brand = order.brand
+        key_row, key = issuer_key(brand)
+        statuses = _status_list(brand)
+        context = _order_context(order)
+        issued = []
+        for done, garment in enumerate(garments, start=1):
+            data = _passport_data(garment, rows[garment.pk], context)
+            index = statuses.next_index
+            statuses.next_index += 1
+            credential = passport_credential(
+                data,
+                issuer_did=host_did(),
+                credential_id=f"{base_url()}/p/{garment.label}.json",
+                status=StatusEntry(_status_url(brand), index),
+                issued=timezone.now(),
+            )
+            validate_passport(credential)
+            issued.append(
+                Passport(
+                    garment=garment,
+                    serial=garment.label,
+                    issuer=brand,
+                    credential=credential,
+                    jws=sign_credential(credential, key, kid=key_row.kid),
+                    status_index=index,
+                )
+            )
+            if on_progress is not None:
+                on_progress(done, len(garments))
+        Passport.objects.bulk_create(issued)
+        statuses.save(update_fields=["next_index", "updated_at"])
+    return issued
+
+
+def _order_context(order: ProductionOrder) -> dict[str, Any]:
+    """What every garment of the order shares: its makers, materials and certificates."""
+    factory = order.factory
+    materials, certificates = [], []
+    fabric = [
+        line for line in order.style.bom_lines.select_related("material") if line.material.kind == "fabric"
+    ]
+    shell = fabric[0].material if fabric else None
+    if shell is not None:
+        for fibre, percent in shell.composition.items():
+            materials.append(
+                Material(
+                    name=f"{fibre} ({shell.name})",
+                    origin_country=shell.country_of_origin or "US",
+                    mass_fraction=float(percent) / 100,
+                    recycled_mass_fraction=1.0 if "recycled" in fibre.lower() else 0.0,
+                )
+            )
+        for cert in shell.certifications.all():
+            scheme = Standard(
+                id=f"urn:seamline:scheme:{cert.scheme.lower().replace(' ', '-')}",
+                name=cert.scheme,
+                issuer=Party(
+                    id=f"urn:seamline:scheme-owner:{cert.scheme.lower().replace(' ', '-')}", name=cert.scheme
+                ),
+            )
+            certificates.append(
+                Certificate(
+                    scheme=scheme,
+                    number=cert.certificate_number,
+                    url=f"{base_url()}/p/certificates/{cert.pk}",
+                    topic="environment.chemicals"
+                    if "oeko" in cert.scheme.lower()
+                    else "environment.emissions",
+                    description=f"{cert.scheme} {cert.certificate_number}, valid to {cert.expires_on}",
+                )
+            )
+    return {
+        "factory": Party(id=f"{base_url()}/p/makers/{factory.slug}", name=factory.name),
+        "materials": tuple(materials),
+        "certificates": tuple(certificates),
+    }
+
+
+def _passport_data(garment: Garment, footprint: Any, context: dict[str, Any]) -> PassportData:
+    from seamline.trace.lineage import garment_lineage
+
+    order = garment.order
+    lineage = garment_lineage(organization=order.factory, garment_epc=garment.epc_uri)
+    steps: dict[str, list[LedgerEvent]] = {}
+    from seamline.trace.models import Event
+
+    hashes = dict(
+        Event.objects.filter(event_id__in=[s.event_id for s in lineage.steps]).values_list(
+            "event_id", "event_hash"
+        )
+    )
+    events = dict(Event.objects.filter(event_id__in=list(hashes)).values_list("event_id", "event_type"))
+    for step in lineage.steps:
+        steps.setdefault(step.kind.replace("_", " ").capitalize(), []).append(
+            LedgerEvent(
+                url=f"{base_url()}/epcis/events/{quote(step.event_id, safe='')}",
+                event_hash=hashes[step.event_id],
+                event_type=events[step.event_id],
+                name=f"{step.kind.replace('_', ' ').capitalize()} at {step.place}, {step.when:%Y-%m-%d}",
+            )
+        )
+    recycled = sum(m.mass_fraction * m.recycled_mass_fraction for m in context["materials"])
+    return PassportData(
+        issuer_name=order.brand.name,
+        garment=GarmentData(
+            passport_url=f"{base_url()}/p/{garment.label}",
+            name=f"{order.style.name}, {garment.variant.colour} {garment.variant.size}",
+            serial_number=garment.label,
+            order_number=order.number,
+            description=f"{order.style.name} ({order.style.code}), made in Los Angeles by {order.factory}",
+            production_date=timezone.localtime(garment.sewn_at).date(),
+            made_by=context["factory"],
+            made_at=context["factory"],
+            care_url=f"{base_url()}/p/{garment.label}#care",
+        ),
+        materials=context["materials"],
+        certificates=context["certificates"],
+        emissions=Emissions(
+            co2e_kg=float(footprint.co2e_gate_kg),
+            primary_sourced_ratio=float(footprint.snapshot.primary_share),
+            reporting_standard=GHG_PRODUCT,
+        ),
+        trace=tuple(TraceStep(process=name, events=tuple(events_)) for name, events_ in steps.items()),
+        circularity=Circularity(
+            recycled_content=recycled,
+            repair_url=f"{base_url()}/p/{garment.label}#repair",
+            take_back_url=f"{base_url()}/p/{garment.label}#take-back",
+        ),
+    )
+
+
+@transaction.atomic
+def passport_revoke(*, passport: Passport, organization: Organization, reason: str) -> Passport:
+    """Revoke a passport (a reported counterfeit, a recall): its bit is set in the issuer's status list."""
+    if organization.pk != passport.issuer_id:
+        from seamline.core.errors import ForbiddenError
+
+        raise ForbiddenError("Only the brand that issued a passport revokes it.")
+    if passport.revoked_at is not None:
+        raise ConflictError(f"Passport {passport.serial} is already revoked.")
+    if not reason.strip():
+        raise ValidationError("Say why", fields={"reason": "Give the reason for revoking it."})
+    statuses = _status_list(passport.issuer)
+    statuses.encoded = set_bits(statuses.encoded, [passport.status_index])
+    statuses.save(update_fields=["encoded", "updated_at"])
+    passport.revoked_at, passport.revoked_reason = timezone.now(), reason.strip()[:200]
+    passport.save(update_fields=["revoked_at", "revoked_reason"])
+    return passport
