@@ -8,6 +8,7 @@
     seamline cutplan ORDER [--colour C] [--table CM] [--plies N] [--json] [--svg-dir DIR]   plan a cut
     seamline trace hash DOCUMENT | trace verify [--organization SLUG]   event hashes; check the ledger
     seamline footprint ORDER [--recalculate] [--json]   carbon and water per garment, against offshore
+    seamline passport issue ORDER | passport verify FILE-OR-URL   digital product passports
 
 Errors print one line and exit with status 2.
 """
@@ -168,6 +169,17 @@ def build_parser() -> argparse.ArgumentParser:
     fp.add_argument("order", help="the production order: PO-00001 or its id")
     fp.add_argument("--recalculate", action="store_true", help="publish a new version even if one exists")
     fp.add_argument("--json", action="store_true", help="print the published footprint as JSON")
+
+    passport = sub.add_parser("passport", help="digital product passports: issue and verify")
+    passport_sub = passport.add_subparsers(dest="passport_command", required=True)
+    check = passport_sub.add_parser(
+        "verify", help="check a passport: signature, status, schema, ledger events"
+    )
+    check.add_argument("source", help="a passport file (JSON or compact JWS), a URL, or - for standard input")
+    issue = passport_sub.add_parser(
+        "issue", help="issue the passports of a production order's packed garments"
+    )
+    issue.add_argument("order", help="the production order: PO-00001 or its id")
 
     manage = sub.add_parser(
         "manage", help="a Django management command, e.g. `seamline manage createsuperuser`"
@@ -461,6 +473,51 @@ def cmd_footprint(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_passport(args: argparse.Namespace) -> int:
+    _setup()
+    if args.passport_command == "issue":
+        from seamline.passport.services import passports_issue
+        from seamline.production.models import ProductionOrder
+
+        order = ProductionOrder.objects.filter(pk=_order_pk(args.order)).first()
+        if order is None:
+            return _fail(f"no production order {args.order}")
+
+        def show(done: int, total: int) -> None:
+            print(f"\rsigning passports {done}/{total}", end="", file=sys.stderr, flush=True)
+
+        issued = passports_issue(order=order, on_progress=show)
+        print(file=sys.stderr)
+        print(f"{order.number}: {len(issued)} passports issued")
+        return 0
+    import urllib.request
+    from pathlib import Path
+
+    from seamline.passport.verify import verify_passport
+
+    source = args.source
+    if source == "-":
+        text = sys.stdin.read()
+    elif source.startswith(("http://", "https://")):
+        url = source if source.endswith(".json") else source.rstrip("/") + ".json"
+        with urllib.request.urlopen(url, timeout=10) as response:
+            text = response.read().decode()
+    else:
+        path = Path(source)
+        if not path.exists():
+            return _fail(f"{source}: no such file")
+        text = path.read_text(encoding="utf-8")
+    checks, credential = verify_passport(text)
+    for item in checks:
+        print(f"{'ok  ' if item.ok else 'FAIL'} {item.name}: {item.detail}")
+    if all(item.ok for item in checks):
+        serial = credential["credentialSubject"]["product"].get("serialNumber", "") if credential else ""
+        print(f"VALID: passport {serial} verifies")
+        return 0
+    print("INVALID: " + ", ".join(item.name for item in checks if not item.ok) + " failed")
+    return 1
+
+
 COMMANDS = {
     "demo": cmd_demo,
     "serve": cmd_serve,
@@ -470,6 +527,7 @@ COMMANDS = {
     "cutplan": cmd_cutplan,
     "trace": cmd_trace,
     "footprint": cmd_footprint,
+    "passport": cmd_passport,
 }
 
 

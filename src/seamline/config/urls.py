@@ -15,6 +15,7 @@ urlpatterns = [
     path("epcis/", include("seamline.trace.urls")),
     path("trace/", include("seamline.trace.urls_pages")),
     path("footprint/", include("seamline.footprint.urls")),
+    path("", include("seamline.passport.urls")),
     path("drops/", include("seamline.drops.urls_founder")),
     path("d/", include("seamline.drops.urls_public")),
 ]

@@ -414,6 +414,9 @@ def _seed_sample_run(*, brand, factory, jacket, facilities, founder, floor_user,
     from seamline.footprint.services import footprint_publish
 
     footprint_publish(order=order, by=founder)  # the hangtag's figures, from the ledger just written
+    from seamline.passport.services import passports_issue
+
+    passports_issue(order=order)  # what the packing's background task does, here at once
 
 
 DEMO_BUYERS = [

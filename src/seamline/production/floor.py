@@ -243,6 +243,10 @@ def garments_pack(
             )
         )
     _record(order, events)
+    from seamline.passport.tasks import passports_issue_task
+
+    # Packed garments get their passports (and hangtags) in the background, once this is committed.
+    transaction.on_commit(lambda: passports_issue_task.enqueue(order_id=order.pk))
     return cartons
 
 

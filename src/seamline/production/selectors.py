@@ -1,6 +1,6 @@
 """Reads of production orders, scoped to the organization that asks."""
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, F, Prefetch, Q, QuerySet
 
 from seamline.accounts.models import Organization
 from seamline.accounts.selectors import factory_list
@@ -92,7 +92,10 @@ def order_floor(*, order: ProductionOrder) -> dict:
             .order_by("lay__number", "number")
         ),
         "garments": list(
-            Garment.objects.filter(order=order).select_related("variant", "carton").order_by("serial")
+            Garment.objects.filter(order=order)
+            .select_related("variant", "carton")
+            .annotate(passport_serial=F("passport__serial"))
+            .order_by("serial")
         ),
         "cartons": list(order.cartons.order_by("number")),
     }

@@ -129,11 +129,17 @@ def _panel_context(order: ProductionOrder, org: Any, error: str = "") -> dict[st
 
 def _floor_context(order: ProductionOrder, org: Any) -> dict[str, Any]:
     """Bundles, garments and cartons, the factory's facilities for the floor forms, and the mass balance."""
+    from django.core.cache import cache
+
     from seamline.facilities.models import Facility
+    from seamline.passport.tasks import progress_key
     from seamline.trace.lineage import order_mass_balance
     from seamline.trace.sankey import mass_balance_svg
 
     context: dict[str, Any] = order_floor(order=order)
+    context["passports_issued"] = sum(1 for g in context["garments"] if g.passport_serial)
+    progress = cache.get(progress_key(order.pk))
+    context["passports_progress"] = progress if progress and progress[0] < progress[1] else None
     context["floor_steps"] = FINISHING_KINDS
     if org.pk == order.factory_id:
         context["facilities"] = list(Facility.objects.filter(organization=org).order_by("kind", "name"))

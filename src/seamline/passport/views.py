@@ -1,0 +1,185 @@
+"""The public passport (no sign-in): the page behind the hangtag's QR code, its signed JSON, its check;
+the host's DID document and revocation lists; hangtag sheets and revocation for the brand."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.cache import cache_control
+from django.views.decorators.http import require_POST
+
+from seamline.accounts.models import Organization
+from seamline.accounts.permissions import Permission
+from seamline.core.errors import DomainError, found
+from seamline.core.views import facility_maps, org_view, requires
+from seamline.facilities.models import Facility
+from seamline.production.selectors import order_get
+
+from .hangtag import Hangtag, hangtag_sheet_pdf, hangtag_sheet_svg
+from .models import Passport
+from .services import base_url, host_did_document, passport_revoke, status_list_jws
+from .verify import envelope, verify_passport
+
+CARE = (
+    "Wash cold (30 °C), inside out, with dark colours",
+    "Do not bleach",
+    "Do not tumble dry; hang to dry",
+    "Iron medium, inside out",
+)
+
+
+def _passport(serial: str) -> Passport:
+    passport = (
+        Passport.objects.filter(serial=serial)
+        .select_related("garment__order__style", "garment__order__factory", "garment__variant", "issuer")
+        .first()
+    )
+    if passport is None:
+        raise Http404(f"No passport {serial}.")
+    return passport
+
+
+@cache_control(public=True, max_age=60)
+def passport_page(request: HttpRequest, serial: str) -> HttpResponse:
+    from seamline.footprint.models import GarmentFootprint
+    from seamline.trace.lineage import garment_lineage
+    from seamline.trace.timeline_svg import Step, timeline_svg
+
+    passport = _passport(serial)
+    garment = passport.garment
+    order = garment.order
+    lineage = garment_lineage(organization=order.factory, garment_epc=garment.epc_uri)
+    steps = lineage.steps if lineage else []
+    places = {s.place for s in steps}
+    facilities = [
+        f
+        for f in Facility.objects.filter(organization=order.factory).select_related("organization")
+        if f.name in places
+    ]
+    footprint = (
+        GarmentFootprint.objects.filter(garment=garment)
+        .select_related("snapshot")
+        .order_by("-snapshot__version")
+        .first()
+    )
+    subject = passport.credential["credentialSubject"]
+    context = {
+        "passport": passport,
+        "garment": garment,
+        "order": order,
+        "subject": subject,
+        "steps": steps,
+        "rolls": lineage.rolls if lineage else [],
+        "timeline": timeline_svg(
+            [Step(when=s.when, label=s.kind.replace("_", " "), place=s.place, kind=s.kind) for s in steps],
+            title=f"{garment.label}: its journey",
+        )
+        if steps
+        else "",
+        "footprint": footprint,
+        "offshore": [
+            (cc, Decimal(run["co2e_customer_kg"]), Decimal(run["km"]))
+            for cc, run in footprint.baselines.items()
+        ]
+        if footprint
+        else [],
+        "care": CARE,
+        **facility_maps(facilities),
+    }
+    return render(request, "passport/page.html", context)
+
+
+def passport_json(request: HttpRequest, serial: str) -> HttpResponse:
+    """The credential secured with JOSE, as VC 2.0's EnvelopedVerifiableCredential."""
+    passport = _passport(serial)
+    return JsonResponse(envelope(passport.jws), json_dumps_params={"indent": 2})
+
+
+def passport_verify(request: HttpRequest, serial: str) -> HttpResponse:
+    passport = _passport(serial)
+    checks, _ = verify_passport(envelope(passport.jws))
+    ok = all(c.ok for c in checks)
+    return render(request, "passport/verify.html", {"passport": passport, "checks": checks, "ok": ok})
+
+
+def did_json(request: HttpRequest) -> HttpResponse:
+    return JsonResponse(host_did_document(), content_type="application/did+json")
+
+
+def status_list(request: HttpRequest, slug: str) -> HttpResponse:
+    org = Organization.objects.filter(slug=slug).first()
+    if org is None:
+        raise Http404(f"No issuer {slug}.")
+    return JsonResponse(envelope(status_list_jws(org)))
+
+
+@require_POST
+@org_view
+@requires(Permission.EDIT_CATALOG)
+def passport_revoke_view(request: HttpRequest, serial: str) -> HttpResponse:
+    passport = _passport(serial)
+    try:
+        passport_revoke(
+            passport=passport, organization=request.organization, reason=request.POST.get("reason", "")
+        )  # type: ignore[attr-defined]
+    except DomainError as exc:
+        messages.error(request, exc.detail)
+    else:
+        messages.success(request, f"Passport {serial} is revoked; it now verifies as revoked.")
+    return redirect("passport:page", serial=serial)
+
+
+def _tags(order: Any) -> list[Hangtag]:
+    from seamline.footprint.models import GarmentFootprint
+
+    rows = {
+        r.garment_id: r
+        for r in GarmentFootprint.objects.filter(garment__order=order)
+        .select_related("snapshot")
+        .order_by("snapshot__version")
+    }
+    material = next(
+        (line.material for line in order.style.bom_lines.all() if line.material.kind == "fabric"), None
+    )
+    composition = ", ".join(f"{p}% {f}" for f, p in (material.composition.items() if material else []))
+    tags = []
+    for passport in (
+        Passport.objects.filter(garment__order=order).select_related("garment__variant").order_by("serial")
+    ):
+        row = rows.get(passport.garment_id)
+        offshore = row.baselines.get("BD") if row else None
+        tags.append(
+            Hangtag(
+                passport_url=f"{base_url()}/p/{passport.serial}",
+                serial=passport.serial,
+                style_name=order.style.name,
+                size=passport.garment.variant.size,
+                colour=passport.garment.variant.colour,
+                composition=f"{composition} ({material.name})" if material else "",
+                care=CARE,
+                co2e_kg=row.co2e_customer_kg if row else Decimal(0),
+                offshore_co2e_kg=Decimal(offshore["co2e_customer_kg"]) if offshore else None,
+                km=row.km if row else Decimal(0),
+                brand=order.brand.name,
+            )
+        )
+    return tags
+
+
+@org_view
+def hangtags(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
+    order = found(order_get(organization=request.organization, pk=pk))  # type: ignore[attr-defined]
+    tags = _tags(order)
+    if not tags:
+        raise Http404(f"{order.number} has no passports yet: they are issued when its garments are packed.")
+    title = f"{order.number} hangtags · {order.style.name}"
+    if fmt == "pdf":
+        response = HttpResponse(hangtag_sheet_pdf(tags, title=title), content_type="application/pdf")
+    else:
+        response = HttpResponse(hangtag_sheet_svg(tags, title=title), content_type="image/svg+xml")
+    response["Content-Disposition"] = f'inline; filename="{order.number}-hangtags.{fmt}"'
+    return response
