@@ -156,3 +156,10 @@ def test_packing_queues_the_passports(sewn, factory, django_capture_on_commit_ca
     assert (
         passports_issue_task.call(order_id=order.pk)["issued"] == Garment.objects.filter(order=order).count()
     )
+
+
+def test_the_contexts_a_passport_names_are_served_from_the_package():
+    for name in ("credentials-v2", "dpp-context"):
+        response = Client().get(f"/p/contexts/{name}.jsonld")
+        assert response.status_code == 200 and "@context" in response.json()
+    assert Client().get("/p/contexts/nothing.jsonld").status_code == 404

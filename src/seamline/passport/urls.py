@@ -11,5 +11,6 @@ urlpatterns = [
     re_path(r"^p/(?P<serial>PO-\d{5}-\d{4})/revoke$", views.passport_revoke_view, name="revoke"),
     re_path(r"^p/(?P<serial>[^/]+)$", views.passport_page, name="page"),
     path(".well-known/did.json", views.did_json, name="did"),
+    path("p/contexts/<slug:name>.jsonld", views.context_file, name="context"),
     path("passport/orders/<int:pk>/hangtags.<str:fmt>", views.hangtags, name="hangtags"),
 ]

@@ -4,6 +4,7 @@ the host's DID document and revocation lists; hangtag sheets and revocation for 
 from __future__ import annotations
 
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 from django.contrib import messages
@@ -19,6 +20,7 @@ from seamline.core.views import facility_maps, org_view, requires
 from seamline.facilities.models import Facility
 from seamline.production.selectors import order_get
 
+from .credential import CONTEXT_FILES, local_context
 from .hangtag import Hangtag, hangtag_sheet_pdf, hangtag_sheet_svg
 from .models import Passport
 from .services import base_url, host_did_document, passport_revoke, status_list_jws
@@ -104,6 +106,14 @@ def passport_verify(request: HttpRequest, serial: str) -> HttpResponse:
     checks, _ = verify_passport(envelope(passport.jws))
     ok = all(c.ok for c in checks)
     return render(request, "passport/verify.html", {"passport": passport, "checks": checks, "ok": ok})
+
+
+def context_file(request: HttpRequest, name: str) -> HttpResponse:
+    """The JSON-LD contexts a passport names, served from the package: checking one needs no other host."""
+    urls = {Path(file).stem: url for url, file in CONTEXT_FILES.items()}
+    if name not in urls:
+        raise Http404(f"No context {name}.")
+    return JsonResponse(local_context(urls[name]), content_type="application/ld+json")
 
 
 def did_json(request: HttpRequest) -> HttpResponse:
