@@ -18,7 +18,6 @@ from .calc import Footprint, Line
 __all__ = [
     "SourceTable",
     "Twin",
-    "differing",
     "expand",
     "footprint_of",
     "is_offshore_only",
@@ -110,11 +109,6 @@ def footprint_of(rows: Sequence[Sequence[Any]], sources: Sequence[str], version:
 def is_offshore_only(step: str, factor_id: str) -> bool:
     """Lines an offshore twin does not share with the local garment: its grids and its transport legs."""
     return factor_id.startswith("electricity.grid.") or step.startswith("transport:")
-
-
-def differing(offshore: Footprint) -> list[Line]:
-    """The lines of an offshore twin that a local garment does not share: grids and transport legs."""
-    return [line for line in offshore.lines if is_offshore_only(line.step, line.factor_id)]
 
 
 def offshore_of(local: Footprint, delta: Footprint) -> Footprint:

@@ -7,8 +7,6 @@ import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from decimal import Decimal
-from typing import Any
 
 from django.db.models import Q, QuerySet
 
@@ -155,12 +153,3 @@ def events_about(*, organization: Organization, epcs: Sequence[str]) -> list[Eve
     """Every visible event naming any of ``epcs`` in any role, oldest first."""
     ids = EventEpc.objects.filter(epc__in=list(epcs)).values("event_id")
     return list(visible_events(organization).filter(pk__in=ids).order_by("event_time", "pk"))
-
-
-def bodies(events: Sequence[Event]) -> list[dict[str, Any]]:
-    return [json.loads(event.body) for event in events]
-
-
-def quantity_of(event: Event, epc: str, role: str) -> Decimal | None:
-    row = EventEpc.objects.filter(event=event, epc=epc, role=role).values_list("quantity", flat=True).first()
-    return row

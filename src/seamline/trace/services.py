@@ -7,7 +7,6 @@ EPCIS capture interface: it checks a document, then stores it whole or not at al
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator, Mapping, Sequence
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
@@ -309,7 +308,3 @@ def _records(organization_id: int) -> Iterator[Record]:
     )
     for pk, seq, prev, link, digest, body in rows.iterator(chunk_size=10_000):
         yield Record(pk, seq, prev, link, digest, body_sha(body))
-
-
-def event_document(event: Event) -> dict[str, Any]:
-    return json.loads(event.body)
