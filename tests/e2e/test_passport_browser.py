@@ -18,6 +18,9 @@ def test_scanning_a_hangtag_opens_the_passport_on_a_phone(
     chromium_path,
     delivered,  # noqa: F811  (the fixture imported above)
 ):
+    from django.core.cache import cache
+
+    cache.clear()  # serials repeat across test databases: no page rendered by another test
     passport = passports_issue(order=delivered["order"])[0]
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=chromium_path, args=CHROMIUM_ARGS)

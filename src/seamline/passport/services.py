@@ -137,7 +137,6 @@ def passports_issue(
 
     The footprint is the order's latest published one (published first if there is none). One
     transaction: all the order's new passports or none."""
-    from seamline.footprint.models import GarmentFootprint
     from seamline.footprint.services import footprint_publish
 
     garments = list(
@@ -148,20 +147,10 @@ def passports_issue(
     if not garments:
         return []
     with transaction.atomic():
-        rows = {
-            r.garment_id: r
-            for r in GarmentFootprint.objects.filter(garment__in=garments)
-            .select_related("snapshot")
-            .order_by("garment_id", "-snapshot__version")
-        }
+        rows = _latest_footprints(garments)
         if len(rows) < len(garments):
             footprint_publish(order=order)
-            rows = {
-                r.garment_id: r
-                for r in GarmentFootprint.objects.filter(garment__in=garments)
-                .select_related("snapshot")
-                .order_by("garment_id", "snapshot__version")
-            }
+            rows = _latest_footprints(garments)
         brand = order.brand
         key_row, key = issuer_key(brand)
         statuses = _status_list(brand)
@@ -194,6 +183,21 @@ def passports_issue(
         Passport.objects.bulk_create(issued)
         statuses.save(update_fields=["next_index", "updated_at"])
     return issued
+
+
+def _latest_footprints(garments: list[Garment]) -> dict[int, Any]:
+    """Each garment's row of its order's latest footprint (the snapshot's own JSON left unread)."""
+    from seamline.footprint.models import GarmentFootprint
+
+    rows: dict[int, Any] = {}
+    for row in (
+        GarmentFootprint.objects.filter(garment__in=garments)
+        .select_related("snapshot")
+        .defer("snapshot__sources", "snapshot__by_step", "snapshot__baselines", "lines")
+        .order_by("garment_id", "snapshot__version")
+    ):
+        rows[row.garment_id] = row  # ascending: the last one seen is the latest
+    return rows
 
 
 def _order_context(order: ProductionOrder) -> dict[str, Any]:

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from django.contrib import messages
+from django.core.cache import cache
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.cache import cache_control
@@ -45,8 +46,25 @@ def _passport(serial: str) -> Passport:
     return passport
 
 
+def _page_key(serial: str) -> str:
+    return f"passport-page:{serial}"
+
+
 @cache_control(public=True, max_age=60)
 def passport_page(request: HttpRequest, serial: str) -> HttpResponse:
+    """The page is the same for every visitor: rendered once, cached (dropped when the passport is
+    revoked); the issuing brand, signed in, gets it fresh with a revoke form."""
+    signed_in = request.user.is_authenticated
+    cached = None if signed_in else cache.get(_page_key(serial))
+    if cached is not None:
+        return HttpResponse(cached)
+    response = _render_page(request, serial, signed_in=signed_in)
+    if not signed_in:
+        cache.set(_page_key(serial), response.content, 300)
+    return response
+
+
+def _render_page(request: HttpRequest, serial: str, *, signed_in: bool) -> HttpResponse:
     from seamline.footprint.models import GarmentFootprint
     from seamline.trace.lineage import garment_lineage
     from seamline.trace.timeline_svg import Step, timeline_svg
@@ -63,10 +81,7 @@ def passport_page(request: HttpRequest, serial: str) -> HttpResponse:
         if f.name in places
     ]
     footprint = (
-        GarmentFootprint.objects.filter(garment=garment)
-        .select_related("snapshot")
-        .order_by("-snapshot__version")
-        .first()
+        GarmentFootprint.objects.filter(garment=garment).defer("lines").order_by("-snapshot__version").first()
     )
     subject = passport.credential["credentialSubject"]
     context = {
@@ -90,6 +105,7 @@ def passport_page(request: HttpRequest, serial: str) -> HttpResponse:
         if footprint
         else [],
         "care": CARE,
+        "can_revoke": signed_in and getattr(request, "organization", None) == passport.issuer,
         **facility_maps(facilities),
     }
     return render(request, "passport/page.html", context)
@@ -139,6 +155,7 @@ def passport_revoke_view(request: HttpRequest, serial: str) -> HttpResponse:
     except DomainError as exc:
         messages.error(request, exc.detail)
     else:
+        cache.delete(_page_key(serial))
         messages.success(request, f"Passport {serial} is revoked; it now verifies as revoked.")
     return redirect("passport:page", serial=serial)
 
@@ -149,7 +166,7 @@ def _tags(order: Any) -> list[Hangtag]:
     rows = {
         r.garment_id: r
         for r in GarmentFootprint.objects.filter(garment__order=order)
-        .select_related("snapshot")
+        .defer("lines")
         .order_by("snapshot__version")
     }
     material = next(
