@@ -9,7 +9,9 @@ import signal
 import socket
 import subprocess
 import time
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 ADMIN_URL = os.environ.get("BENCH_ADMIN_URL", "postgres://postgres@127.0.0.1:5432/postgres")
@@ -69,3 +71,34 @@ def machine() -> str:
         platform.processor(),
     )
     return f"{os.cpu_count()} cores, {cpu}, Python {platform.python_version()}"
+
+
+class PhaseTimer:
+    """Seconds spent inside some of a module's functions, by phase: the functions are wrapped while the
+    block runs (wrappers around the real ones, not copies), e.g.
+    ``PhaseTimer(services, {"order_records": "gather", "calculate": "calculate"})``."""
+
+    def __init__(self, module: Any, phases: dict[str, str]) -> None:
+        self.module = module
+        self.phases = phases
+        self.seconds = dict.fromkeys(phases.values(), 0.0)
+        self.originals = {name: getattr(module, name) for name in phases}
+
+    def _wrap(self, phase: str, fn: Callable[..., Any]) -> Callable[..., Any]:
+        def timed(*a: Any, **kw: Any) -> Any:
+            t0 = time.perf_counter()
+            try:
+                return fn(*a, **kw)
+            finally:
+                self.seconds[phase] += time.perf_counter() - t0
+
+        return timed
+
+    def __enter__(self) -> PhaseTimer:
+        for name, fn in self.originals.items():
+            setattr(self.module, name, self._wrap(self.phases[name], fn))
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        for name, fn in self.originals.items():
+            setattr(self.module, name, fn)

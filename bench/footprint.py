@@ -32,7 +32,6 @@ import statistics
 import sys
 import tempfile
 import time
-from collections.abc import Callable
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -47,7 +46,7 @@ PER_CARTON = 12
 
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
-from common import ensure_database, machine, setup_django  # noqa: E402
+from common import PhaseTimer, ensure_database, machine, setup_django  # noqa: E402
 
 
 def build(args: argparse.Namespace) -> tuple[Any, dict[str, int]]:
@@ -139,44 +138,19 @@ def build(args: argparse.Namespace) -> tuple[Any, dict[str, int]]:
     return order, calls
 
 
-class Timer:
-    """Seconds spent inside the functions footprint.services calls, by phase (wrappers, not copies)."""
-
-    def __init__(self) -> None:
-        import seamline.footprint.services as services
-
-        self.services = services
-        self.seconds = {"gather": 0.0, "calculate": 0.0}
-        self.originals = {
-            name: getattr(services, name)
-            for name in ("order_records", "garment_activities", "calculate", "offshore_baseline")
-        }
-
-    def _wrap(self, phase: str, fn: Callable[..., Any]) -> Callable[..., Any]:
-        def timed(*a: Any, **kw: Any) -> Any:
-            t0 = time.perf_counter()
-            try:
-                return fn(*a, **kw)
-            finally:
-                self.seconds[phase] += time.perf_counter() - t0
-
-        return timed
-
-    def __enter__(self) -> Timer:
-        for name, fn in self.originals.items():
-            phase = "gather" if name == "order_records" else "calculate"
-            setattr(self.services, name, self._wrap(phase, fn))
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        for name, fn in self.originals.items():
-            setattr(self.services, name, fn)
-
-
 def publish_once(order: Any) -> tuple[float, dict[str, float], Any]:
+    import seamline.footprint.services as services
     from seamline.footprint.services import footprint_publish
 
-    with Timer() as timer:
+    with PhaseTimer(
+        services,
+        {
+            "order_records": "gather",
+            "garment_activities": "calculate",
+            "calculate": "calculate",
+            "offshore_baseline": "calculate",
+        },
+    ) as timer:
         t0 = time.perf_counter()
         snapshot = footprint_publish(order=order)
         wall = time.perf_counter() - t0

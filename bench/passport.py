@@ -47,7 +47,7 @@ WARMUP_S = 3.0
 
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
-from common import ensure_database, machine, setup_django, stop_server, wait_ready  # noqa: E402
+from common import PhaseTimer, ensure_database, machine, setup_django, stop_server, wait_ready  # noqa: E402
 from loadgen import HttpConnection, LoadResult  # noqa: E402
 
 PHASES = {
@@ -56,36 +56,6 @@ PHASES = {
     "validate_passport": "validate",
     "sign_credential": "sign",
 }
-
-
-class Timer:
-    """Seconds spent inside the functions passport.services calls, by phase (wrappers, not copies)."""
-
-    def __init__(self) -> None:
-        import seamline.passport.services as services
-
-        self.services = services
-        self.seconds = dict.fromkeys(PHASES.values(), 0.0)
-        self.originals = {name: getattr(services, name) for name in PHASES}
-
-    def _wrap(self, phase: str, fn: Callable[..., Any]) -> Callable[..., Any]:
-        def timed(*a: Any, **kw: Any) -> Any:
-            t0 = time.perf_counter()
-            try:
-                return fn(*a, **kw)
-            finally:
-                self.seconds[phase] += time.perf_counter() - t0
-
-        return timed
-
-    def __enter__(self) -> Timer:
-        for name, fn in self.originals.items():
-            setattr(self.services, name, self._wrap(PHASES[name], fn))
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        for name, fn in self.originals.items():
-            setattr(self.services, name, fn)
 
 
 async def _client(
@@ -204,7 +174,9 @@ def main() -> int:
     publish_s = time.perf_counter() - t0
     print(f"footprint published first (not in the issue timing): {publish_s:.3f} s", flush=True)
 
-    with Timer() as timer:
+    import seamline.passport.services as services
+
+    with PhaseTimer(services, PHASES) as timer:
         t0 = time.perf_counter()
         issued = passports_issue(order=order)
         issue_s = time.perf_counter() - t0
