@@ -16,6 +16,7 @@ from django.utils import timezone
 from seamline.accounts.models import Organization
 from seamline.core.errors import ConflictError, ValidationError
 from seamline.production.models import Garment, ProductionOrder
+from seamline.trace.events import certificate_uri
 
 from .credential import (
     Certificate,
@@ -230,7 +231,7 @@ def _order_context(order: ProductionOrder) -> dict[str, Any]:
                 Certificate(
                     scheme=scheme,
                     number=cert.certificate_number,
-                    url=f"{base_url()}/p/certificates/{cert.pk}",
+                    url=certificate_uri(cert.scheme, cert.certificate_number),  # an identifier, not a page
                     topic="environment.chemicals"
                     if "oeko" in cert.scheme.lower()
                     else "environment.emissions",
@@ -238,7 +239,7 @@ def _order_context(order: ProductionOrder) -> dict[str, Any]:
                 )
             )
     return {
-        "factory": Party(id=f"{base_url()}/p/makers/{factory.slug}", name=factory.name),
+        "factory": Party(id=f"urn:seamline:organization:{factory.slug}", name=factory.name),
         "materials": tuple(materials),
         "certificates": tuple(certificates),
     }
