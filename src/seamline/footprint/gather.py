@@ -13,21 +13,13 @@ from decimal import Decimal
 from typing import Any
 
 from seamline.facilities.models import Facility, FacilityKind
-from seamline.trace.lineage import order_events, step_kind
+from seamline.trace.lineage import order_events, plies_in, sensor_value, step_kind
 
 from .activities import Batch, GarmentRecord, MaterialSpec, legs_between, material_spec
 
 __all__ = ["order_records"]
 
 _FINISHING = {"dyeing": "garment dyeing", "laser_washing": "laser washing", "pressing": "pressing"}
-
-
-def _measure(body: dict[str, Any], uom: str) -> Decimal | None:
-    for element in body.get("sensorElementList", []):
-        for report in element.get("sensorReport", []):
-            if report.get("uom") == uom:
-                return Decimal(str(report["value"]))
-    return None
 
 
 def _place(body: dict[str, Any]) -> str:
@@ -69,7 +61,7 @@ def order_records(*, organization: Any, order: Any) -> tuple[MaterialSpec, list[
         if kind == "cutting":
             meters = sum((Decimal(str(q["quantity"])) for q in body.get("inputQuantityList", [])), Decimal(0))
             bundles = (body.get("ilmd") or {}).get("sl:bundles", [])
-            garments = sum(_plies(b.get("sl:plies", "1-1")) for b in bundles)
+            garments = sum(plies_in(b.get("sl:plies", "1-1")) for b in bundles)
             lay = (event.event_time, event.read_point or event.biz_location)
             lay_garments[lay] = garments
             for bundle in body.get("outputEPCList", []):
@@ -86,7 +78,9 @@ def order_records(*, organization: Any, order: Any) -> tuple[MaterialSpec, list[
                 visits[garment].append((event.event_time, _place(body), source))
         elif kind in _FINISHING:
             epcs = body.get("epcList", [])
-            batch = Batch(_FINISHING[kind], len(epcs), _measure(body, "KWH"), _measure(body, "LTR"), source)
+            batch = Batch(
+                _FINISHING[kind], len(epcs), sensor_value(body, "KWH"), sensor_value(body, "LTR"), source
+            )
             for garment in epcs:
                 batches[garment].append(batch)
                 visits[garment].append((event.event_time, _place(body), source))
@@ -135,11 +129,6 @@ def order_records(*, organization: Any, order: Any) -> tuple[MaterialSpec, list[
             )
         )
     return spec, records
-
-
-def _plies(text: str) -> int:
-    first, _, last = str(text).partition("-")
-    return int(last or first) - int(first) + 1
 
 
 def _facilities(uris: set[str]) -> dict[str, tuple[str, float, float]]:

@@ -251,20 +251,12 @@ def _passport_data(garment: Garment, footprint: Any, context: dict[str, Any]) ->
     order = garment.order
     lineage = garment_lineage(organization=order.factory, garment_epc=garment.epc_uri)
     steps: dict[str, list[LedgerEvent]] = {}
-    from seamline.trace.models import Event
-
-    hashes = dict(
-        Event.objects.filter(event_id__in=[s.event_id for s in lineage.steps]).values_list(
-            "event_id", "event_hash"
-        )
-    )
-    events = dict(Event.objects.filter(event_id__in=list(hashes)).values_list("event_id", "event_type"))
     for step in lineage.steps:
         steps.setdefault(step.kind.replace("_", " ").capitalize(), []).append(
             LedgerEvent(
                 url=f"{base_url()}/epcis/events/{quote(step.event_id, safe='')}",
-                event_hash=hashes[step.event_id],
-                event_type=events[step.event_id],
+                event_hash=step.event_hash,
+                event_type=step.event_type,
                 name=f"{step.kind.replace('_', ' ').capitalize()} at {step.place}, {step.when:%Y-%m-%d}",
             )
         )

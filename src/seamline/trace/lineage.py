@@ -21,7 +21,16 @@ from seamline.accounts.models import Organization
 from .models import Event, EventEpc
 from .selectors import visible_events
 
-__all__ = ["GarmentLineage", "RollLineage", "TraceStep", "garment_lineage", "roll_lineage", "step_kind"]
+__all__ = [
+    "GarmentLineage",
+    "RollLineage",
+    "TraceStep",
+    "garment_lineage",
+    "plies_in",
+    "roll_lineage",
+    "sensor_value",
+    "step_kind",
+]
 
 _MM = Decimal("0.001")
 
@@ -38,6 +47,8 @@ class TraceStep:
     event_id: str
     energy_kwh: Decimal | None = None
     water_l: Decimal | None = None
+    event_hash: str = ""
+    event_type: str = ""
 
 
 @dataclass(frozen=True)
@@ -93,13 +104,6 @@ def _steps(events: Sequence[Event]) -> list[TraceStep]:
     for event in events:
         body = json.loads(event.body)
         where = event.biz_location or event.read_point
-        energy = water = None
-        for element in body.get("sensorElementList", []):
-            for report in element.get("sensorReport", []):
-                if report.get("uom") == "KWH":
-                    energy = Decimal(str(report["value"]))
-                elif report.get("uom") == "LTR":
-                    water = Decimal(str(report["value"]))
         steps.append(
             TraceStep(
                 when=event.event_time,
@@ -109,8 +113,10 @@ def _steps(events: Sequence[Event]) -> list[TraceStep]:
                 detail=_detail(body),
                 operator=body.get("sl:operator", ""),
                 event_id=event.event_id,
-                energy_kwh=energy,
-                water_l=water,
+                energy_kwh=sensor_value(body, "KWH"),
+                water_l=sensor_value(body, "LTR"),
+                event_hash=event.event_hash,
+                event_type=event.event_type,
             )
         )
     return steps
@@ -187,9 +193,23 @@ def _garments_cut(cut: Event) -> int:
     body = json.loads(cut.body)
     total = 0
     for bundle in (body.get("ilmd") or {}).get("sl:bundles", []):
-        first, _, last = str(bundle.get("sl:plies", "1-1")).partition("-")
-        total += int(last or first) - int(first) + 1
+        total += plies_in(bundle.get("sl:plies", "1-1"))
     return total
+
+
+def plies_in(text: str) -> int:
+    """Plies in a bundle's range: '1-6' -> 6, '3' -> 1."""
+    first, _, last = str(text).partition("-")
+    return int(last or first) - int(first) + 1
+
+
+def sensor_value(body: dict[str, Any], uom: str) -> Decimal | None:
+    """The value an event's sensor reports give in ``uom`` (KWH, LTR), if any."""
+    for element in body.get("sensorElementList", []):
+        for report in element.get("sensorReport", []):
+            if report.get("uom") == uom:
+                return Decimal(str(report["value"]))
+    return None
 
 
 def _roll_labels(roll_epcs: Iterable[str]) -> dict[str, tuple[str, str]]:
