@@ -2,57 +2,8 @@
 and runs background tasks in its worker process."""
 
 import json
-import os
-import socket
-import subprocess
-import sys
 import time
 import urllib.request
-
-import pytest
-from django.db import connection
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def _database_url() -> str:
-    """The URL of the test database this test run uses, for the server process."""
-    db = connection.settings_dict
-    if connection.vendor == "sqlite":
-        return ""  # the server gets SEAMLINE_VAR pointing at the test file's folder instead
-    return f"postgres://{db['USER']}@{db['HOST']}:{db['PORT']}/{db['NAME']}"
-
-
-@pytest.fixture
-def server(transactional_db, tmp_path):
-    port = _free_port()
-    env = os.environ | {"ALLOWED_HOSTS": "127.0.0.1", "DATABASE_URL": _database_url()}
-    if connection.vendor == "sqlite":
-        # The server's default SQLite file is $SEAMLINE_VAR/seamline.sqlite3: link it to the test database.
-        (tmp_path / "seamline.sqlite3").symlink_to(connection.settings_dict["NAME"])
-        env["SEAMLINE_VAR"] = str(tmp_path)
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "seamline", "serve", "--port", str(port), "--with-worker"],
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-    )
-    deadline = time.time() + 30
-    while time.time() < deadline:
-        with socket.socket() as s:
-            if s.connect_ex(("127.0.0.1", port)) == 0:
-                break
-        time.sleep(0.2)
-    else:
-        proc.kill()
-        pytest.fail(f"seamline serve did not listen: {proc.stderr.read().decode()[-2000:]}")
-    yield f"http://127.0.0.1:{port}"
-    proc.terminate()
-    proc.wait(timeout=15)
 
 
 def _get(url: str, headers: dict | None = None) -> tuple[int, bytes, str]:

@@ -15,7 +15,6 @@ from tests import factories as f
 def test_racing_transitions_have_one_winner(brand, factory):
     order = f.make_order(brand.org, factory.org)
     production_order_transition(order=order, target="planned", organization=brand.org)
-    production_order_transition(order=order, target="cutting", organization=factory.org)
     barrier = threading.Barrier(6)
     outcomes: list[str] = []
     lock = threading.Lock()
@@ -32,8 +31,8 @@ def test_racing_transitions_have_one_winner(brand, factory):
         with lock:
             outcomes.append(result)
 
-    # Six operators press "start sewing" at once: the first moves the order, the rest find it already sewing.
-    threads = [threading.Thread(target=move, args=("sewing",)) for _ in range(6)]
+    # Six people press "start cutting" at once: the first moves the order, the rest find it already cutting.
+    threads = [threading.Thread(target=move, args=("cutting",)) for _ in range(6)]
     for t in threads:
         t.start()
     for t in threads:
@@ -41,5 +40,5 @@ def test_racing_transitions_have_one_winner(brand, factory):
 
     winners = [o for o in outcomes if o.startswith("won")]
     assert len(outcomes) == 6 and len(winners) == 1, outcomes
-    assert ProductionOrder.objects.get(pk=order.pk).state == "sewing"
-    assert OrderTransition.objects.filter(order=order, target="sewing").count() == 1
+    assert ProductionOrder.objects.get(pk=order.pk).state == "cutting"
+    assert OrderTransition.objects.filter(order=order, target="cutting").count() == 1

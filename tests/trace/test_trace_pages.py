@@ -33,14 +33,22 @@ def test_the_floor_panel_takes_an_order_from_bundles_to_the_doorstep(sewn, facto
     dye = Facility.objects.get(organization=factory.org, kind="dye_house")
     press = Facility.objects.get(organization=factory.org, kind="finishing")
     dock = Facility.objects.get(organization=factory.org, kind="warehouse")
+    page = client.get(reverse("production:order_detail", args=[order.pk])).content.decode()
+    assert f"when blank to every sewn garment: {garments} ({order.number}-0001 to" in page
+    unknown = _post(client, order, "finish", step="dyeing", facility=dye.pk, serials=f"1-2, {garments + 5}")
+    assert f"has no sewn garment {garments + 5}" in unknown.content.decode()
+    first_two = _post(client, order, "finish", step="laser_washing", facility=dye.pk, serials="1-2")
+    assert "not a laser wash" in first_two.content.decode()  # refused whole: nothing recorded for 1-2
     response = _post(client, order, "finish", step="dyeing", facility=dye.pk, energy_kwh="40", water_l="600")
-    assert f"Dyeing recorded for {garments} garments." in response.content.decode()
+    assert f"Dyeing recorded for {garments} garments (every sewn garment)." in response.content.decode()
     wrong = _post(client, order, "finish", step="dyeing", facility=press.pk)
     assert "not a dye house" in wrong.content.decode()
     assert (
         "not a number"
         in _post(client, order, "finish", step="pressing", facility=press.pk, energy_kwh="x").content.decode()
     )
+    pressed = _post(client, order, "finish", step="pressing", facility=press.pk, serials="1-2")
+    assert "Pressing recorded for 2 garments (serials 1-2)." in pressed.content.decode()
     _post(client, order, "finish", step="pressing", facility=press.pk, energy_kwh="3")
     assert "QC: " in _post(client, order, "inspect", facility=press.pk, failed="1").content.decode()
     assert "Packed" in _post(client, order, "pack", facility=dock.pk, per_carton="2").content.decode()

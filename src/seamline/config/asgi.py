@@ -7,6 +7,7 @@ thread: one hop, ~2.5x the throughput (bench/RESULTS.md). Paths that stream (Ser
 go to Django's ASGI handler, which serves async code natively.
 """
 
+import asyncio
 import gc
 import os
 import re
@@ -19,7 +20,7 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "seamline.config.settings")
 django_asgi = get_asgi_application()
 
 from seamline.config.wsgi import application as django_wsgi  # noqa: E402  (after settings are set up)
-from seamline.core.worker import ENV_FLAG, start_clock_thread, start_worker_thread  # noqa: E402
+from seamline.core.worker import ENV_FLAG, start_clock_thread, start_worker_thread, stop_workers  # noqa: E402
 
 # Path prefixes served by Django's ASGI handler; everything else goes the one-hop WSGI way.
 ASYNC_PATH_PREFIXES: tuple[str, ...] = ()
@@ -44,6 +45,8 @@ async def application(scope, receive, send) -> None:
                     start_clock_thread()
                 await send({"type": "lifespan.startup.complete"})
             elif message["type"] == "lifespan.shutdown":
+                if os.environ.get(ENV_FLAG) == "1":
+                    await asyncio.to_thread(stop_workers)  # a running task stops and records why
                 await send({"type": "lifespan.shutdown.complete"})
                 return
     elif scope["type"] == "http" and not is_async_path(scope["path"]):

@@ -31,6 +31,7 @@ from seamline.cutting.dxf_aama import write_dxf_aama
 from seamline.cutting.services import pattern_import
 from seamline.facilities.models import FacilityKind
 from seamline.facilities.services import facility_create
+from seamline.production.models import OrderTransition
 from seamline.production.services import production_order_create, production_order_transition
 
 PASSWORD = "seamline-demo"
@@ -364,9 +365,19 @@ def _seed_sample_run(*, brand, factory, jacket, facilities, founder, floor_user,
             if q
         },
         notes="Sample run for the fitting: 8 jackets, made and delivered last week.",
+        backdated=True,
     )
-    production_order_transition(order=order, target="planned", organization=brand, by=founder)
-    production_order_transition(order=order, target="cutting", organization=factory, by=floor_user)
+    start = timezone.localtime(now - timedelta(days=7)).replace(hour=8, minute=10, second=0, microsecond=0)
+    hours = {"cut": 0, "sew": 2.5, "dye": 7, "press": 25, "qc": 27, "pack": 29.5, "ship": 31, "deliver": 33}
+    at = {step: start + timedelta(hours=h) for step, h in hours.items()}
+    # The run happened last week: its timeline says so (created and placed the afternoon before).
+    OrderTransition.objects.filter(order=order).update(at=start - timedelta(hours=20))
+    production_order_transition(
+        order=order, target="planned", organization=brand, by=founder, when=start - timedelta(hours=19)
+    )
+    production_order_transition(
+        order=order, target="cutting", organization=factory, by=floor_user, when=at["cut"]
+    )
     # A quick plan (1 s of nesting a garment, two jackets a marker at most): the demo starts in seconds.
     plan = cut_plan_run(
         cut_plan_request(
@@ -378,15 +389,14 @@ def _seed_sample_run(*, brand, factory, jacket, facilities, founder, floor_user,
             max_marker_length_cm="600",
         ).pk
     )
-    start = timezone.localtime(now - timedelta(days=7)).replace(hour=8, minute=10, second=0, microsecond=0)
-    hours = {"cut": 0, "sew": 2.5, "dye": 7, "press": 25, "qc": 27, "pack": 29.5, "ship": 31, "deliver": 33}
-    at = {step: start + timedelta(hours=h) for step, h in hours.items()}
     cutter = get_user_model().objects.get(username="cutter@alamedasewing.example")
     for lay in plan.lays.all():
         lay_cut(lay=lay, organization=factory, by=cutter, when=at["cut"])
     for bundle in Bundle.objects.filter(lay__plan=plan).order_by("pk"):
         floor.bundle_sew(bundle=bundle, organization=factory, by=floor_user, when=at["sew"])
-    production_order_transition(order=order, target="sewing", organization=factory, by=floor_user)
+    production_order_transition(
+        order=order, target="sewing", organization=factory, by=floor_user, when=at["sew"]
+    )
     kw = {"order": order, "organization": factory}
     floor.garments_finish(
         **kw,
@@ -396,7 +406,9 @@ def _seed_sample_run(*, brand, factory, jacket, facilities, founder, floor_user,
         water_l=Decimal("512"),
         when=at["dye"],
     )
-    production_order_transition(order=order, target="finishing", organization=factory, by=floor_user)
+    production_order_transition(
+        order=order, target="finishing", organization=factory, by=floor_user, when=at["dye"]
+    )
     floor.garments_finish(
         **kw,
         step="pressing",
@@ -407,10 +419,14 @@ def _seed_sample_run(*, brand, factory, jacket, facilities, founder, floor_user,
     floor.garments_inspect(**kw, facility=facilities[FacilityKind.FINISHING], when=at["qc"])
     dock = facilities[FacilityKind.WAREHOUSE]
     floor.garments_pack(**kw, facility=dock, per_carton=4, when=at["pack"])
-    production_order_transition(order=order, target="packed", organization=factory, by=floor_user)
+    production_order_transition(
+        order=order, target="packed", organization=factory, by=floor_user, when=at["pack"]
+    )
     floor.cartons_ship(**kw, facility=dock, when=at["ship"])
     floor.cartons_deliver(**kw, when=at["deliver"])
-    production_order_transition(order=order, target="delivered", organization=factory, by=floor_user)
+    production_order_transition(
+        order=order, target="delivered", organization=factory, by=floor_user, when=at["deliver"]
+    )
     from seamline.footprint.services import footprint_publish
 
     footprint_publish(order=order, by=founder)  # the hangtag's figures, from the ledger just written

@@ -13,6 +13,10 @@ from django_tasks_db.management.commands.db_worker import Worker
 
 ENV_FLAG = "SEAMLINE_TASK_WORKER"
 
+# Set when the server shuts down: a long task (a cut plan's nesting) stops at its next check and says so.
+stopping = threading.Event()
+_running: list[tuple[Worker, threading.Thread]] = []
+
 
 def start_worker_thread(*, max_tasks: int | None = None, interval: float = 1.0) -> threading.Thread:
     """The database task worker in a daemon thread (``max_tasks``: stop after that many tasks)."""
@@ -35,7 +39,19 @@ def start_worker_thread(*, max_tasks: int | None = None, interval: float = 1.0) 
 
     thread = threading.Thread(target=run, name="seamline-task-worker", daemon=True)
     thread.start()
+    _running.append((worker, thread))
     return thread
+
+
+def stop_workers(*, timeout_s: float = 10.0) -> None:
+    """Ask the in-process workers to stop after their current task, and wait for them (a bounded time: a
+    stuck task must not keep the server from stopping)."""
+    stopping.set()
+    for worker, _ in _running:
+        worker.running = False
+    deadline = time.monotonic() + timeout_s
+    for _, thread in _running:
+        thread.join(max(0.0, deadline - time.monotonic()))
 
 
 def start_clock_thread(*, every_s: float = 60.0) -> threading.Thread:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import models
@@ -78,6 +79,7 @@ class CutPlan(models.Model):
         RUNNING = "running"
         DONE = "done"
         FAILED = "failed"
+        CANCELLED = "cancelled"
 
     order = models.ForeignKey(ProductionOrder, on_delete=models.CASCADE, related_name="cut_plans")
     pattern_version = models.ForeignKey(PatternVersion, on_delete=models.PROTECT, related_name="cut_plans")
@@ -93,9 +95,15 @@ class CutPlan(models.Model):
     overcut_max = models.PositiveSmallIntegerField(help_text="extra garments allowed per size")
     one_way = models.BooleanField(default=False, help_text="napped or one-way fabric: no half turns")
     seconds_per_garment = models.PositiveSmallIntegerField(default=3)
-    status = models.CharField(max_length=8, choices=Status.choices, default=Status.QUEUED)
+    status = models.CharField(max_length=9, choices=Status.choices, default=Status.QUEUED)
+    attempt = models.PositiveSmallIntegerField(
+        default=1, help_text="raised by each retry, so a stale run of an earlier attempt stops"
+    )
     progress_pct = models.FloatField(default=0)
     progress_text = models.CharField(max_length=200, blank=True)
+    heartbeat_at = models.DateTimeField(
+        null=True, blank=True, help_text="last sign of life of the run (progress or a periodic beat)"
+    )
     error = models.TextField(blank=True)
     fabric_m = models.DecimalField(max_digits=9, decimal_places=3, null=True, blank=True)
     naive_fabric_m = models.DecimalField(max_digits=9, decimal_places=3, null=True, blank=True)
@@ -127,6 +135,22 @@ class CutPlan(models.Model):
     @property
     def is_running(self) -> bool:
         return self.status in (self.Status.QUEUED, self.Status.RUNNING)
+
+    @property
+    def can_retry(self) -> bool:
+        return self.status in (self.Status.FAILED, self.Status.CANCELLED)
+
+    def quiet_minutes(self, *, now: datetime) -> int | None:
+        """Minutes without a sign of life, when that is long enough to tell people (a running plan beats
+        every second; a queued one waits for a worker): None while all is well."""
+        if self.status == self.Status.RUNNING:
+            since, patience = self.heartbeat_at or self.created_at, timedelta(minutes=1)
+        elif self.status == self.Status.QUEUED:
+            since, patience = self.created_at, timedelta(seconds=30)
+        else:
+            return None
+        quiet = now - since
+        return max(1, int(quiet.total_seconds() // 60)) if quiet > patience else None
 
 
 class Marker(models.Model):

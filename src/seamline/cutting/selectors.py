@@ -4,20 +4,22 @@ from __future__ import annotations
 
 import tempfile
 from collections import defaultdict
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 
-from django.db.models import Prefetch, Q, QuerySet, Sum
+from django.db.models import F, Prefetch, Q, QuerySet, Sum
 
 from seamline.accounts.models import Organization
-from seamline.catalog.models import FabricRoll, Material
+from seamline.catalog.models import BomLine, FabricRoll, Material
 from seamline.catalog.selectors import style_list
 from seamline.facilities.models import Facility
 from seamline.production.models import ProductionOrder
 
+from .consumption import fabric_for, fabric_note, fabric_source, meters_per_garment
 from .dxf_aama import write_dxf_aama
-from .models import CutPlan, Lay, LayRoll, Marker, PatternPiece, PatternVersion
+from .models import Bundle, CutPlan, Lay, LayRoll, Marker, PatternPiece, PatternVersion
 from .pattern import Pattern, Piece
 
 
@@ -99,6 +101,56 @@ def shell_fabric(order: ProductionOrder) -> Material | None:
     lines = order.style.bom_lines.select_related("material").filter(material__kind=Material.Kind.FABRIC)
     shell = [line.material for line in lines if "shell" in line.placement.lower()]
     return shell[0] if shell else None
+
+
+def garments_cut(*, order_id: int, colour: str) -> dict[str, int]:
+    """Garments per size already cut for the order's colourway, by any of its plans (from the bundles)."""
+    rows = (
+        Bundle.objects.filter(
+            lay__plan__order_id=order_id, lay__plan__colour=colour, lay__cut_at__isnull=False
+        )
+        .values("size")
+        .annotate(n=Sum(F("ply_to") - F("ply_from") + 1))
+        .order_by()
+    )
+    return {row["size"]: row["n"] for row in rows}
+
+
+def demand_left(demand: dict[str, int], cut: dict[str, int]) -> dict[str, int]:
+    """What is still to cut, size by size (an overcut size never goes below zero)."""
+    return {size: n - cut.get(size, 0) for size, n in demand.items() if n > cut.get(size, 0)}
+
+
+def active_plan(*, order_id: int, colour: str) -> CutPlan | None:
+    """The plan the floor cuts from: the newest of the order's colourway that has not failed or been
+    cancelled. An older plan is replaced by it, and its uncut lays are void."""
+    return (
+        CutPlan.objects.filter(order_id=order_id, colour=colour)
+        .exclude(status__in=[CutPlan.Status.FAILED, CutPlan.Status.CANCELLED])
+        .order_by("-created_at", "-pk")
+        .first()
+    )
+
+
+def uncut_blocker(order: ProductionOrder) -> str | None:
+    """Why the order cannot start sewing yet: garments of its breakdown not cut (None when all are)."""
+    left_by_colour = {
+        colour: demand_left(sizes, garments_cut(order_id=order.pk, colour=colour))
+        for colour, sizes in order_demand(order).items()
+    }
+    left = {colour: sizes for colour, sizes in left_by_colour.items() if sizes}
+    if not left:
+        return None
+    if not Lay.objects.filter(plan__order=order, cut_at__isnull=False).exists():
+        return "Nothing is cut yet: plan the cut and mark its lays cut first."
+    missing = "; ".join(
+        f"{colour} " + ", ".join(f"{size} {n}" for size, n in sizes.items()) for colour, sizes in left.items()
+    )
+    plans = sorted(
+        plan.pk for colour in left if (plan := active_plan(order_id=order.pk, colour=colour)) is not None
+    )
+    where = f" Mark the remaining lays of cut plan {', '.join(map(str, plans))} cut." if plans else ""
+    return f"Garments still to cut: {missing}.{where}"
 
 
 @dataclass(frozen=True)
@@ -191,3 +243,109 @@ def lay_get(*, organization: Organization, pk: int) -> Lay | None:
         .select_related("plan")
         .first()
     )
+
+
+# Fabric a garment takes: a finished plan's markers, else the bill of materials (arithmetic in consumption.py)
+
+
+@dataclass(frozen=True)
+class MarkerFabric:
+    """What the markers of one finished cut plan say a garment takes: meters per size, unrounded."""
+
+    plan_id: int
+    per_garment_m: Mapping[str, Decimal]
+
+
+def _marker_fabrics(plans: list[CutPlan]) -> dict[int, MarkerFabric]:
+    """Each finished plan's meters a garment, from its pattern version's piece areas (one query)."""
+    areas: dict[int, dict[str, Decimal]] = defaultdict(dict)
+    rows = PatternPiece.objects.filter(version_id__in={p.pattern_version_id for p in plans}).order_by("pk")
+    for version_id, size, area, quantity in rows.values_list("version_id", "size", "area_cm2", "quantity"):
+        sizes = areas[version_id]
+        sizes[size] = sizes.get(size, Decimal(0)) + Decimal(str(area)) * quantity
+    return {
+        p.pk: MarkerFabric(
+            p.pk,
+            meters_per_garment(
+                fabric_m=p.fabric_m,
+                produced=p.produced,
+                area_cm2=areas[p.pattern_version_id],
+            ),
+        )
+        for p in plans
+    }
+
+
+def _done_plans() -> QuerySet[CutPlan]:
+    return (
+        CutPlan.objects.filter(status=CutPlan.Status.DONE, fabric_m__isnull=False)
+        .only("pk", "colour", "material_id", "fabric_m", "produced", "pattern_version_id", "created_at")
+        .order_by("-created_at", "-pk")
+    )
+
+
+def marker_fabric_of_style(*, style_id: int, material_id: int) -> MarkerFabric | None:
+    """The newest finished cut plan of any order of the style in that material, as meters a garment per
+    size: what a run of the style takes before its own order is planned. None when there is none."""
+    plan = _done_plans().filter(order__style_id=style_id, material_id=material_id).first()
+    return _marker_fabrics([plan])[plan.pk] if plan is not None else None
+
+
+@dataclass(frozen=True)
+class MaterialNeed:
+    """What an order needs of one material of its style's BOM."""
+
+    material: Material
+    placement: str
+    amount: Decimal  # meters (fabric) or pieces (trim)
+    unit: str  # "m" or "pieces"
+    source: str = ""  # fabric: "from cut plan 7's markers" or "from the BOM, no marker yet"
+    note: str = ""  # fabric: the BOM and the markers disagree (fabric_note)
+    bom_amount: Decimal | None = None  # fabric: the BOM's figure for the same garments
+
+
+def order_material_needs(*, order: ProductionOrder, bom_lines: Iterable[BomLine]) -> list[MaterialNeed]:
+    """The order's needs of each BOM line (2 queries; `order.lines` with their variants may be prefetched).
+
+    A fabric the order has a finished cut plan in takes what the markers take: each colourway's newest
+    finished plan, or the order's newest in that fabric for a colourway not planned yet, meters a garment
+    per size × the colourway's units. Only the first BOM line of a fabric is the markers' (a plan nests the
+    whole pattern in one fabric). Everything else is the BOM's consumption × units.
+    """
+    demand: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    for line in order.lines.all():
+        demand[line.variant.colour][line.variant.size] += line.quantity
+    units: dict[str, int] = defaultdict(int)
+    for sizes in demand.values():
+        for size, n in sizes.items():
+            units[size] += n
+    plans = list(_done_plans().filter(order=order))
+    markers = _marker_fabrics(plans) if plans else {}
+    needs: list[MaterialNeed] = []
+    marked: set[int] = set()
+    for bom in bom_lines:
+        consumption = {size: Decimal(str(v)) for size, v in bom.consumption.items()}
+        bom_amount = fabric_for(consumption, units)
+        if bom.material.kind != Material.Kind.FABRIC:
+            needs.append(MaterialNeed(bom.material, bom.placement, bom_amount, "pieces"))
+            continue
+        mine = [p for p in plans if p.material_id == bom.material_id]
+        if not mine or bom.material_id in marked:
+            needs.append(MaterialNeed(bom.material, bom.placement, bom_amount, "m", fabric_source([])))
+            continue
+        marked.add(bom.material_id)
+        used, from_bom, meters = [], [], Decimal(0)
+        for colour, sizes in demand.items():
+            plan = next((p for p in mine if p.colour == colour), mine[0])
+            marker = markers[plan.pk].per_garment_m
+            used.append(plan.pk)
+            from_bom += [size for size in sizes if size not in marker]
+            per_garment = {**consumption, **marker}
+            meters += sum((per_garment.get(size, Decimal(0)) * n for size, n in sizes.items()), Decimal(0))
+        amount = meters.quantize(
+            Decimal("0.001"), rounding=ROUND_HALF_UP
+        )  # rounded once, over all colourways
+        source = fabric_source(sorted(used), from_bom)
+        note = fabric_note(bom_m=bom_amount, marker_m=amount)
+        needs.append(MaterialNeed(bom.material, bom.placement, amount, "m", source, note, bom_amount))
+    return needs

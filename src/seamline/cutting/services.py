@@ -17,19 +17,30 @@ from django.utils import timezone
 
 from seamline.accounts.models import Organization
 from seamline.catalog.models import FabricRoll, Material, Style
+from seamline.core import worker
 from seamline.core.errors import ConflictError, ForbiddenError, ValidationError
 from seamline.core.validation import FieldErrors
 from seamline.facilities.models import Facility, FacilityKind
 from seamline.production.models import ProductionOrder
 
 from .dxf_aama import read_dxf_aama
+from .isolated import Cancelled, ChildDied, run_isolated
 from .marker_svg import marker_svg
 from .models import Bundle, CutPlan, Lay, LayRoll, Marker, PatternPiece, PatternVersion
 from .outputs import marker_dxf, marker_json
 from .pattern import Pattern, PatternError
 from .planner import CutSettings, OrderCut, PlanProgress, plan_order_cut, ratio_label
 from .rolls import Roll
-from .selectors import order_demand, pattern_of, pattern_version_latest, rolls_available, shell_fabric
+from .selectors import (
+    active_plan,
+    demand_left,
+    garments_cut,
+    order_demand,
+    pattern_of,
+    pattern_version_latest,
+    rolls_available,
+    shell_fabric,
+)
 
 log = logging.getLogger("seamline.cutting")
 
@@ -113,6 +124,9 @@ def _piece_row(version: PatternVersion, position: int, piece: Any) -> PatternPie
 
 # Cut plans --------------------------------------------------------------------------------------------
 
+# A cut is planned before sewing starts (a draft may be planned ahead of its placing).
+PLANNABLE_STATES = ("draft", "planned", "cutting")
+
 
 @transaction.atomic
 def cut_plan_request(
@@ -133,6 +147,8 @@ def cut_plan_request(
     """
     if organization.pk != order.factory_id:
         raise ForbiddenError("Only the factory that makes the order plans its cut.")
+    if order.state not in PLANNABLE_STATES:
+        raise ConflictError(f"{order.number} is {order.get_state_display().lower()}: its cut is behind it.")
     errors = FieldErrors()
     version = pattern_version_latest(style_id=order.style_id)
     if version is None:
@@ -149,7 +165,10 @@ def cut_plan_request(
     elif material.kind != Material.Kind.FABRIC or not material.weight_gsm:
         errors.add("material", f"{material.name} is not a fabric with a weight in g/m².")
     values = _plan_settings(errors, material, settings)
-    demand = demand_by_colour.get(colour, {})
+    # A plan after some lays were cut plans only what is left (the cut bundles stay as they are).
+    demand = demand_left(demand_by_colour.get(colour, {}), garments_cut(order_id=order.pk, colour=colour))
+    if demand_by_colour.get(colour) and not demand:
+        errors.add("colour", f"Every {colour} garment of {order.number} is cut already.")
     if version is not None and demand:
         missing = [size for size in demand if size not in version.sizes]
         if missing:
@@ -176,9 +195,7 @@ def cut_plan_request(
         **values,
     )
     if enqueue:
-        from . import tasks
-
-        transaction.on_commit(lambda: tasks.cut_plan_run.enqueue(plan_id=plan.pk))
+        _enqueue_run(plan.pk)
     return plan
 
 
@@ -249,33 +266,104 @@ def _across_grain_cm(piece: Any) -> float:
 def cut_plan_run(plan_id: int, *, on_progress: Callable[[PlanProgress], None] | None = None) -> CutPlan:
     """Nest, plan and allocate rolls for a queued plan, saving progress as it goes and the result at once.
 
+    The engines run in a child process (``isolated.run_isolated``): the server stays responsive, and a
+    plan cancelled meanwhile (or retried, which starts a new attempt) stops its child within a second.
     A failure is saved on the plan (status failed, with the reason) rather than raised: the plan page
     shows it.
     """
     plan = CutPlan.objects.select_related("order", "material", "pattern_version").get(pk=plan_id)
     claimed = CutPlan.objects.filter(pk=plan_id, status=CutPlan.Status.QUEUED).update(
-        status=CutPlan.Status.RUNNING, progress_text="Starting"
+        status=CutPlan.Status.RUNNING, progress_text="Starting", heartbeat_at=timezone.now()
     )
-    if not claimed:  # another worker has it, or it has finished
+    if not claimed:  # another worker has it, or it has finished or been cancelled
         return plan
+    mine = CutPlan.objects.filter(pk=plan_id, status=CutPlan.Status.RUNNING, attempt=plan.attempt)
     pattern = pattern_of(plan.pattern_version)
     rolls = [
         Roll(str(row.pk), row.shade_lot or "(no lot)", row.available_m)
         for row in rolls_available(factory_id=plan.order.factory_id, material_id=plan.material_id, plan=plan)
     ]
-    save = _progress_saver(plan_id, on_progress)
+
+    def stopped() -> bool:  # the server stopping, the plan cancelled or retried; also the heartbeat
+        return worker.stopping.is_set() or not mine.update(heartbeat_at=timezone.now())
+
     try:
-        result = plan_order_cut(pattern, plan.demand, _settings_of(plan), rolls, on_progress=save)
-    except ValueError as exc:  # PatternError is one
-        log.info("cut plan %s failed: %s", plan_id, exc)
-        CutPlan.objects.filter(pk=plan_id).update(
-            status=CutPlan.Status.FAILED, error=str(exc)[:2000], finished_at=timezone.now()
+        result = run_isolated(
+            plan_order_cut,
+            pattern,
+            plan.demand,
+            _settings_of(plan),
+            rolls,
+            on_progress=_progress_saver(mine, on_progress),
+            should_stop=stopped,
         )
-        plan.refresh_from_db()
-        return plan
-    _save_result(plan, pattern, result, rolls)
+    except Cancelled:
+        if worker.stopping.is_set():
+            error = "The server stopped while this plan was nesting. Retry the plan."
+            mine.update(status=CutPlan.Status.FAILED, error=error, finished_at=timezone.now())
+        log.info(
+            "cut plan %s stopped: %s", plan_id, "server stopping" if worker.stopping.is_set() else "cancel"
+        )
+    except ValueError as exc:  # PatternError is one: the pattern or the settings cannot give a plan
+        log.info("cut plan %s failed: %s", plan_id, exc)
+        mine.update(status=CutPlan.Status.FAILED, error=str(exc)[:2000], finished_at=timezone.now())
+    except ChildDied as exc:
+        log.warning("cut plan %s stopped: %s", plan_id, exc)
+        error = f"The planning stopped before it finished: {exc}. Retry the plan."
+        mine.update(status=CutPlan.Status.FAILED, error=error[:2000], finished_at=timezone.now())
+    else:
+        _save_result(plan, pattern, result, rolls)
     plan.refresh_from_db()
     return plan
+
+
+@transaction.atomic
+def cut_plan_cancel(
+    *, plan: CutPlan, organization: Organization, by: AbstractBaseUser | None = None
+) -> CutPlan:
+    """Stop a queued or running plan: its run notices within a second and ends its nesting process."""
+    plan = CutPlan.objects.select_for_update().select_related("order").get(pk=plan.pk)
+    if organization.pk != plan.order.factory_id:
+        raise ForbiddenError("Only the factory that makes the order cancels its cut plans.")
+    if not plan.is_running:
+        raise ConflictError(f"Cut plan {plan.pk} is {plan.get_status_display().lower()}: nothing to cancel.")
+    who = (by.get_full_name() or by.get_username()) if by is not None else "someone"
+    plan.status, plan.finished_at = CutPlan.Status.CANCELLED, timezone.now()
+    plan.progress_text = f"Cancelled by {who}"[:200]
+    plan.save(update_fields=["status", "finished_at", "progress_text"])
+    return plan
+
+
+@transaction.atomic
+def cut_plan_retry(*, plan: CutPlan, organization: Organization, enqueue: bool = True) -> CutPlan:
+    """Queue a failed or cancelled plan again, as a new attempt with the same settings."""
+    plan = CutPlan.objects.select_for_update().select_related("order").get(pk=plan.pk)
+    if organization.pk != plan.order.factory_id:
+        raise ForbiddenError("Only the factory that makes the order plans its cut.")
+    if not plan.can_retry:
+        raise ConflictError(
+            f"Cut plan {plan.pk} is {plan.get_status_display().lower()}: only a failed or cancelled plan "
+            "is retried."
+        )
+    CutPlan.objects.filter(pk=plan.pk).update(
+        status=CutPlan.Status.QUEUED,
+        attempt=F("attempt") + 1,
+        progress_pct=0,
+        progress_text="",
+        error="",
+        heartbeat_at=None,
+        finished_at=None,
+    )
+    if enqueue:
+        _enqueue_run(plan.pk)
+    plan.refresh_from_db()
+    return plan
+
+
+def _enqueue_run(plan_id: int) -> None:
+    from . import tasks  # tasks import these services
+
+    transaction.on_commit(lambda: tasks.cut_plan_run.enqueue(plan_id=plan_id))
 
 
 def _settings_of(plan: CutPlan) -> CutSettings:
@@ -293,9 +381,7 @@ def _settings_of(plan: CutPlan) -> CutSettings:
     )
 
 
-def _progress_saver(
-    plan_id: int, also: Callable[[PlanProgress], None] | None
-) -> Callable[[PlanProgress], None]:
+def _progress_saver(mine: Any, also: Callable[[PlanProgress], None] | None) -> Callable[[PlanProgress], None]:
     """Write progress to the plan at most twice a second (the page polls it); always pass it on."""
     last = [0.0]
 
@@ -306,8 +392,10 @@ def _progress_saver(
         if now - last[0] < _PROGRESS_EVERY_S and progress.fraction < 1:
             return
         last[0] = now
-        CutPlan.objects.filter(pk=plan_id).update(
-            progress_pct=round(100 * progress.fraction, 1), progress_text=progress.text[:200]
+        mine.update(
+            progress_pct=round(100 * progress.fraction, 1),
+            progress_text=progress.text[:200],
+            heartbeat_at=timezone.now(),
         )
 
     return save
@@ -315,6 +403,11 @@ def _progress_saver(
 
 @transaction.atomic
 def _save_result(plan: CutPlan, pattern: Pattern, result: OrderCut, rolls: list[Roll]) -> None:
+    running = CutPlan.objects.select_for_update().filter(
+        pk=plan.pk, status=CutPlan.Status.RUNNING, attempt=plan.attempt
+    )
+    if not running.exists():  # cancelled (or retried) while the child answered: keep nothing
+        return
     sizes = list(pattern.sizes())
     labels = {f"{p.size}:{p.name}": f"{p.size} {p.name}" for p in pattern.pieces}
     markers: dict[tuple[tuple[str, int], ...], Marker] = {}
@@ -408,6 +501,12 @@ def lay_cut(
     if lay.cut_at is not None:
         raise ConflictError(
             f"Lay {lay.number} was already cut on {timezone.localtime(lay.cut_at):%Y-%m-%d %H:%M}."
+        )
+    current = active_plan(order_id=lay.plan.order_id, colour=lay.plan.colour)
+    if current is not None and current.pk != lay.plan_id:
+        raise ConflictError(
+            f"Cut plan {lay.plan_id} was replaced by cut plan {current.pk} "
+            f"({current.get_status_display().lower()}): cut from the newer plan's lays."
         )
     uses = list(lay.roll_uses.order_by("roll_id"))
     rolls = {

@@ -2,26 +2,30 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from seamline.accounts.permissions import Permission
+from seamline.accounts.permissions import Permission, can
 from seamline.catalog.selectors import style_get
-from seamline.core.errors import DomainError, NotFoundError, found
+from seamline.core.errors import ConflictError, DomainError, NotFoundError, found
 from seamline.core.forms import submit
 from seamline.core.views import org_view, requires
 from seamline.production.selectors import order_get
 
 from .forms import CutPlanForm, PatternImportForm
+from .marker_svg import marker_from_document, marker_tiles
 from .models import CutPlan
 from .pattern_svg import pieces_svg
 from .planner import ratio_label
 from .selectors import (
+    active_plan,
     cut_plan_get,
     cut_plans_of_order,
     lay_get,
@@ -33,7 +37,14 @@ from .selectors import (
     pattern_version_latest,
     shell_fabric,
 )
-from .services import PLAN_DEFAULTS, cut_plan_request, lay_cut, pattern_import
+from .services import (
+    PLAN_DEFAULTS,
+    cut_plan_cancel,
+    cut_plan_request,
+    cut_plan_retry,
+    lay_cut,
+    pattern_import,
+)
 
 
 def _org(request: HttpRequest) -> Any:
@@ -125,13 +136,22 @@ def cut_plan_create_view(request: HttpRequest, order_pk: int) -> HttpResponse:
     return redirect("cutting:cut_plan_detail", pk=plan.pk)
 
 
+_VIEWBOX = re.compile(r'viewBox="[-\d.]+ [-\d.]+ ([\d.]+) ([\d.]+)"')
+
+
+def _aspect(svg: str) -> float:
+    """Width over height of a stored marker picture (its viewBox), to size it on screen."""
+    found_box = _VIEWBOX.search(svg)
+    return round(float(found_box[1]) / float(found_box[2]), 4) if found_box else 8.0
+
+
 def _plan_context(plan: CutPlan) -> dict[str, Any]:
     markers = list(plan.markers.all())
     lays = list(plan.lays.all())
     return {
         "plan": plan,
         "order": plan.order,
-        "markers": [(m, ratio_label(m.ratio), sum(m.ratio.values())) for m in markers],
+        "markers": [(m, ratio_label(m.ratio), sum(m.ratio.values()), _aspect(m.svg)) for m in markers],
         "lays": [
             (lay, ratio_label(lay.marker.ratio), lay.plies * sum(lay.marker.ratio.values())) for lay in lays
         ],
@@ -142,28 +162,93 @@ def _plan_context(plan: CutPlan) -> dict[str, Any]:
     }
 
 
+def _progress_context(request: HttpRequest, plan: CutPlan) -> dict[str, Any]:
+    role = getattr(request, "role", None)
+    return {
+        "plan": plan,
+        "quiet_minutes": plan.quiet_minutes(now=timezone.now()),
+        "can_manage": can(role, Permission.PLAN_CUTS) and _org(request).pk == plan.order.factory_id,
+    }
+
+
 @org_view
 def cut_plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
     plan = found(cut_plan_get(organization=_org(request), pk=pk))
-    context = _plan_context(plan)
+    context = {**_plan_context(plan), **_progress_context(request, plan)}
     context["others"] = cut_plans_of_order(organization=_org(request), order_id=plan.order_id).exclude(pk=pk)
+    current = active_plan(order_id=plan.order_id, colour=plan.colour)
+    context["replaced_by"] = current if current is not None and current.pk != plan.pk else None
+    order_garments = sum(order_demand(plan.order).get(plan.colour, {}).values())
+    context["order_garments"] = order_garments
+    context["already_cut"] = max(order_garments - context["garments"], 0)
     return render(request, "cutting/cut_plan_detail.html", context)
 
 
 @org_view
 def cut_plan_progress(request: HttpRequest, pk: int) -> HttpResponse:
-    """The progress bar (polled by HTMX while the plan runs); a finished plan reloads the page."""
+    """The progress bar and the status badge (polled by HTMX while the plan runs); a plan that has just
+    finished reloads the page."""
     plan = found(cut_plan_get(organization=_org(request), pk=pk))
-    response = render(request, "cutting/_progress.html", {"plan": plan})
-    if not plan.is_running and request.htmx:  # type: ignore[attr-defined]
+    context = {**_progress_context(request, plan), "oob": bool(request.htmx)}  # type: ignore[attr-defined]
+    response = render(request, "cutting/_progress.html", context)
+    if plan.status == CutPlan.Status.DONE and request.htmx:  # type: ignore[attr-defined]
         response["HX-Refresh"] = "true"
     return response
+
+
+@require_POST
+@org_view
+@requires(Permission.PLAN_CUTS)
+def cut_plan_cancel_view(request: HttpRequest, pk: int) -> HttpResponse:
+    plan = found(cut_plan_get(organization=_org(request), pk=pk))
+    try:
+        cut_plan_cancel(plan=plan, organization=_org(request), by=request.user)
+    except ConflictError as exc:
+        messages.error(request, exc.detail)
+    else:
+        messages.success(request, f"Cut plan {plan.pk} is cancelled; its nesting stops within a second.")
+    return redirect("cutting:cut_plan_detail", pk=plan.pk)
+
+
+@require_POST
+@org_view
+@requires(Permission.PLAN_CUTS)
+def cut_plan_retry_view(request: HttpRequest, pk: int) -> HttpResponse:
+    plan = found(cut_plan_get(organization=_org(request), pk=pk))
+    try:
+        cut_plan_retry(plan=plan, organization=_org(request))
+    except ConflictError as exc:
+        messages.error(request, exc.detail)
+    else:
+        messages.success(request, f"Cut plan {plan.pk} is queued again.")
+    return redirect("cutting:cut_plan_detail", pk=plan.pk)
+
+
+# 1:15: a 3 m length of marker prints 21 cm wide with its ruler, two or three to an A4 landscape page, its
+# labels about 3 mm tall.
+LAY_SHEET_SCALE = 15
+LAY_SHEET_TILE_CM = 300.0
 
 
 @org_view
 def lay_sheets(request: HttpRequest, pk: int) -> HttpResponse:
     plan = found(cut_plan_get(organization=_org(request), pk=pk))
-    return render(request, "cutting/lay_sheets.html", _plan_context(plan))
+    context = _plan_context(plan)
+    documents = dict(
+        plan.markers.values_list("pk", "document")
+    )  # the page's markers defer their JSON: read it once here
+    tiles = {
+        pk: marker_tiles(
+            marker_from_document(document),
+            tile_cm=LAY_SHEET_TILE_CM,
+            labels={p["piece"]: p["piece"].replace(":", " ") for p in document["placements"]},
+        )
+        for pk, document in documents.items()
+    }
+    context["tiles"] = tiles
+    context["scale"] = LAY_SHEET_SCALE
+    context["lays"] = [(*row, tiles[row[0].marker_id]) for row in context["lays"]]
+    return render(request, "cutting/lay_sheets.html", context)
 
 
 _FORMATS = {"svg": "image/svg+xml", "json": "application/json", "dxf": "application/dxf"}

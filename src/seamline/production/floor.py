@@ -142,7 +142,10 @@ def garments_finish(
         if value is not None and Decimal(value) < 0:
             errors[name] = "Must not be negative."
     garments = _garments(order, serials)
-    if not garments:
+    unknown = sorted(set(serials or ()) - {g.serial for g in garments})
+    if unknown:
+        errors["serials"] = f"{order.number} has no sewn garment {', '.join(map(str, unknown))}."
+    elif not garments:
         errors["serials"] = f"{order.number} has no sewn garments to finish."
     if errors:
         raise ValidationError("The finishing step is not valid", fields=errors)

@@ -5,6 +5,7 @@ import uuid
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 
 from seamline.accounts.models import Organization
 from seamline.catalog.models import Style, Variant
@@ -71,7 +72,7 @@ class OrderTransition(models.Model):
     target = models.CharField(max_length=16)
     by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True)
     organization = models.ForeignKey(Organization, on_delete=models.PROTECT)
-    at = models.DateTimeField(auto_now_add=True)
+    at = models.DateTimeField(default=timezone.now)
     note = models.CharField(max_length=300, blank=True)
 
     class Meta:

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from datetime import date
+from collections import defaultdict
+from collections.abc import Callable, Mapping
+from datetime import date, datetime
 from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
+from django.utils import timezone
 
 from seamline.accounts.models import Organization
 from seamline.catalog.models import Style
@@ -34,6 +36,36 @@ def _lines(errors: FieldErrors, style: Style, quantities: Mapping[str, Any]) -> 
     return lines
 
 
+# A micro-factory run is hundreds to a few thousand garments; ten thousand is already several months of a
+# floor. Anything above is a typo (an extra zero, a pasted order number), and left through it would be cut
+# and planned against; 2**31 would even overflow the column on PostgreSQL.
+MAX_ORDER_UNITS = 10_000
+
+
+def _check_run_size(errors: FieldErrors, quantities: Mapping[str, Any], lines: list[tuple[int, int]]) -> None:
+    """Each SKU's units, and the order's total, at most MAX_ORDER_UNITS (junk is _lines' to name)."""
+    for sku, qty in quantities.items():
+        try:
+            n = int(str(qty).strip())
+        except ValueError:
+            continue
+        if n > MAX_ORDER_UNITS:
+            errors.add(f"quantities.{sku}", f"At most {MAX_ORDER_UNITS:,} units an order (got {n:,}).")
+    total = sum(q for _, q in lines)
+    if total > MAX_ORDER_UNITS and not any(name.startswith("quantities.") for name in errors.errors):
+        errors.add(
+            "quantities", f"An order holds at most {MAX_ORDER_UNITS:,} units (these add up to {total:,})."
+        )
+
+
+def _check_due(errors: FieldErrors, due: date | None) -> None:
+    # Today counts in the house's zone (America/Los_Angeles), not UTC: at 5 pm in LA it is already
+    # tomorrow in UTC, and an order due today must still be accepted.
+    today = timezone.localdate(timezone=timezone.get_default_timezone())
+    if due is not None and due < today:
+        errors.add("due_date", f"{due} is in the past: a new order is due today ({today}) or later.")
+
+
 @transaction.atomic
 def production_order_create(
     *,
@@ -44,8 +76,13 @@ def production_order_create(
     quantities: Mapping[str, Any],
     notes: str = "",
     by: AbstractBaseUser | None = None,
+    backdated: bool = False,
 ) -> ProductionOrder:
-    """A draft order of `style` with `factory`; `quantities` maps SKU to units."""
+    """A draft order of `style` with `factory`; `quantities` maps SKU to units.
+
+    `backdated=True` records an order placed in the past (the demo seed's delivered sample run), whose due
+    date may be past; what people enter (forms, API) never passes it.
+    """
     errors = FieldErrors()
     if not brand.is_brand:
         errors.add("brand", "Only a brand places production orders.")
@@ -54,7 +91,10 @@ def production_order_create(
     if not factory.is_factory:
         errors.add("factory", f"{factory} is not a factory.")
     due = errors.date("due_date", due_date)
+    if not backdated:
+        _check_due(errors, due)
     lines = _lines(errors, style, quantities) if style.organization_id == brand.pk else []
+    _check_run_size(errors, quantities, lines)
     errors.raise_if_any("The production order is not valid")
     order = ProductionOrder.objects.create(
         brand=brand, factory=factory, style=style, due_date=due, notes=notes, units=sum(q for _, q in lines)
@@ -70,6 +110,24 @@ def party_of(order: ProductionOrder, organization: Organization) -> str:
     return BRAND if organization.pk == order.brand_id else FACTORY
 
 
+# Rules the contexts above production add to a move, e.g. cutting's "everything is cut before sewing
+# starts". Each guard returns why the move cannot happen yet, or None. Registered from AppConfig.ready,
+# so production need not know the cutting room.
+TransitionGuard = Callable[[ProductionOrder], "str | None"]
+_GUARDS: dict[tuple[str, str], list[TransitionGuard]] = defaultdict(list)
+
+
+def transition_guard_add(*, source: str, target: str, guard: TransitionGuard) -> None:
+    if guard not in _GUARDS[(source, target)]:
+        _GUARDS[(source, target)].append(guard)
+
+
+def transition_blockers(order: ProductionOrder, target: str) -> list[str]:
+    """Why ``order`` cannot move to ``target`` yet (empty when nothing stands in the way)."""
+    reasons = (guard(order) for guard in _GUARDS.get((order.state, target), ()))
+    return [reason for reason in reasons if reason]
+
+
 @transaction.atomic
 def production_order_transition(
     *,
@@ -78,8 +136,10 @@ def production_order_transition(
     organization: Organization,
     by: AbstractBaseUser | None = None,
     note: str = "",
+    when: datetime | None = None,
 ) -> ProductionOrder:
-    """Move the order to `target`; an illegal move is refused and nothing changes."""
+    """Move the order to `target`; an illegal move is refused and nothing changes. ``when`` back-dates
+    the timeline entry (a move recorded after the fact, as the demo's sample run does)."""
     if target not in State.__members__.values():
         raise ValidationError(
             f"Unknown state {target!r}", fields={"target": f"One of {', '.join(s.value for s in State)}."}
@@ -93,11 +153,23 @@ def production_order_transition(
             f"A {party} cannot move an order from {order.state} to {target} (allowed: {allowed})",
             fields={"target": f"Not allowed from {order.state}."},
         )
+    blockers = transition_blockers(order, target)
+    if blockers:
+        raise ConflictError(
+            f"{order.number} cannot move from {order.state} to {target} yet: {' '.join(blockers)}",
+            fields={"target": " ".join(blockers)},
+        )
     source = order.state
     order.state = target
     order.save(update_fields=["state", "updated_at"])
     OrderTransition.objects.create(
-        order=order, source=source, target=target, by=by, organization=organization, note=note[:300]
+        order=order,
+        source=source,
+        target=target,
+        by=by,
+        organization=organization,
+        note=note[:300],
+        at=when or timezone.now(),
     )
     if target == State.PLANNED:
         transaction.on_commit(lambda: tasks.notify_order_placed.enqueue(order_id=order.pk))
@@ -106,9 +178,10 @@ def production_order_transition(
 
 @transaction.atomic
 def production_order_set_quantities(
-    *, order: ProductionOrder, quantities: Mapping[str, Any]
+    *, order: ProductionOrder, quantities: Mapping[str, Any], notes: str | None = None
 ) -> ProductionOrder:
-    """Replace the breakdown of an order not yet cut (a funded drop keeps selling up to its cap)."""
+    """Replace the breakdown of an order not yet cut (a funded drop keeps selling up to its cap), and its
+    notes when given (they may state the breakdown's numbers)."""
     order = ProductionOrder.objects.select_for_update().select_related("style").get(pk=order.pk)
     if order.state not in (State.DRAFT, State.PLANNED):
         raise ConflictError(
@@ -117,11 +190,14 @@ def production_order_set_quantities(
         )
     errors = FieldErrors()
     lines = _lines(errors, order.style, quantities)
+    _check_run_size(errors, quantities, lines)  # a drop selling on after funding stays a sane run too
     errors.raise_if_any("The quantities are not valid")
     order.lines.all().delete()
     ProductionOrderLine.objects.bulk_create(
         ProductionOrderLine(order=order, variant_id=vid, quantity=qty) for vid, qty in lines
     )
     order.units = sum(q for _, q in lines)
-    order.save(update_fields=["units", "updated_at"])
+    if notes is not None:
+        order.notes = notes
+    order.save(update_fields=["units", "notes", "updated_at"])
     return order

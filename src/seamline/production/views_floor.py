@@ -40,13 +40,19 @@ def _decimal(request: HttpRequest, name: str) -> Decimal | None:
         ) from exc
 
 
-def _serials(text: str) -> list[int]:
-    parts = [p.strip() for p in text.replace(";", ",").split(",") if p.strip()]
-    if not all(p.isdigit() for p in parts):
-        raise ValidationError(
-            "Serials are whole numbers", fields={"failed": "Give serial numbers, e.g. 2, 7."}
-        )
-    return [int(p) for p in parts]
+def _serials(text: str, *, field: str = "failed") -> list[int]:
+    """'2, 7' or '1-4, 9' -> the serial numbers (a range includes both ends)."""
+    serials = []
+    for part in (p.strip() for p in text.replace(";", ",").split(",")):
+        first, dash, last = part.partition("-")
+        if not part:
+            continue
+        if not first.strip().isdigit() or (dash and not last.strip().isdigit()):
+            raise ValidationError(
+                "Serials are whole numbers", fields={field: "Give serial numbers, e.g. 2, 7 or 1-12."}
+            )
+        serials.extend(range(int(first), int(last or first) + 1))
+    return serials
 
 
 def _sew(request: HttpRequest, order: Any, org: Any) -> str:
@@ -61,6 +67,7 @@ def _sew(request: HttpRequest, order: Any, org: Any) -> str:
 
 def _finish(request: HttpRequest, order: Any, org: Any) -> str:
     step = request.POST.get("step", "")
+    chosen = _serials(request.POST.get("serials", ""), field="serials")
     count = floor.garments_finish(
         order=order,
         organization=org,
@@ -68,8 +75,10 @@ def _finish(request: HttpRequest, order: Any, org: Any) -> str:
         facility=_facility(request, org),
         energy_kwh=_decimal(request, "energy_kwh"),
         water_l=_decimal(request, "water_l"),
+        serials=chosen or None,  # blank: every sewn garment of the order
     )
-    return f"{step.replace('_', ' ').capitalize()} recorded for {count} garments."
+    which = f"serials {request.POST['serials'].strip()}" if chosen else "every sewn garment"
+    return f"{step.replace('_', ' ').capitalize()} recorded for {count} garments ({which})."
 
 
 def _inspect(request: HttpRequest, order: Any, org: Any) -> str:
