@@ -135,7 +135,7 @@ def _downstream(roll: Any, org: Any) -> dict[str, Any]:
 
     lineage = roll_lineage(organization=org, roll_epc=roll.epc_uri)
     steps = [
-        Step(when=s.when, label=s.kind, place=s.place, detail=s.detail, kind=s.kind) for s in lineage.steps
+        Step(when=s.when, label=s.title, place=s.place, detail=s.detail, kind=s.kind) for s in lineage.steps
     ]
     return {
         "lineage": lineage,

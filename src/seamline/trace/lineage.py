@@ -29,6 +29,7 @@ __all__ = [
     "plies_in",
     "roll_lineage",
     "sensor_value",
+    "step_detail",
     "step_kind",
 ]
 
@@ -49,6 +50,11 @@ class TraceStep:
     water_l: Decimal | None = None
     event_hash: str = ""
     event_type: str = ""
+
+    @property
+    def title(self) -> str:
+        """The step in words: 'laser_washing' -> 'Laser washing'."""
+        return self.kind.replace("_", " ").capitalize()
 
 
 @dataclass(frozen=True)
@@ -110,7 +116,7 @@ def _steps(events: Sequence[Event]) -> list[TraceStep]:
                 kind=step_kind(event.biz_step) or event.event_type,
                 place=places.get(where, where)
                 or ("the customer's door" if event.biz_step.endswith("arriving") else ""),
-                detail=_detail(body),
+                detail=step_detail(body),
                 operator=body.get("sl:operator", ""),
                 event_id=event.event_id,
                 energy_kwh=sensor_value(body, "KWH"),
@@ -122,12 +128,23 @@ def _steps(events: Sequence[Event]) -> list[TraceStep]:
     return steps
 
 
-def _detail(body: dict[str, Any]) -> str:
+# UN/CEFACT Recommendation 20 codes the ledger records (EPCIS "uom"), as people write the units.
+UNIT_WORDS = {"MTR": "m", "CMT": "cm", "MTK": "m²", "KGM": "kg", "GRM": "g", "KWH": "kWh", "LTR": "L"}
+
+
+def step_detail(body: dict[str, Any]) -> str:
+    """An event's quantities, disposition and order in words: '45.7 m · Active · PO-00003'.
+
+    >>> step_detail({"quantityList": [{"quantity": 45.7, "uom": "MTR"}], "disposition": "active"})
+    '45.7 m · Active'
+    """
     parts = []
     for item in body.get("quantityList", []) + body.get("inputQuantityList", []):
-        parts.append(f"{item.get('quantity')} {item.get('uom', '')}".strip())
+        code = item.get("uom", "")
+        parts.append(f"{item.get('quantity')} {UNIT_WORDS.get(code, code)}".strip())
     if body.get("disposition"):
-        parts.append(step_kind(body["disposition"]).removeprefix("Disp-").replace("_", " "))
+        words = step_kind(body["disposition"]).removeprefix("Disp-").replace("_", " ")
+        parts.append("Non-conformant" if words == "non conformant" else words.capitalize())
     if body.get("sl:orderNumber"):
         parts.append(body["sl:orderNumber"])
     return " · ".join(parts)
@@ -243,8 +260,9 @@ def roll_lineage(*, organization: Organization, roll_epc: str) -> RollLineage:
     lineage = RollLineage(roll_epc=roll_epc)
     events = _events_naming(organization, [roll_epc])
     quantities = defaultdict(Decimal)
-    for event_id, _, meters in _identifiers([e.pk for e in events], ["class", "in_class"]):
-        quantities[event_id] += Decimal(meters or 0)
+    for event_id, epc, meters in _identifiers([e.pk for e in events], ["class", "in_class"]):
+        if epc == roll_epc:  # a lay cut from several rolls names each with its own meters
+            quantities[event_id] += Decimal(meters or 0)
     steps = _steps(events)
     lineage.steps = steps
     cut_ids = []
@@ -351,14 +369,16 @@ def order_mass_balance(*, organization: Organization, order: Any) -> Any:
     for roll in FabricRoll.objects.filter(pk__in=list(garments_m)).order_by("received_at", "pk"):
         downstream = roll_lineage(organization=organization, roll_epc=roll.epc_uri)
         mine = sum((m for _, m, _, number in downstream.cuts if number == order.number), Decimal(0))
-        others = downstream.taken_m - mine
         flows.append(
             RollFlow(
                 label=roll.roll_id,
-                received_m=downstream.received_m - others,
+                received_m=downstream.received_m,
                 garments_m=garments_m[roll.pk],
-                offcuts_m=mine - garments_m[roll.pk],
-                remnant_m=roll.remaining_m,
+                # Less taken than the pieces need means an edited ledger: the roll then shows over-drawn
+                # (a red discrepancy) instead of a negative off-cut.
+                offcuts_m=max(mine - garments_m[roll.pk], Decimal(0)),
+                other_orders_m=downstream.taken_m - mine,
+                remnant_m=max(roll.remaining_m, Decimal(0)),
             )
         )
     return balance(flows)

@@ -39,9 +39,10 @@ class RollFlow:
     garments_m: Decimal
     offcuts_m: Decimal
     remnant_m: Decimal
+    other_orders_m: Decimal = Decimal(0)  # a roll shared between orders: what the others' lays took
 
     def __post_init__(self) -> None:
-        for name in ("received_m", "garments_m", "offcuts_m", "remnant_m"):
+        for name in ("received_m", "garments_m", "offcuts_m", "remnant_m", "other_orders_m"):
             meters = to_meters(getattr(self, name))
             if meters < 0:
                 raise ValueError(f"{self.label}: {name} must not be negative, got {meters}")
@@ -49,8 +50,8 @@ class RollFlow:
 
     @property
     def used_m(self) -> Decimal:
-        """Meters the roll's records account for (garments + off-cuts + remnant)."""
-        return self.garments_m + self.offcuts_m + self.remnant_m
+        """Meters the roll's records account for (garments + off-cuts + other orders + remnant)."""
+        return self.garments_m + self.offcuts_m + self.other_orders_m + self.remnant_m
 
     @property
     def discrepancy_m(self) -> Decimal:
@@ -70,6 +71,7 @@ class Balance:
     discrepancy_m: Decimal
     closes: bool
     tolerance_m: Decimal = field(default=DEFAULT_TOLERANCE_M)
+    other_orders_m: Decimal = Decimal("0.000")
 
     def discrepancies(self) -> list[tuple[str, Decimal]]:
         """(label, discrepancy_m) of each roll that does not close on its own, in roll order.
@@ -81,7 +83,8 @@ class Balance:
 
 
 def balance(flows: Sequence[RollFlow], *, tolerance_m: Decimal = DEFAULT_TOLERANCE_M) -> Balance:
-    """Total the flows of the rolls and check that received = garments + off-cuts + remnants."""
+    """Total the flows of the rolls and check that received = garments + off-cuts + other orders +
+    remnants."""
     tolerance_m = Decimal(tolerance_m)
     if tolerance_m < 0:
         raise ValueError(f"tolerance_m must not be negative, got {tolerance_m}")
@@ -91,7 +94,8 @@ def balance(flows: Sequence[RollFlow], *, tolerance_m: Decimal = DEFAULT_TOLERAN
     garments_m = sum((r.garments_m for r in rolls), zero)
     offcuts_m = sum((r.offcuts_m for r in rolls), zero)
     remnant_m = sum((r.remnant_m for r in rolls), zero)
-    discrepancy_m = received_m - garments_m - offcuts_m - remnant_m
+    other_orders_m = sum((r.other_orders_m for r in rolls), zero)
+    discrepancy_m = received_m - garments_m - offcuts_m - other_orders_m - remnant_m
     return Balance(
         rolls=rolls,
         received_m=received_m,
@@ -101,6 +105,7 @@ def balance(flows: Sequence[RollFlow], *, tolerance_m: Decimal = DEFAULT_TOLERAN
         discrepancy_m=discrepancy_m,
         closes=abs(discrepancy_m) <= tolerance_m,
         tolerance_m=tolerance_m,
+        other_orders_m=other_orders_m,
     )
 
 

@@ -36,6 +36,7 @@ RED = "#c62828"
 DESTINATIONS: tuple[tuple[str, str, str], ...] = (
     ("garments", "In garments", "#2b6cb0"),
     ("offcuts", "Off-cuts to the recycler", "#2f855a"),
+    ("other", "Cut for other orders", "#718096"),
     ("remnant", "Remnants on the rolls", "#b7791f"),
 )
 
@@ -68,7 +69,12 @@ class _Band:
 
 
 def _roll_flows(roll: RollFlow) -> list[tuple[str, Decimal]]:
-    return [("garments", roll.garments_m), ("offcuts", roll.offcuts_m), ("remnant", roll.remnant_m)]
+    return [
+        ("garments", roll.garments_m),
+        ("offcuts", roll.offcuts_m),
+        ("other", roll.other_orders_m),
+        ("remnant", roll.remnant_m),
+    ]
 
 
 def mass_balance_svg(balance: Balance, *, title: str = "") -> str:
@@ -83,7 +89,8 @@ def mass_balance_svg(balance: Balance, *, title: str = "") -> str:
             _Band(i, "unaccounted", r.discrepancy_m) for i, r in enumerate(rolls) if r.discrepancy_m > 0
         ]
 
-    dests = [(key, label, colour) for key, label, colour in DESTINATIONS]
+    # Rolls used by this order alone need no "other orders" node.
+    dests = [d for d in DESTINATIONS if d[0] != "other" or balance.other_orders_m > 0]
     if missing:
         dests.append(("unaccounted", "Unaccounted", RED))
     dest_m = {key: sum((b.meters for b in bands if b.dest == key), Decimal(0)) for key, _, _ in dests}
@@ -201,7 +208,9 @@ def mass_balance_svg(balance: Balance, *, title: str = "") -> str:
     cap_y = TOP_PX + body_px + 30
     equation = (
         f"Received {fmt_m(balance.received_m)} m = in garments {fmt_m(balance.garments_m)} m"
-        f" + off-cuts {fmt_m(balance.offcuts_m)} m + remnants {fmt_m(balance.remnant_m)} m"
+        f" + off-cuts {fmt_m(balance.offcuts_m)} m"
+        + (f" + other orders {fmt_m(balance.other_orders_m)} m" if balance.other_orders_m > 0 else "")
+        + f" + remnants {fmt_m(balance.remnant_m)} m"
     )
     if balance.closes:
         verdict = '<tspan class="closes" x="24" dy="18" fill="#2f855a">closes to the centimetre</tspan>'

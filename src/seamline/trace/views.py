@@ -28,7 +28,7 @@ def garment_detail(request: HttpRequest, uid: str) -> HttpResponse:
         raise NotFoundError(f"No trace events about {garment.label} yet.")
     picture = timeline_svg(
         [
-            Step(when=s.when, label=s.kind.replace("_", " "), place=s.place, detail=s.detail, kind=s.kind)
+            Step(when=s.when, label=s.title, place=s.place, detail=s.detail, kind=s.kind)
             for s in lineage.steps
         ],
         title=f"{garment.label}: from roll to doorstep",

@@ -45,6 +45,16 @@ def unit(value: object, suffix: str) -> str:
 
 
 @register.filter
+def sentence(text: object) -> str:
+    """A message as a sentence: a capital first and a closing full stop ("cannot be made" -> "… made.")."""
+    words = str(text).strip()
+    if not words:
+        return words
+    words = words[0].upper() + words[1:]
+    return words if words[-1] in ".!?…" else f"{words}."
+
+
+@register.filter
 def facility_colour(kind: str) -> str:
     return kind_colour(kind)
 
