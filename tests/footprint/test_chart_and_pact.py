@@ -39,7 +39,7 @@ def test_chart_parses_with_a_bar_per_step_per_run():
     svg = comparison_svg(local, offshore, title='Jacket "J-1" <local> & offshore')
     root = ET.fromstring(svg)
     assert root.tag == f"{SVG}svg"
-    bars = [r for r in root.iter(f"{SVG}rect") if r.get("class") == "bar"]
+    bars = [r for r in root.iter(f"{SVG}rect") if r.get("class") == "fp-bar"]
     steps = {r.get("data-step") for r in bars}
     runs = {r.get("data-run") for r in bars}
     assert runs == {"Local", "Dhaka <BD> & co", "Guangzhou, CN"}
@@ -51,17 +51,16 @@ def test_chart_parses_with_a_bar_per_step_per_run():
     assert max(widths.values()) == 420.0  # the largest bar fills the scale
     texts = "".join(root.itertext())
     assert 'Jacket "J-1" <local> & offshore' in texts
-    assert (
-        f"Local: {local.co2e_kg(boundary='cradle-to-customer')} kg CO2e per garment, travels 16 km" in texts
-    )
-    assert f"travels {offshore['Guangzhou, CN'].km_traveled} km" in texts
+    local_kg = local.co2e_kg(boundary="cradle-to-customer")
+    assert f"Local: {local_kg:.2f} kg CO2e per garment, travels 16 km" in texts  # rounded for people
+    assert f"travels {offshore['Guangzhou, CN'].km_traveled:,.0f} km" in texts
     assert comparison_svg(local, offshore, title="x") == comparison_svg(local, offshore, title="x")
 
 
 def test_chart_of_an_empty_footprint_still_parses():
     empty = calculate([], REG)
     root = ET.fromstring(comparison_svg(empty, {}))
-    assert [r for r in root.iter(f"{SVG}rect") if r.get("class") == "bar"] == []
+    assert [r for r in root.iter(f"{SVG}rect") if r.get("class") == "fp-bar"] == []
 
 
 DECIMAL_STRING = re.compile(r"^-?\d+(\.\d+)?$")

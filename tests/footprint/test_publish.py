@@ -139,7 +139,7 @@ def test_the_pages_show_figures_the_chart_and_sources_one_click_away(delivered, 
     snapshot = FootprintSnapshot.objects.get(order=order)
     page = brand.client().get(reverse("footprint:order", args=[order.pk])).content.decode()
     assert f"{snapshot.co2e_customer_kg:.2f} kg" in page and "Dhaka, BD" in page and "Guangzhou, CN" in page
-    assert page.count('class="bar') >= 3 and "<svg" in page
+    assert page.count('class="fp-bar"') >= 3 and "<svg" in page
     assert "/epcis/events/ni%3A%2F%2F%2Fsha-256" in page  # a recorded line links to its event
     factor_url = reverse("footprint:factor", args=[snapshot.registry_version, "electricity.grid.us-camx"])
     assert factor_url in page

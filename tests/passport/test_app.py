@@ -91,7 +91,9 @@ def test_the_command_verifies_a_file_and_fails_after_a_one_character_edit(issued
 
 def test_revocation_round_trips(issued, brand):
     passport = issued["passports"][0]
-    response = brand.client().post(f"/p/{passport.serial}/revoke", {"reason": "reported counterfeit"})
+    response = brand.client().post(
+        f"/p/{passport.serial}/revoke", {"reason": "reported counterfeit", "confirm": passport.serial}
+    )
     assert response.status_code == 302
     page = Client().get(f"/p/{passport.serial}").content.decode()
     assert "Revoked" in page and "reported counterfeit" in page

@@ -7,10 +7,12 @@ import io
 import json
 from decimal import Decimal
 from typing import Any
+from urllib.parse import quote
 
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from seamline.accounts.permissions import Permission
@@ -20,7 +22,8 @@ from seamline.production.selectors import garment_get, order_get
 
 from .baseline import ORIGINS
 from .chart_svg import comparison_svg
-from .factors import FactorError, load_registry
+from .display import csv_quantity, factor_label, significant, source_ref, step_label
+from .factors import Factor, FactorError, load_registry
 from .models import FootprintSnapshot, GarmentFootprint
 from .pact import product_footprint
 from .services import footprint_publish
@@ -34,6 +37,30 @@ def _org(request: HttpRequest) -> Any:
 def _label(cc: str) -> str:
     origin = ORIGINS.get(cc)
     return f"{origin.city}, {cc}" if origin is not None else cc
+
+
+def _event_url(event_id: str) -> str:
+    return reverse("epcis:events") + "/" + quote(event_id, safe="")  # reverse() would quote it twice
+
+
+def _lines(row: GarmentFootprint, snapshot: FootprintSnapshot) -> list[dict[str, Any]]:
+    """A garment's stored lines as a page shows them: names people read, each event a link of its own."""
+    try:
+        factors = load_registry(snapshot.registry_version).factors
+    except FactorError:  # a registry this install no longer ships: the ids still say which factor
+        factors = {}
+    lines = expand(row.lines, snapshot.sources, snapshot.registry_version)
+    for line in lines:
+        factor = factors.get(line["factor_id"])
+        ref = source_ref(line["source"])
+        line.update(
+            step_label=step_label(line["step"]),
+            factor_name=factor_label(factor.activity) if factor else line["factor_id"],
+            events=[(event_id, _event_url(event_id)) for event_id in ref.event_ids],
+            note=ref.note,
+            default=ref.default,
+        )
+    return lines
 
 
 def _runs(row: GarmentFootprint, snapshot: FootprintSnapshot) -> tuple[Any, dict[str, Any]]:
@@ -68,6 +95,7 @@ def order_footprint(request: HttpRequest, pk: int) -> HttpResponse:
             steps=[
                 (
                     step,
+                    step_label(step),
                     values[0],
                     values[1],
                     [snapshot.baselines[cc]["by_step"].get(step, "—") for cc in countries],
@@ -75,7 +103,7 @@ def order_footprint(request: HttpRequest, pk: int) -> HttpResponse:
                 for step, values in snapshot.by_step.items()
             ],
             chart=_chart(rows[0], snapshot) if rows else "",
-            lines=expand(rows[0].lines, snapshot.sources, snapshot.registry_version) if rows else [],
+            lines=_lines(rows[0], snapshot) if rows else [],
         )
     return render(request, "footprint/order_footprint.html", context)
 
@@ -113,6 +141,8 @@ def order_footprint_csv(request: HttpRequest, pk: int) -> HttpResponse:
     writer.writerow(["garment", *fields])
     for row in snapshot.garment_rows.select_related("garment__order").order_by("garment__serial"):
         for line in expand(row.lines, snapshot.sources, snapshot.registry_version):
+            # the stored quantity is exact (up to 24 decimals from batch shares): the CSV states its precision
+            line["quantity"] = csv_quantity(line["quantity"])
             writer.writerow([row.garment.label, *(line[f] for f in fields)])
     response = HttpResponse(out.getvalue(), content_type="text/csv")
     response["Content-Disposition"] = (
@@ -162,15 +192,15 @@ def garment_footprint(request: HttpRequest, uid: str) -> HttpResponse:
         .order_by("-snapshot__version")
         .first()
     )
-    if row is None:
-        raise NotFoundError(f"No footprint of {garment.label} is published yet.")
+    if row is None:  # the garment is ours: say what is missing rather than a 404 that reads "not yours"
+        return render(request, "footprint/garment_footprint.html", {"garment": garment, "row": None})
     snapshot = row.snapshot
     context = {
         "garment": garment,
         "row": row,
         "snapshot": snapshot,
         "chart": _chart(row, snapshot),
-        "lines": expand(row.lines, snapshot.sources, snapshot.registry_version),
+        "lines": _lines(row, snapshot),
     }
     return render(request, "footprint/garment_footprint.html", context)
 
@@ -181,4 +211,17 @@ def factor_detail(request: HttpRequest, version: str, factor_id: str) -> HttpRes
         factor = load_registry(version).get(factor_id)
     except FactorError as exc:
         raise NotFoundError(str(exc)) from exc
-    return render(request, "footprint/factor_detail.html", {"factor": factor})
+    return render(request, "footprint/factor_detail.html", {"factor": factor, "figures": _figures(factor)})
+
+
+def _figures(factor: Factor) -> dict[str, str]:
+    """The factor's values to 4 significant digits; the exact ones stay in the registry and the titles."""
+    return {
+        name: significant(value)
+        for name, value in (
+            ("co2e_kg", factor.co2e_kg),
+            ("water_l", factor.water_l),
+            ("input_kg_per_kg", factor.input_kg_per_kg),
+        )
+        if value is not None
+    }

@@ -1,12 +1,14 @@
 """Verifying a passport: its signature against the issuer's DID document, its revocation status, the UNTP
 schema, and every linked ledger event's hash against the ledger. Each check says what it found.
 
-A passport of this host is checked against this host's database (no network); another host's DID
-document and status list are fetched over HTTPS.
+A passport this install issued is checked against its database, whatever host and port its did:web names
+(the demo on another port, a renamed host): no network. Another host's DID document and status list are
+fetched over HTTPS.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import urllib.request
 from dataclasses import dataclass
@@ -14,10 +16,10 @@ from typing import Any
 from urllib.parse import unquote, urlsplit
 
 from .credential import PassportError, linked_events, validate_passport
-from .signing import SignatureError, verify_credential
-from .status_list import StatusListError, is_revoked
+from .signing import SignatureError, did_document, verify_credential
+from .status_list import StatusListError, is_revoked, status_list_credential
 
-__all__ = ["Check", "jws_of", "verify_passport"]
+__all__ = ["Check", "jws_of", "ledger_check", "ledger_fingerprint", "linked_event_ids", "verify_passport"]
 
 ENVELOPE_PREFIX = "data:application/vc+jwt,"
 
@@ -55,43 +57,120 @@ def _fetch_json(url: str) -> Any:
         return json.loads(response.read())
 
 
-def _did_document(did: str) -> dict[str, Any]:
+def _did_host(did: str) -> str:
+    return unquote(did.removeprefix("did:web:").split(":")[0])
+
+
+def _local_did_document(did: str, key_id: str) -> dict[str, Any] | None:
+    """This install's keys listed under ``did`` when the key that signed is one of them; None otherwise.
+
+    The DID names the host the issuer ran as (SEAMLINE_BASE_URL), which the command line does not know: the
+    demo on port 8101 signs as did:web:127.0.0.1%3A8101 and has no HTTPS to fetch it from."""
+    from .models import IssuerKey
     from .services import host_did, host_did_document
 
     if did == host_did():
         return host_did_document()
-    host = unquote(did.removeprefix("did:web:").split(":")[0])
-    return _fetch_json(f"https://{host}/.well-known/did.json")
+    if not did.startswith("did:web:") or not IssuerKey.objects.filter(kid=key_id).exists():
+        return None
+    return did_document(did, [(k.kid, k.public_jwk) for k in IssuerKey.objects.order_by("pk")])
 
 
-def _status_list(url: str, did_document: dict[str, Any]) -> dict[str, Any]:
-    from .services import base_url, status_list_jws
-
-    if url.startswith(base_url() + "/p/status/"):
-        from seamline.accounts.models import Organization
-
-        org = Organization.objects.get(slug=url.rsplit("/", 1)[-1])
-        token = status_list_jws(org)
-    else:
-        token = jws_of(_fetch_json(url))
-    return verify_credential(token, did_document)
+def _remote_did_document(did: str) -> dict[str, Any]:
+    if not did.startswith("did:web:"):
+        raise ValueError(f"{did or 'no DID'}: only did:web issuers can be resolved")
+    return _fetch_json(f"https://{_did_host(did)}/.well-known/did.json")
 
 
-def _event_checks(credential: dict[str, Any]) -> Check:
+def _verified(token: str, did: str, key_id: str) -> tuple[dict[str, Any], dict[str, Any], bool]:
+    """The credential, the DID document it verified against, and whether that document is this install's."""
+    from .services import host_did
+
+    local = _local_did_document(did, key_id)
+    if local is None:
+        remote = _remote_did_document(did)
+        return verify_credential(token, remote), remote, False
+    try:
+        return verify_credential(token, local), local, True
+    except SignatureError as mismatch:
+        if did == host_did():
+            raise
+        # Same key name, other key: another install's issuer (slugs repeat). Ask its host; if that host
+        # cannot be reached, our own check's answer is the one to report.
+        try:
+            remote = _remote_did_document(did)
+        except OSError:
+            raise mismatch from None
+        return verify_credential(token, remote), remote, False
+
+
+def _status_list(url: str, did_document: dict[str, Any], *, local: bool) -> dict[str, Any]:
+    from seamline.accounts.models import Organization
+
+    parts = urlsplit(url)
+    slug = parts.path.rsplit("/p/status/", 1)[-1]
+    if local and "/p/status/" in parts.path and parts.netloc == _did_host(did_document["id"]):
+        # This install's own list, read from its database: it is what /p/status/<slug> would sign.
+        from django.utils import timezone
+
+        from .models import StatusList
+        from .status_list import encode_list
+
+        org = Organization.objects.filter(slug=slug).first()
+        if org is None:
+            raise StatusListError(f"no issuer {slug!r} in this install")
+        row = StatusList.objects.filter(organization=org).first()
+        return status_list_credential(
+            url=url,
+            issuer_did=did_document["id"],
+            encoded_list=row.encoded if row else encode_list(b""),  # nothing revoked yet
+            issued=row.updated_at if row else timezone.now(),
+        )
+    return verify_credential(jws_of(_fetch_json(url)), did_document)
+
+
+def linked_event_ids(credential: dict[str, Any]) -> list[tuple[str, str]]:
+    """``(eventID, event hash)`` of each ledger event the passport links."""
+    return [
+        (unquote(urlsplit(url).path.split("/epcis/events/", 1)[-1]), digest)
+        for url, digest in linked_events(credential)
+    ]
+
+
+def ledger_fingerprint(event_ids: list[str]) -> str:
+    """A digest of the stored bodies of ``event_ids``: one indexed query and a SHA-256, no event hashing.
+
+    It changes whenever one of those rows is edited, so a page rendered after a full `ledger_check` stays
+    good exactly as long as the fingerprint it was rendered with."""
+    from seamline.trace.models import Event
+
+    digest = hashlib.sha256()
+    rows = Event.objects.filter(event_id__in=event_ids).order_by("event_id", "pk")
+    for pk, event_id, body in rows.values_list("pk", "event_id", "body"):
+        digest.update(f"{pk}\n{event_id}\n{body}\n".encode())  # an edited, deleted or added row shows
+    return digest.hexdigest()
+
+
+def ledger_check(credential: dict[str, Any]) -> Check:
+    """Whether every ledger event the passport links is there and still hashes to what it signed."""
     from seamline.trace.eventhash import event_hash
     from seamline.trace.models import Event
 
-    links = linked_events(credential)
+    links = linked_event_ids(credential)
+    rows = {
+        event_id: (stored, body)
+        for event_id, stored, body in Event.objects.filter(
+            event_id__in=[event_id for event_id, _ in links]
+        ).values_list("event_id", "event_hash", "body")
+    }
     problems = []
-    for url, digest in links:
-        event_id = unquote(urlsplit(url).path.split("/epcis/events/", 1)[-1])
-        row = Event.objects.filter(event_id=event_id).values_list("event_hash", "body").first()
-        if row is None:
+    for event_id, digest in links:
+        if event_id not in rows:
             problems.append(f"{event_id}: not in the ledger")
             continue
-        body = json.loads(row[1])
-        again = event_hash(body, body.get("@context"))
-        if row[0] != digest or again != digest:
+        stored, text = rows[event_id]
+        body = json.loads(text)
+        if stored != digest or event_hash(body, body.get("@context")) != digest:
             problems.append(f"{event_id}: the ledger's event no longer hashes to {digest}")
     if problems:
         return Check("ledger events", False, "; ".join(problems[:3]) + (" …" if len(problems) > 3 else ""))
@@ -104,9 +183,8 @@ def verify_passport(document: Any) -> tuple[list[Check], dict[str, Any] | None]:
     try:
         token = jws_of(document)
         header = json.loads(_b64(token.split(".")[0]))
-        did = str(header.get("kid", "")).split("#", 1)[0]
-        did_doc = _did_document(did)
-        credential = verify_credential(token, did_doc)
+        did, _, key_id = str(header.get("kid", "")).partition("#")
+        credential, did_doc, local = _verified(token, did, key_id)
     except (SignatureError, ValueError, OSError, KeyError, IndexError) as exc:
         checks.append(Check("signature", False, str(exc)))
         return checks, None
@@ -114,7 +192,7 @@ def verify_passport(document: Any) -> tuple[list[Check], dict[str, Any] | None]:
     try:
         status = credential.get("credentialStatus") or {}
         entry = status[0] if isinstance(status, list) else status
-        revoked = is_revoked(credential, _status_list(entry["statusListCredential"], did_doc))
+        revoked = is_revoked(credential, _status_list(entry["statusListCredential"], did_doc, local=local))
         checks.append(
             Check(
                 "status",
@@ -129,7 +207,7 @@ def verify_passport(document: Any) -> tuple[list[Check], dict[str, Any] | None]:
         checks.append(Check("schema", True, "valid UNTP Digital Product Passport"))
     except PassportError as exc:
         checks.append(Check("schema", False, str(exc)))
-    checks.append(_event_checks(credential))
+    checks.append(ledger_check(credential))
     return checks, credential
 
 

@@ -3,6 +3,7 @@ the host's DID document and revocation lists; hangtag sheets and revocation for 
 
 from __future__ import annotations
 
+from dataclasses import replace
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -12,20 +13,22 @@ from django.core.cache import cache
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.cache import cache_control
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods
 
 from seamline.accounts.models import Organization
 from seamline.accounts.permissions import Permission
-from seamline.core.errors import DomainError, found
+from seamline.core.errors import DomainError, ForbiddenError, found
+from seamline.core.lamap import LaMap, Place
 from seamline.core.views import facility_maps, org_view, requires
 from seamline.facilities.models import Facility
 from seamline.production.selectors import order_get
 
 from .credential import CONTEXT_FILES, local_context
+from .forms import RevokeForm
 from .hangtag import Hangtag, hangtag_sheet_pdf, hangtag_sheet_svg
 from .models import Passport
 from .services import base_url, host_did_document, passport_revoke, status_list_jws
-from .verify import envelope, verify_passport
+from .verify import envelope, ledger_check, ledger_fingerprint, linked_event_ids, verify_passport
 
 CARE = (
     "Wash cold (30 °C), inside out, with dark colours",
@@ -47,24 +50,56 @@ def _passport(serial: str) -> Passport:
 
 
 def _page_key(serial: str) -> str:
-    return f"passport-page:{serial}"
+    return f"passport-page:v2:{serial}"  # v2: (event ids, fingerprint, content); Redis may hold v1 bytes
 
 
 @cache_control(public=True, max_age=60)
 def passport_page(request: HttpRequest, serial: str) -> HttpResponse:
     """The page is the same for every visitor: rendered once, cached (dropped when the passport is
-    revoked); the issuing brand, signed in, gets it fresh with a revoke form."""
+    revoked); the issuing brand, signed in, gets it fresh with a link to revoke it.
+
+    Re-hashing the linked ledger events costs ~0.6 ms an event, too much for every hit of a page under
+    load, and a tampered row is edited outside the app (SQL on the database file), so nothing could drop
+    the cache when it happens. So the cached page keeps the fingerprint of the event bodies it was checked
+    against: a hit costs one indexed query and a SHA-256, and any edit to those rows re-renders the page,
+    warning included, at once rather than when the cache expires."""
     signed_in = request.user.is_authenticated
     cached = None if signed_in else cache.get(_page_key(serial))
     if cached is not None:
-        return HttpResponse(cached)
-    response = _render_page(request, serial, signed_in=signed_in)
+        event_ids, fingerprint, content = cached
+        if ledger_fingerprint(event_ids) == fingerprint:
+            return HttpResponse(content)
+    response, event_ids, fingerprint = _render_page(request, serial, signed_in=signed_in)
     if not signed_in:
-        cache.set(_page_key(serial), response.content, 300)
+        cache.set(_page_key(serial), (event_ids, fingerprint, response.content), 300)
     return response
 
 
-def _render_page(request: HttpRequest, serial: str, *, signed_in: bool) -> HttpResponse:
+def _public_maps(facilities: list[Facility]) -> dict[str, Any]:
+    """The facilities' maps for anyone: a pin opens its place on OpenStreetMap, not the facility's page
+    (which needs a sign-in)."""
+
+    def public(place: Place) -> Place:
+        lat, lon = float(place.latitude), float(place.longitude)
+        return replace(
+            place,
+            url=f"https://www.openstreetmap.org/?mlat={lat:.5f}&mlon={lon:.5f}#map=16/{lat:.5f}/{lon:.5f}",
+        )
+
+    def relink(lamap: LaMap | None) -> LaMap | None:
+        if lamap is None:
+            return None
+        markers = tuple(replace(m, place=public(m.place)) for m in lamap.markers)
+        return replace(lamap, markers=markers, outside=tuple(public(p) for p in lamap.outside))
+
+    maps = facility_maps(facilities)
+    return {**maps, "lamap": relink(maps["lamap"]), "closeup": relink(maps["closeup"])}
+
+
+def _render_page(
+    request: HttpRequest, serial: str, *, signed_in: bool
+) -> tuple[HttpResponse, list[str], str]:
+    """The page, the ledger events it vouches for and their fingerprint when it was checked."""
     from seamline.footprint.models import GarmentFootprint
     from seamline.trace.lineage import garment_lineage
     from seamline.trace.timeline_svg import Step, timeline_svg
@@ -84,6 +119,9 @@ def _render_page(request: HttpRequest, serial: str, *, signed_in: bool) -> HttpR
         GarmentFootprint.objects.filter(garment=garment).defer("lines").order_by("-snapshot__version").first()
     )
     subject = passport.credential["credentialSubject"]
+    event_ids = [event_id for event_id, _ in linked_event_ids(passport.credential)]
+    fingerprint = ledger_fingerprint(event_ids)  # before the check: an edit in between re-renders next time
+    ledger = ledger_check(passport.credential)
     context = {
         "passport": passport,
         "garment": garment,
@@ -105,10 +143,11 @@ def _render_page(request: HttpRequest, serial: str, *, signed_in: bool) -> HttpR
         if footprint
         else [],
         "care": CARE,
+        "ledger": ledger,
         "can_revoke": signed_in and getattr(request, "organization", None) == passport.issuer,
-        **facility_maps(facilities),
+        **_public_maps(facilities),
     }
-    return render(request, "passport/page.html", context)
+    return render(request, "passport/page.html", context), event_ids, fingerprint
 
 
 def passport_json(request: HttpRequest, serial: str) -> HttpResponse:
@@ -143,21 +182,30 @@ def status_list(request: HttpRequest, slug: str) -> HttpResponse:
     return JsonResponse(envelope(status_list_jws(org)))
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 @org_view
 @requires(Permission.EDIT_CATALOG)
 def passport_revoke_view(request: HttpRequest, serial: str) -> HttpResponse:
+    """A confirmation step (the serial typed again), then the revocation: it cannot be undone."""
     passport = _passport(serial)
-    try:
-        passport_revoke(
-            passport=passport, organization=request.organization, reason=request.POST.get("reason", "")
-        )  # type: ignore[attr-defined]
-    except DomainError as exc:
-        messages.error(request, exc.detail)
-    else:
-        cache.delete(_page_key(serial))
-        messages.success(request, f"Passport {serial} is revoked; it now verifies as revoked.")
-    return redirect("passport:page", serial=serial)
+    organization = request.organization  # type: ignore[attr-defined]
+    if passport.issuer_id != organization.pk:
+        raise ForbiddenError("Only the brand that issued a passport revokes it.")
+    if passport.revoked_at is not None:
+        messages.info(request, f"Passport {serial} is already revoked.")
+        return redirect("passport:page", serial=serial)
+    form = RevokeForm(request.POST if request.method == "POST" else None, serial=serial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            passport_revoke(passport=passport, organization=organization, reason=form.cleaned_data["reason"])
+        except DomainError as exc:
+            form.add_error(None, exc.detail)
+        else:
+            cache.delete(_page_key(serial))
+            messages.success(request, f"Passport {serial} is revoked; it now verifies as revoked.")
+            return redirect("passport:page", serial=serial)
+    status = 422 if request.method == "POST" else 200
+    return render(request, "passport/revoke.html", {"form": form, "passport": passport}, status=status)
 
 
 def _tags(order: Any) -> list[Hangtag]:
