@@ -153,3 +153,22 @@ def test_a_factory_reads_but_cannot_certify_a_brands_fabric_it_holds(brand, fact
 
     assert problem(response, 403)["type"] == "https://seamline.dev/problems/forbidden"
     assert not Certification.objects.exists()
+
+
+def test_a_country_that_does_not_exist_is_422_naming_country_of_origin(factory) -> None:
+    response = post(factory.api(), URL, {**TWILL, "country_of_origin": "ZZ"})
+
+    assert fields(problem(response, 422)) == {
+        "country_of_origin": "'ZZ' is not an ISO 3166-1 country code (two letters, e.g. JP or US)."
+    }
+    assert not Material.objects.exists()
+
+
+def test_an_absurd_width_or_weight_is_422_naming_the_field(factory) -> None:
+    response = post(factory.api(), URL, {**TWILL, "usable_width_cm": 1000, "weight_gsm": 28000})
+
+    assert fields(problem(response, 422)) == {
+        "usable_width_cm": "Must be at most 400 cm (got 1000.0 cm).",
+        "weight_gsm": "Must be at most 2000 g/m² (got 28000.0 g/m²).",
+    }
+    assert not Material.objects.exists()

@@ -201,3 +201,23 @@ def test_a_session_transition_records_who_made_it(brand, factory) -> None:
     assert response.status_code == 200, response.content
     assert response.json()["transitions"][-1]["by"] == "Test User"
     assert OrderTransition.objects.get(target="planned").by == brand.user
+
+
+def test_an_absurd_quantity_is_422_naming_its_sku_and_writes_nothing(brand, factory) -> None:
+    payload = _payload(f.make_style(brand.org, code="CJ"), factory.org)
+    payload["quantities"]["CJ-INDIGO-S"] = 99_999_999_999
+
+    body = problem(post(brand.api(), URL, payload), 422)
+
+    assert fields(body) == {"quantities.CJ-INDIGO-S": "At most 10,000 units an order (got 99,999,999,999)."}
+    assert not ProductionOrder.objects.exists()
+
+
+def test_a_due_date_in_the_past_is_422_naming_due_date(brand, factory) -> None:
+    payload = {**_payload(f.make_style(brand.org, code="CJ"), factory.org), "due_date": "2020-01-15"}
+
+    body = problem(post(brand.api(), URL, payload), 422)
+
+    assert list(fields(body)) == ["due_date"]
+    assert fields(body)["due_date"].startswith("2020-01-15 is in the past")
+    assert not ProductionOrder.objects.exists()

@@ -152,3 +152,23 @@ def test_detail_and_404(factory) -> None:
     assert response.status_code == 200
     assert response.json()["remaining_m"] == "10.000"
     problem(factory.api().get(f"{URL}/{roll.pk + 1}"), 404)
+
+
+def test_a_roll_wider_than_its_material_is_422_naming_width_cm(factory) -> None:
+    material = f.make_material(factory.org, name="Selvedge denim", width_cm="80")
+    payload = _payload(f.make_facility(factory.org), material, width_cm="1000")
+
+    body = problem(post(factory.api(), URL, payload), 422)
+
+    assert fields(body) == {
+        "width_cm": "Selvedge denim is 80 cm wide: a roll of it cannot be wider (got 1000.0 cm)."
+    }
+    assert not FabricRoll.objects.exists()
+
+
+def test_a_roll_longer_than_a_thousand_meters_is_422_naming_length_m(factory) -> None:
+    payload = _payload(f.make_facility(factory.org), f.make_material(factory.org), length_m="50000")
+
+    assert fields(problem(post(factory.api(), URL, payload), 422)) == {
+        "length_m": "Must be at most 1000 m (got 50000.000 m)."
+    }

@@ -188,3 +188,72 @@ def test_routing_is_replaced_in_order_and_totals_sam(brand):
         "operations[0].skill_level",
     }
     assert Operation.objects.filter(style=style).count() == 3  # the old routing is intact
+
+
+@pytest.mark.parametrize("country", ["ZZ", "UK", "XX", "J1", "JPN"])
+def test_country_of_origin_must_be_an_iso_3166_code(brand, country):
+    with pytest.raises(ValidationError) as err:
+        _denim(brand.org, country_of_origin=country)
+    assert err.value.fields == {
+        "country_of_origin": f"{country!r} is not an ISO 3166-1 country code (two letters, e.g. JP or US)."
+    }
+    assert Material.objects.count() == 0
+
+
+def test_a_blank_country_of_origin_is_allowed_and_a_real_one_kept(brand):
+    assert _denim(brand.org, country_of_origin="").country_of_origin == ""
+    assert _denim(brand.org, name="Denim 2", country_of_origin=" gb ").country_of_origin == "GB"
+
+
+def test_the_shipped_country_codes_are_those_of_the_tz_database():
+    """core.validation ships ISO 3166-1 alpha-2 in the code; tzdata's iso3166.tab, when installed, is its
+    maintained source (a new or withdrawn code shows up here)."""
+    from importlib import resources
+
+    from seamline.core.validation import ISO_3166_ALPHA2
+
+    tzdata = pytest.importorskip("tzdata")
+    text = resources.files(tzdata).joinpath("zoneinfo", "iso3166.tab").read_text(encoding="utf-8")
+    codes = {line.split("\t")[0] for line in text.splitlines() if line and not line.startswith("#")}
+    assert codes == ISO_3166_ALPHA2
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [
+        ("usable_width_cm", "1000", "Must be at most 400 cm (got 1000.0 cm)."),
+        ("usable_width_cm", "8", "Must be at least 30 cm (got 8.0 cm)."),
+        ("weight_gsm", "45770", "Must be at most 2000 g/m² (got 45770.0 g/m²)."),
+        ("weight_gsm", "0.5", "Must be at least 5 g/m² (got 0.5 g/m²)."),
+    ],
+)
+def test_a_materials_width_and_weight_are_physically_sane(brand, field, value, message):
+    with pytest.raises(ValidationError) as err:
+        _denim(brand.org, **{field: value})
+    assert err.value.fields == {field: message}
+    assert Material.objects.count() == 0
+
+
+def test_a_roll_is_never_wider_than_its_material(brand, factory):
+    fac, denim = f.make_facility(factory.org), _denim(brand.org)  # 80 cm usable width
+    for width in ("1000", "80.1"):
+        with pytest.raises(ValidationError) as err:
+            roll_receive(facility=fac, material=denim, roll_id="R1", length_m="45", width_cm=width)
+        got = f"{Decimal(width):.1f} cm"
+        assert err.value.fields == {
+            "width_cm": f"Selvedge denim is 80 cm wide: a roll of it cannot be wider (got {got})."
+        }
+    with pytest.raises(ValidationError) as err:
+        roll_receive(facility=fac, material=denim, roll_id="R1", length_m="45", width_cm="12")
+    assert err.value.fields == {"width_cm": "A fabric roll is 30–400 cm wide (got 12.0 cm)."}
+    assert FabricRoll.objects.count() == 0
+    roll = roll_receive(facility=fac, material=denim, roll_id="R1", length_m="45", width_cm="78.5")
+    assert roll.width_cm == Decimal("78.5")  # a narrower roll of the lot is fine
+
+
+def test_a_roll_is_at_most_a_thousand_meters(brand, factory):
+    fac, denim = f.make_facility(factory.org), _denim(brand.org)
+    with pytest.raises(ValidationError) as err:
+        roll_receive(facility=fac, material=denim, roll_id="R1", length_m="4570")
+    assert err.value.fields == {"length_m": "Must be at most 1000 m (got 4570.000 m)."}
+    assert roll_receive(facility=fac, material=denim, roll_id="R1", length_m="1000").length_m == 1000

@@ -52,7 +52,7 @@ def test_a_brand_orders_production_and_sees_it_on_the_dashboard(
             expect(page).to_have_url(re.compile(r"/production/orders/\d+/$"))
             number = page.get_by_role("heading", level=1).inner_text().split(" ")[0]
             assert re.fullmatch(r"PO-\d{5}", number)
-            expect(page.get_by_test_id("order-state")).to_have_text("draft")
+            expect(page.get_by_test_id("order-state")).to_have_text("Draft")
             expect(page.locator("tfoot")).to_contain_text("26")
 
             page.get_by_role("link", name="Dashboard").click()
@@ -65,7 +65,7 @@ def test_a_brand_orders_production_and_sees_it_on_the_dashboard(
             # Placing the order is an HTMX post (CSRF header from <body hx-headers>) that swaps the panel.
             page.get_by_role("link", name=number).click()
             page.get_by_role("button", name="Place order").click()
-            expect(page.get_by_test_id("order-state")).to_have_text("planned")
+            expect(page.get_by_test_id("order-state")).to_have_text("Planned")
             expect(page.locator(".timeline li")).to_have_count(2)
             page.get_by_role("link", name="Dashboard").click()
             expect(page.get_by_test_id("count-planned")).to_have_text("1")

@@ -109,3 +109,90 @@ def test_order_list_query_count_does_not_grow(brand, factory, django_assert_num_
         assert (
             len([(o.style.name, o.factory.name, o.units) for o in order_list(organization=brand.org)]) == 10
         )
+
+
+def _skus(style) -> dict[str, str]:
+    return {v.size: v.sku for v in style.variants.all()}
+
+
+def test_an_order_of_absurd_size_is_refused_at_its_sku(brand, factory):
+    style = f.make_style(brand.org)
+    sku = _skus(style)
+    due = date.today() + timedelta(days=30)
+    with pytest.raises(ValidationError) as err:
+        production_order_create(
+            brand=brand.org,
+            factory=factory.org,
+            style=style,
+            due_date=due,
+            quantities={sku["S"]: 99_999_999_999, sku["M"]: 5},
+        )
+    assert err.value.fields == {
+        f"quantities.{sku['S']}": "At most 10,000 units an order (got 99,999,999,999)."
+    }
+    with pytest.raises(ValidationError) as err:  # every line sane, the order not
+        production_order_create(
+            brand=brand.org,
+            factory=factory.org,
+            style=style,
+            due_date=due,
+            quantities={sku["S"]: 6000, sku["M"]: 4001},
+        )
+    assert err.value.fields == {"quantities": "An order holds at most 10,000 units (these add up to 10,001)."}
+    assert ProductionOrder.objects.count() == 0
+    order = production_order_create(
+        brand=brand.org,
+        factory=factory.org,
+        style=style,
+        due_date=due,
+        quantities={sku["S"]: 6000, sku["M"]: 4000},
+    )
+    assert order.units == 10_000
+
+
+def test_a_new_order_cannot_be_due_in_the_past(brand, factory):
+    style = f.make_style(brand.org)
+    qty = {_skus(style)["M"]: 3}
+    with pytest.raises(ValidationError) as err:
+        production_order_create(
+            brand=brand.org, factory=factory.org, style=style, due_date="2020-06-01", quantities=qty
+        )
+    assert list(err.value.fields) == ["due_date"]
+    assert err.value.fields["due_date"].startswith("2020-06-01 is in the past")
+    assert ProductionOrder.objects.count() == 0
+
+
+def test_an_order_due_today_in_los_angeles_is_accepted_when_utc_is_already_tomorrow(
+    brand, factory, monkeypatch
+):
+    from datetime import UTC, datetime
+
+    from django.utils import timezone
+
+    # 06:00 UTC on 10 March is still 9 March, 11 pm, in Los Angeles.
+    monkeypatch.setattr(timezone, "now", lambda: datetime(2027, 3, 10, 6, 0, tzinfo=UTC))
+    style = f.make_style(brand.org)
+    qty = {_skus(style)["M"]: 3}
+    order = production_order_create(
+        brand=brand.org, factory=factory.org, style=style, due_date="2027-03-09", quantities=qty
+    )
+    assert order.due_date == date(2027, 3, 9)
+    with pytest.raises(ValidationError) as err:
+        production_order_create(
+            brand=brand.org, factory=factory.org, style=style, due_date="2027-03-08", quantities=qty
+        )
+    assert list(err.value.fields) == ["due_date"]
+
+
+def test_a_backdated_record_may_be_due_in_the_past(brand, factory):
+    """What the demo seed's delivered sample run uses; people's input never passes `backdated`."""
+    style = f.make_style(brand.org)
+    order = production_order_create(
+        brand=brand.org,
+        factory=factory.org,
+        style=style,
+        due_date=date.today() - timedelta(days=1),
+        quantities={_skus(style)["M"]: 3},
+        backdated=True,
+    )
+    assert order.due_date == date.today() - timedelta(days=1)

@@ -59,3 +59,12 @@ def test_switching_never_redirects_off_site(brand: Tenant):
         reverse("org_switch"), {"organization": brand.org.pk, "next": "https://evil.example/"}
     )
     assert response["Location"] == "/"
+
+
+def test_a_failed_sign_in_speaks_of_the_email_not_a_username(brand: Tenant):
+    response = Client().post(reverse("login"), {"username": brand.user.username, "password": "nope"})
+    errors = response.context["form"].non_field_errors()
+    assert errors == [
+        "Please enter a correct e-mail and password. Note that both fields may be case-sensitive."
+    ]
+    assert "correct username" not in response.content.decode()

@@ -6,6 +6,7 @@ from datetime import date, timedelta
 
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from seamline.catalog.models import BomLine, FabricRoll, Material, Style
 from seamline.facilities.models import Facility
@@ -331,3 +332,93 @@ def test_an_operator_sees_tokens_but_cannot_make_one(factory: Tenant):
     assert client.get(reverse("api_tokens")).status_code == 200
     assert client.post(reverse("api_tokens"), {"name": "sneaky"}).status_code == 403
     assert not factory.org.api_tokens.filter(name="sneaky").exists()
+
+
+def test_a_country_that_does_not_exist_is_shown_at_the_country_field(brand: Tenant):
+    response = brand.client().post(
+        reverse("catalog:material_create"), {**MATERIAL, "country_of_origin": "ZZ"}
+    )
+    assert response.status_code == 422
+    assert _errors(response, "country_of_origin") == [
+        "'ZZ' is not an ISO 3166-1 country code (two letters, e.g. JP or US)."
+    ]
+    assert not Material.objects.exists()
+
+
+def test_an_absurd_material_width_is_shown_at_the_width_field(brand: Tenant):
+    response = brand.client().post(
+        reverse("catalog:material_create"), {**MATERIAL, "usable_width_cm": "1450"}
+    )
+    assert response.status_code == 422
+    assert _errors(response, "usable_width_cm") == ["Must be at most 400 cm (got 1450.0 cm)."]
+    assert not Material.objects.exists()
+
+
+def test_a_roll_wider_than_its_material_is_shown_at_the_width_field(factory: Tenant, world: World):
+    before = FabricRoll.objects.count()
+    response = factory.client().post(reverse("catalog:roll_receive"), _roll(factory, world, width_cm="1000"))
+    assert response.status_code == 422
+    assert _errors(response, "width_cm") == [
+        "MINE selvedge denim is 150 cm wide: a roll of it cannot be wider (got 1000.0 cm)."
+    ]
+    assert FabricRoll.objects.count() == before
+
+
+def test_an_absurd_quantity_is_shown_at_that_variants_input(brand: Tenant, world: World):
+    before = ProductionOrder.objects.count()
+    response = brand.client().post(
+        reverse("production:order_create"), _order_data(world, S=5, M=99_999_999_999)
+    )
+    medium = world.mine.style.variants.get(size="M")
+    assert response.status_code == 422
+    assert _errors(response, f"qty_{medium.pk}") == ["At most 10,000 units an order (got 99,999,999,999)."]
+    assert ProductionOrder.objects.count() == before
+
+
+def test_an_order_over_ten_thousand_units_in_all_is_refused(brand: Tenant, world: World):
+    before = ProductionOrder.objects.count()
+    response = brand.client().post(
+        reverse("production:order_create"), _order_data(world, S=4000, M=4000, L=4000)
+    )
+    assert response.status_code == 422
+    errors = response.context["form"].non_field_errors()
+    assert "An order holds at most 10,000 units (these add up to 12,000)." in errors
+    assert ProductionOrder.objects.count() == before
+
+
+def test_a_due_date_in_the_past_is_shown_at_the_due_date_field(brand: Tenant, world: World):
+    before = ProductionOrder.objects.count()
+    data = {**_order_data(world, S=5), "due_date": "2020-03-02"}
+    response = brand.client().post(reverse("production:order_create"), data)
+    assert response.status_code == 422
+    [error] = _errors(response, "due_date")
+    assert error.startswith("2020-03-02 is in the past: a new order is due today")
+    assert ProductionOrder.objects.count() == before
+
+
+def test_the_order_form_hints_the_bounds_to_the_browser(brand: Tenant, world: World):
+    url = reverse("production:order_create") + f"?style={world.mine.style.pk}"
+    html = brand.client().get(url).content.decode()
+    assert f'type="date" name="due_date" min="{timezone.localdate().isoformat()}"' in html
+    assert html.count('max="10000"') == 3
+
+
+def test_the_cut_plan_errors_read_as_sentences(factory: Tenant, world: World):
+    data = {
+        "colour": "Indigo",
+        "fabric_width_cm": "150",
+        "margin_cm": "1",
+        "spacing_cm": "0.3",
+        "max_plies": "30",
+        "max_marker_length_cm": "1200",
+        "setup_cost_cm": "50",
+        "overcut_max": "1",
+        "seconds_per_garment": "1",
+    }
+    url = reverse("cutting:cut_plan_create", args=[world.mine.order.pk])
+    response = factory.client().post(url, data)
+    assert response.status_code == 422
+    html = response.content.decode()
+    assert "<li>The cut plan cannot be made.</li>" in html
+    assert f"<li>{world.mine.style.code} has no pattern yet: import its DXF-AAMA file first.</li>" in html
+    assert reverse("cutting:pattern_import", args=[world.mine.style.pk]) in html

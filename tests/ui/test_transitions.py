@@ -21,7 +21,7 @@ def test_the_brand_places_a_draft_and_gets_the_state_panel_back(brand: Tenant, w
     assert response.status_code == 200
     html = response.content.decode()
     assert html.lstrip().startswith('<section class="card state-panel" id="state-panel"')
-    assert 'data-testid="order-state">planned<' in html
+    assert 'data-testid="order-state">Planned<' in html
     assert "Back to draft" in html and "Start cutting" not in html  # cutting is the factory's move
     order.refresh_from_db()
     assert order.state == "planned"
@@ -35,7 +35,7 @@ def test_a_move_the_party_may_not_make_is_refused_and_nothing_changes(brand: Ten
     assert response.status_code == 409
     html = response.content.decode()
     assert "A brand cannot move an order from planned to cutting" in html
-    assert 'data-testid="order-state">planned<' in html
+    assert 'data-testid="order-state">Planned<' in html
     order.refresh_from_db()
     assert order.state == "planned"
     assert order.transitions.count() == 2

@@ -11,6 +11,14 @@ from django.contrib.auth.forms import AuthenticationForm
 class SignInForm(AuthenticationForm):
     """Django's sign-in form; the username is the e-mail address."""
 
+    # Django's message names the user model's field ("username"); people here sign in with an e-mail.
+    error_messages = {
+        **AuthenticationForm.error_messages,
+        "invalid_login": (
+            "Please enter a correct e-mail and password. Note that both fields may be case-sensitive."
+        ),
+    }
+
     username = forms.CharField(
         label="E-mail",
         max_length=254,

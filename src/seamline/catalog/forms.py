@@ -92,7 +92,7 @@ class RollForm(forms.Form):
         required=False,
         decimal_places=1,
         max_digits=6,
-        help_text="Leave blank for the material's usable width.",
+        help_text="Leave blank for the material's usable width; a roll is never wider than that.",
     )
     shade_lot = forms.CharField(max_length=32, required=False, label="Shade lot")
 

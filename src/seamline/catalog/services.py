@@ -19,6 +19,14 @@ from .models import BomLine, Certification, FabricRoll, Material, Operation, Sty
 
 HUNDRED = Decimal(100)
 
+# Physical bounds, so a slip (an extra zero, mm typed as cm) is refused instead of being planned against:
+# apparel fabric comes 30–400 cm wide (tubular knits laid flat to wide sheeting), weighs 5–2,000 g/m²
+# (tulle to heavy melton), and a roll holds at most 1,000 m (a woven roll is 30–120 m, a jumbo knit roll
+# a few hundred).
+FABRIC_WIDTH_CM = (Decimal(30), Decimal(400))
+FABRIC_WEIGHT_GSM = (Decimal(5), Decimal(2000))
+ROLL_LENGTH_MAX_M = Decimal(1000)
+
 
 def _composition(errors: FieldErrors, composition: Mapping[str, Any]) -> dict[str, str]:
     """Fibre -> percent (2 places) summing to exactly 100."""
@@ -38,6 +46,18 @@ def _composition(errors: FieldErrors, composition: Mapping[str, Any]) -> dict[st
     if "composition" not in errors.errors and total != HUNDRED:
         errors.add("composition", f"Fibre percentages must sum to 100 (they sum to {total.normalize():f}).")
     return clean
+
+
+def _bounded(
+    errors: FieldErrors, name: str, value: Any, bounds: tuple[Decimal, Decimal], unit: str
+) -> Decimal | None:
+    """`value` (1 decimal place) within `bounds`; None when not given."""
+    if value is None:
+        return None
+    low, high = bounds
+    return errors.decimal(
+        name, value, places=1, strictly_positive=True, min_value=low, max_value=high, unit=unit
+    )
 
 
 @transaction.atomic
@@ -60,16 +80,8 @@ def material_create(
     if kind not in Material.Kind.values:
         errors.add("kind", f"Unknown kind {kind!r}; one of {', '.join(Material.Kind.values)}.")
     clean = _composition(errors, composition)
-    gsm = (
-        errors.decimal("weight_gsm", weight_gsm, places=1, strictly_positive=True)
-        if weight_gsm is not None
-        else None
-    )
-    width = (
-        errors.decimal("usable_width_cm", usable_width_cm, places=1, strictly_positive=True)
-        if usable_width_cm is not None
-        else None
-    )
+    gsm = _bounded(errors, "weight_gsm", weight_gsm, FABRIC_WEIGHT_GSM, "g/m²")
+    width = _bounded(errors, "usable_width_cm", usable_width_cm, FABRIC_WIDTH_CM, "cm")
     if kind == Material.Kind.FABRIC and (gsm is None or width is None):
         for field, value in (("weight_gsm", gsm), ("usable_width_cm", width)):
             if value is None:
@@ -77,9 +89,7 @@ def material_create(
     price = (
         errors.decimal("price_per_m", price_per_m, places=2, min_value=0) if price_per_m is not None else None
     )
-    country = (country_of_origin or "").strip().upper()
-    if country and (len(country) != 2 or not country.isalpha()):
-        errors.add("country_of_origin", f"{country_of_origin!r} is not an ISO 3166 two-letter country code.")
+    country = errors.country("country_of_origin", country_of_origin)
     if len(currency) != 3 or not currency.isalpha():
         errors.add("currency", f"{currency!r} is not an ISO 4217 currency code.")
     errors.raise_if_any("The material is not valid")
@@ -112,6 +122,24 @@ def certification_add(
     )
 
 
+def _roll_width(errors: FieldErrors, material: Material, width_cm: Any) -> Decimal:
+    """The roll's width (blank: its material's usable width), never wider than its material says."""
+    widest = material.usable_width_cm
+    if width_cm is None:
+        width_cm = widest
+    width = errors.decimal("width_cm", width_cm, places=1, strictly_positive=True)
+    if widest is not None and width > widest:
+        errors.add(
+            "width_cm",
+            f"{material.name} is {widest.normalize():f} cm wide: "
+            f"a roll of it cannot be wider (got {width} cm).",
+        )
+    low, high = FABRIC_WIDTH_CM
+    if width > 0 and not low <= width <= high:
+        errors.add("width_cm", f"A fabric roll is {low}–{high} cm wide (got {width} cm).")
+    return width
+
+
 @transaction.atomic
 def roll_receive(
     *,
@@ -126,10 +154,10 @@ def roll_receive(
     """A roll arrives at a facility: its full length is on hand."""
     errors = FieldErrors()
     roll_id = errors.required("roll_id", roll_id)
-    length = errors.decimal("length_m", length_m, places=3, strictly_positive=True, max_value=10_000)
-    if width_cm is None:
-        width_cm = material.usable_width_cm
-    width = errors.decimal("width_cm", width_cm, places=1, strictly_positive=True, max_value=1_000)
+    length = errors.decimal(
+        "length_m", length_m, places=3, strictly_positive=True, max_value=ROLL_LENGTH_MAX_M, unit="m"
+    )
+    width = _roll_width(errors, material, width_cm)
     if material.kind != Material.Kind.FABRIC:
         errors.add("material", f"{material} is a trim, not a fabric on rolls.")
     errors.raise_if_any("The roll is not valid")

@@ -9,7 +9,22 @@ from typing import Any
 
 from .errors import ValidationError
 
-__all__ = ["FieldErrors", "to_decimal"]
+__all__ = ["ISO_3166_ALPHA2", "FieldErrors", "to_decimal"]
+
+# ISO 3166-1 alpha-2, as of ISO/TC 46 N1127 (2024-02-29), copied from the IANA tz database's iso3166.tab
+# (public domain). Shipped here rather than read from a package: tzdata only comes in through other
+# packages, and a country code must be checkable without it. tests/catalog keeps the two in step.
+_ISO_3166_TEXT = """
+    AD AE AF AG AI AL AM AO AQ AR AS AT AU AW AX AZ BA BB BD BE BF BG BH BI BJ BL BM BN BO BQ BR BS BT
+    BV BW BY BZ CA CC CD CF CG CH CI CK CL CM CN CO CR CU CV CW CX CY CZ DE DJ DK DM DO DZ EC EE EG EH
+    ER ES ET FI FJ FK FM FO FR GA GB GD GE GF GG GH GI GL GM GN GP GQ GR GS GT GU GW GY HK HM HN HR HT
+    HU ID IE IL IM IN IO IQ IR IS IT JE JM JO JP KE KG KH KI KM KN KP KR KW KY KZ LA LB LC LI LK LR LS
+    LT LU LV LY MA MC MD ME MF MG MH MK ML MM MN MO MP MQ MR MS MT MU MV MW MX MY MZ NA NC NE NF NG NI
+    NL NO NP NR NU NZ OM PA PE PF PG PH PK PL PM PN PR PS PT PW PY QA RE RO RS RU RW SA SB SC SD SE SG
+    SH SI SJ SK SL SM SN SO SR SS ST SV SX SY SZ TC TD TF TG TH TJ TK TL TM TN TO TR TT TV TW TZ UA UG
+    UM US UY UZ VA VC VE VG VI VN VU WF WS YE YT ZA ZM ZW
+"""
+ISO_3166_ALPHA2 = frozenset(_ISO_3166_TEXT.split())
 
 
 def to_decimal(value: Any, *, places: int) -> Decimal:
@@ -46,18 +61,21 @@ class FieldErrors:
         min_value: Decimal | int | None = None,
         max_value: Decimal | int | None = None,
         strictly_positive: bool = False,
+        unit: str = "",
     ) -> Decimal:
+        """`unit` ("cm") follows the numbers of the range messages, so "at most 400 cm" reads as meant."""
         try:
             d = to_decimal(value, places=places)
         except (InvalidOperation, TypeError, ValueError):
             self.add(name, f"{value!r} is not a number.")
             return Decimal(0)
+        u = f" {unit}" if unit else ""
         if strictly_positive and d <= 0:
             self.add(name, f"Must be greater than 0 (got {d}).")
         if min_value is not None and d < min_value:
-            self.add(name, f"Must be at least {min_value} (got {d}).")
+            self.add(name, f"Must be at least {min_value}{u} (got {d}{u}).")
         if max_value is not None and d > max_value:
-            self.add(name, f"Must be at most {max_value} (got {d}).")
+            self.add(name, f"Must be at most {max_value}{u} (got {d}{u}).")
         return d
 
     def positive_int(self, name: str, value: Any) -> int:
@@ -92,6 +110,13 @@ class FieldErrors:
         except (TypeError, ValueError):
             self.add(name, f"{value!r} is not a date (YYYY-MM-DD).")
             return None
+
+    def country(self, name: str, value: str | None) -> str:
+        """An ISO 3166-1 alpha-2 code, upper-cased ("jp" -> "JP"); blank stays blank (an optional field)."""
+        text = (value or "").strip()
+        if text and text.upper() not in ISO_3166_ALPHA2:
+            self.add(name, f"{text!r} is not an ISO 3166-1 country code (two letters, e.g. JP or US).")
+        return text.upper()
 
     def raise_if_any(self, detail: str) -> None:
         if self.errors:

@@ -6,10 +6,12 @@ from typing import Any
 
 from django import forms
 from django.db.models import QuerySet
+from django.utils import timezone
 
 from seamline.accounts.models import Organization
 from seamline.catalog.models import Style
 
+from .services import MAX_ORDER_UNITS
 from .states import State
 
 
@@ -25,13 +27,24 @@ class OrderForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["style"].queryset = styles
         self.fields["factory"].queryset = factories
+        # Hints for the date picker and the number inputs; the service enforces both rules.
+        today = timezone.localdate(timezone=timezone.get_default_timezone())
+        self.fields["due_date"].widget.attrs["min"] = today.isoformat()
         self.chosen_style = style
         self.variants = list(style.variants.all()) if style else []
         for v in self.variants:
             self.fields[f"qty_{v.pk}"] = forms.IntegerField(
                 label=f"{v.colour} {v.size}",
                 required=False,
-                widget=forms.NumberInput(attrs={"min": 0, "step": 1, "inputmode": "numeric", "class": "qty"}),
+                widget=forms.NumberInput(
+                    attrs={
+                        "min": 0,
+                        "max": MAX_ORDER_UNITS,
+                        "step": 1,
+                        "inputmode": "numeric",
+                        "class": "qty",
+                    }
+                ),
             )
 
     def quantity_rows(self) -> list[tuple[str, list[forms.BoundField | None]]]:
