@@ -38,28 +38,29 @@ def test_the_cash_flow_of_a_funded_run_worked_by_hand():
         sam_per_unit=Decimal("34.5"),
         wage_per_hour=Decimal("20.00"),
     )
-    # 5% overcut, rounded up: S 6.3 -> 7, M 10.5 -> 11, L 3.15 -> 4.
-    assert flow.cut_by_size == {"S": 7, "M": 11, "L": 4}
-    assert flow.cut_units == 22
+    # 5% of 19 sold is 0.95, rounded up once: 1 more, to M (remainders 6/19, 10/19, 3/19).
+    assert flow.cut_by_size == {"S": 6, "M": 11, "L": 3}
+    assert flow.cut_units == 20
+    assert flow.overcut_rule == "19 sold + 1 overcut (5% of 19, rounded up once, shared by size)"
     denim, buttons = flow.materials
-    # 1.7 × 7 + 1.8 × 11 + 1.9 × 4 = 11.9 + 19.8 + 7.6 = 39.3 m at $12.00.
+    # 1.7 × 6 + 1.8 × 11 + 1.9 × 3 = 10.2 + 19.8 + 5.7 = 35.7 m at $12.00.
     assert (denim.label, denim.quantity, denim.unit, denim.amount) == (
         "Selvedge denim (shell)",
-        Decimal("39.300"),
+        Decimal("35.700"),
         "m",
-        Decimal("471.60"),
+        Decimal("428.40"),
     )
-    # 6 a garment × 22 = 132 pieces at $0.35.
+    # 6 a garment × 20 = 120 pieces at $0.35.
     assert (buttons.quantity, buttons.unit, buttons.amount) == (
-        Decimal("132.000"),
+        Decimal("120.000"),
         "pieces",
-        Decimal("46.20"),
+        Decimal("42.00"),
     )
-    assert flow.materials_total == Decimal("517.80")
-    # 34.5 standard minutes × 22 = 759 min at $20/h = $253.00.
-    assert (flow.payroll.quantity, flow.payroll.amount) == (Decimal("759.00"), Decimal("253.00"))
-    assert flow.costs == Decimal("770.80")
-    assert flow.balance == Decimal("2649.20")
+    assert flow.materials_total == Decimal("470.40")
+    # 34.5 standard minutes × 20 = 690 min at $20/h = $230.00.
+    assert (flow.payroll.quantity, flow.payroll.amount) == (Decimal("690.00"), Decimal("230.00"))
+    assert flow.costs == Decimal("700.40")
+    assert flow.balance == Decimal("2719.60")
     assert flow.warnings == ()
 
 
@@ -73,19 +74,28 @@ def test_a_live_drop_shows_the_gap_now_and_the_balance_once_holds_are_captured()
         sam_per_unit=Decimal("34.5"),
         wage_per_hour=Decimal("20.00"),
     )
-    # S 1.1 -> 2, M 2.2 -> 3, L 3.3 -> 4; 1.7×2 + 1.8×3 + 1.9×4 = 16.4 m = $196.80;
-    # 34.5 × 9 = 310.5 min = $103.50.
-    assert flow.cut_by_size == {"S": 2, "M": 3, "L": 4}
-    assert flow.materials_total == Decimal("196.80")
-    assert flow.payroll.amount == Decimal("103.50")
-    assert flow.balance == Decimal("-300.30")
-    assert flow.balance_if_all_captured == Decimal("299.70")
+    # 10% of 6 is 0.6 -> 1 more, to L; 1.7×1 + 1.8×2 + 1.9×4 = 12.9 m = $154.80;
+    # 34.5 × 7 = 241.5 min = $80.50.
+    assert flow.cut_by_size == {"S": 1, "M": 2, "L": 4}
+    assert flow.materials_total == Decimal("154.80")
+    assert flow.payroll.amount == Decimal("80.50")
+    assert flow.balance == Decimal("-235.30")
+    assert flow.balance_if_all_captured == Decimal("364.70")
 
 
-def test_overcut_is_rounded_up_per_sku_like_the_production_order():
-    # Two colourways of size S, one unit each: 2 × ceil(1.03), not ceil(2 × 1.03).
-    assert cut_by_size([Sale("S", 1), Sale("S", 1), Sale("M", 0)], Decimal("3")) == {"S": 4}
+def test_overcut_is_rounded_up_once_for_the_run_like_the_production_order():
+    # Two colourways of size S, one unit each: ceil(3% of 2) = 1 more, not one more per SKU.
+    assert cut_by_size([Sale("S", 1), Sale("S", 1), Sale("M", 0)], Decimal("3")) == {"S": 3}
     assert cut_by_size([Sale("M", 100)], Decimal("0")) == {"M": 100}
+    # Issue #11: 50 sold over five sizes is 52 cut with a 3% overcut (it was 55, one more per size).
+    sold = [Sale("XS", 1), Sale("S", 7), Sale("M", 19), Sale("L", 16), Sale("XL", 7)]
+    assert cut_by_size(sold, Decimal("3")) == {"XS": 1, "S": 7, "M": 20, "L": 17, "XL": 7}
+
+
+def test_a_capped_sku_keeps_to_its_cap_in_the_cash_flow_too():
+    sold = [Sale("XS", 6, sku="J-XS", cap=6), Sale("M", 4, sku="J-M")]
+    # 10% of 10 is 1: XS's share (0.6) goes to M, because XS sold its cap.
+    assert cut_by_size(sold, Decimal("10")) == {"XS": 6, "M": 5}
 
 
 def test_the_wage_a_minute_is_not_rounded_before_it_is_multiplied():

@@ -316,29 +316,31 @@ def test_the_cash_flow_page_worked_by_hand(brand: Tenant, factory: Tenant, setti
     response = brand.client().get(reverse("drops_founder:drop_cashflow", args=[drop.slug]))
     assert response.status_code == 200
     flow = response.context["flow"]
-    # Cut: S 1.1 -> 2, M 2.2 -> 3, L 3.3 -> 4 = 9 units.
-    assert flow.cut_by_size == {"S": 2, "M": 3, "L": 4}
-    # Denim 1.7×2 + 1.8×3 + 1.9×4 = 16.4 m × $12.00 = $196.80;
-    # payroll 34.5 min × 9 = 310.5 min × $20/h = $103.50.
+    # 6 sold, 10% overcut rounded up once: 1 more, to L (the largest remainder: 0.5 against 0.33 and 0.17).
+    assert flow.cut_by_size == {"S": 1, "M": 2, "L": 4}
+    # Denim 1.7×1 + 1.8×2 + 1.9×4 = 12.9 m × $12.00 = $154.80 (from the BOM: no cut plan of the style);
+    # payroll 34.5 min × 7 = 241.5 min × $20/h = $80.50.
     assert (flow.materials_total, flow.payroll.amount, flow.costs) == (
-        Decimal("196.80"),
-        Decimal("103.50"),
-        Decimal("300.30"),
+        Decimal("154.80"),
+        Decimal("80.50"),
+        Decimal("235.30"),
     )
     html = response.content.decode()
     assert 'data-testid="captured">$0.00<' in html
     assert 'data-testid="held">$600.00<' in html
-    assert 'data-testid="materials">$196.80<' in html
-    assert 'data-testid="payroll">$103.50<' in html
-    assert 'data-testid="balance">−$300.30<' in html  # a gap until the holds are captured
-    assert 'data-testid="balance-if-captured">$299.70<' in html
-    assert "16.4 m" in html and "310.5 min" in html
+    assert 'data-testid="materials">$154.80<' in html
+    assert 'data-testid="payroll">$80.50<' in html
+    assert 'data-testid="balance">−$235.30<' in html  # a gap until the holds are captured
+    assert 'data-testid="balance-if-captured">$364.70<' in html
+    assert "12.9 m" in html and "241.5 min" in html
+    assert "6 sold + 1 overcut (10% of 6, rounded up once, shared by size)" in html
+    assert 'data-testid="cost-source">from the BOM, no marker yet<' in html
     bars = ET.fromstring(str(response.context["chart"])).findall("{http://www.w3.org/2000/svg}g")
     assert [b.get("data-tone") for b in bars] == ["in", "neutral", "out", "out", "gap", "surplus"]
 
     settings.SEAMLINE_WAGE_PER_HOUR = "30.00"
     flow = brand.client().get(reverse("drops_founder:drop_cashflow", args=[drop.slug])).context["flow"]
-    assert flow.payroll.amount == Decimal("155.25")  # 310.5 min × $30/h
+    assert flow.payroll.amount == Decimal("120.75")  # 241.5 min × $30/h
 
 
 def test_the_cash_flow_of_a_funded_drop_counts_captured_deposits(brand: Tenant, factory: Tenant):

@@ -15,7 +15,6 @@ from django.test import AsyncClient, Client
 from seamline.drops import live
 from seamline.drops.selectors import drop_status
 from seamline.drops.services import drop_cancel
-from tests.test_server import server  # noqa: F401  (the fixture: `seamline serve` on the test database)
 
 from .helpers import buy, make_drop, sku
 
@@ -144,7 +143,7 @@ def _next_status(response: http.client.HTTPResponse) -> dict:
             return json.loads(line.removeprefix("data: "))
 
 
-def test_the_real_server_streams_the_counters(server, brand, factory):  # noqa: F811
+def test_the_real_server_streams_the_counters(server, brand, factory):
     drop = make_drop(brand.org, factory.org, run_cap=10, threshold=6)
     where = urlsplit(server)
     conn = http.client.HTTPConnection(where.hostname, where.port, timeout=15)

@@ -147,7 +147,9 @@ def test_crossing_the_threshold_funds_and_starts_production(
     order = drop.production_order
     assert drop.state == "funded" and order.state == "planned" and order.factory == factory.org
     breakdown = {ln.variant.size: ln.quantity for ln in order.lines.select_related("variant")}
-    assert breakdown == {"S": 2, "M": 3, "L": 2}  # 1, 2, 1 sold + 10% overcut, rounded up
+    # 1, 2, 1 sold: 10% of 4 rounded up once is 1 more, to M (the largest share of the sales).
+    assert breakdown == {"S": 1, "M": 3, "L": 1}
+    assert "4 sold + 1 overcut (10% of 4, rounded up once, shared by size)" in order.notes
     assert set(PaymentHold.objects.values_list("status", flat=True)) == {"captured"}
     assert set(PreOrder.objects.values_list("state", flat=True)) == {"captured"}
     assert any(m.subject.startswith("Funded — production started") for m in mail.outbox)
@@ -155,5 +157,12 @@ def test_crossing_the_threshold_funds_and_starts_production(
     with django_capture_on_commit_callbacks(execute=True):
         buy(drop, "L", 2, n=5)
     order.refresh_from_db()
-    assert {ln.variant.size: ln.quantity for ln in order.lines.select_related("variant")}["L"] == 4
-    assert order.units == 2 + 3 + 4
+    # 1, 2, 3 sold: still one overcut (10% of 6), now to L; the note follows the lines.
+    assert {ln.variant.size: ln.quantity for ln in order.lines.select_related("variant")} == {
+        "S": 1,
+        "M": 2,
+        "L": 4,
+    }
+    assert order.units == 6 + 1
+    assert "6 sold + 1 overcut (10% of 6, rounded up once, shared by size)" in order.notes
+    assert "4 sold" not in order.notes

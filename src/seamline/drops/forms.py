@@ -60,7 +60,7 @@ class DropForm(forms.Form):
         max_digits=5,
         decimal_places=2,
         label="Overcut (%)",
-        help_text="Extra cut per SKU.",
+        help_text="Extra cut for the run: this % of the units sold, rounded up once and shared by size.",
     )
 
     def __init__(

@@ -3,16 +3,16 @@
 from __future__ import annotations
 
 import logging
-import math
 from collections import Counter
 from datetime import timedelta
-from decimal import Decimal
 
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
 from django.utils import timezone
 from django_tasks import task
+
+from .caps import RunBreakdown, run_breakdown
 
 log = logging.getLogger("seamline.drops")
 
@@ -22,10 +22,16 @@ def order_url(preorder) -> str:
     return f"{base}/d/{preorder.drop.slug}/orders/{preorder.access_token}/"
 
 
-def production_breakdown(sold: dict[str, int], overcut_pct: Decimal) -> dict[str, int]:
-    """Units to cut per SKU: what was sold plus the overcut, rounded up (a 3% overcut on 6 is 7)."""
-    factor = 1 + Decimal(overcut_pct) / 100
-    return {sku: math.ceil(Decimal(n) * factor) for sku, n in sold.items() if n > 0}
+def order_notes(drop_title: str, run: RunBreakdown) -> str:
+    """The production order's note: where its units come from, with the overcut rule and its numbers."""
+    return f"Drop “{drop_title}”: {run.rule}."
+
+
+def _with_run_note(notes: str, drop_title: str, run: RunBreakdown) -> str:
+    """`notes` with the drop's line replaced by this run's; any other line kept."""
+    mine = f"Drop “{drop_title}”:"
+    others = [line for line in notes.splitlines() if not line.startswith(mine)]
+    return "\n".join([order_notes(drop_title, run), *others])
 
 
 @task()
@@ -63,12 +69,16 @@ def drop_fund(*, drop_id: int) -> dict:
             holds.append(hold)
         PaymentHold.objects.filter(pk__in=[h.pk for h in holds]).update(status=PaymentHold.Status.CAPTURED)
         PreOrder.objects.filter(hold__in=holds).update(state=PreOrder.State.CAPTURED)
-        sold = Counter()
+        offers = list(drop.variants.select_related("variant"))  # style order: overcut ties go by it
+        sold = Counter({o.variant.sku: 0 for o in offers})
         for sku, n in PreOrderLine.objects.filter(
             preorder__drop=drop, preorder__state=PreOrder.State.CAPTURED
         ).values_list("offer__variant__sku", "quantity"):
             sold[sku] += n
-        quantities = production_breakdown(dict(sold), drop.overcut_pct)
+        # Every run recomputes the whole order from everything captured, so a pre-order after funding
+        # moves the one rounded overcut with it rather than adding a rounding of its own.
+        run = run_breakdown(dict(sold), drop.overcut_pct, caps={o.variant.sku: o.cap for o in offers})
+        quantities = run.quantities
         first_time = drop.production_order_id is None
         if first_time:
             order = production_order_create(
@@ -77,12 +87,15 @@ def drop_fund(*, drop_id: int) -> dict:
                 style=drop.style,
                 due_date=(timezone.localdate() + timedelta(days=drop.due_days)),
                 quantities=quantities,
-                notes=f"Drop “{drop.title}”: {sum(sold.values())} pre-ordered + {drop.overcut_pct}% overcut.",
+                notes=order_notes(drop.title, run),
             )
             production_order_transition(order=order, target="planned", organization=drop.brand)
             Drop.objects.filter(pk=drop.pk).update(production_order=order)
         elif drop.production_order.state in ("draft", "planned"):
-            production_order_set_quantities(order=drop.production_order, quantities=quantities)
+            order = drop.production_order
+            production_order_set_quantities(  # the note states the lines' numbers: they move together
+                order=order, quantities=quantities, notes=_with_run_note(order.notes, drop.title, run)
+            )
         else:
             log.warning(
                 "drop %s sold more after cutting started; order %s left as it is",

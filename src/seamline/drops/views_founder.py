@@ -24,11 +24,12 @@ from seamline.core.forms import submit
 from seamline.core.views import chosen_style, org_view, paginate, requires
 
 from .caps import Availability
-from .cashflow import CashFlow, MaterialUse, Sale, cash_flow
+from .cashflow import CashFlow
 from .charts import Bar, cumulative_series, hbar_chart_svg, line_chart_svg
 from .forms import DropForm
 from .models import Drop, PreOrder, PreOrderLine
 from .selectors import drop_funded_pct
+from .selectors_founder import drop_cash_flow, drop_run
 from .services import drop_cancel, drop_close, drop_create, drop_open
 from .states import DropState, can_transition
 
@@ -199,6 +200,7 @@ def drop_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "threshold_pct": round(100 * drop.threshold_units / drop.run_cap) if drop.threshold_units else None,
         "money": _money_by_state(drop),
         "offers": offers,
+        "run": drop_run(drop, (row["offer"] for row in offers)),
         "chart": mark_safe(_size_chart(drop, sizes)),  # charts.py escapes every label
         "latest": latest,
         "actions": _actions(drop),
@@ -206,37 +208,8 @@ def drop_detail(request: HttpRequest, slug: str) -> HttpResponse:
     return render(request, "drops/founder_detail.html", context)
 
 
-def drop_cash_flow(drop: Drop, org: Any, by_state: dict[str, dict[str, Any]]) -> CashFlow:
-    """The cash flow of the drop's run, from its live pre-orders, the style's BOM and routing."""
-    style = found(style_get(organization=org, pk=drop.style_id), "style")
-    sales = (
-        PreOrderLine.objects.filter(
-            preorder__drop=drop, preorder__state__in=[PreOrder.State.HELD, PreOrder.State.CAPTURED]
-        )
-        .order_by()
-        .values("offer_id", "offer__variant__size")
-        .annotate(units=Sum("quantity"))
-        .order_by("offer_id")
-    )
-    materials = [
-        MaterialUse(
-            name=b.material.name,
-            kind=b.material.kind,
-            consumption={size: Decimal(str(v)) for size, v in b.consumption.items()},
-            unit_price=b.material.price_per_m,
-            placement=b.placement,
-        )
-        for b in style.bom_lines.all()
-    ]
-    return cash_flow(
-        captured=by_state["captured"]["amount"],
-        held=by_state["held"]["amount"],
-        sold=[Sale(size=r["offer__variant__size"], units=r["units"]) for r in sales],
-        overcut_pct=drop.overcut_pct,
-        materials=materials,
-        sam_per_unit=style.total_sam,
-        wage_per_hour=Decimal(str(getattr(settings, "SEAMLINE_WAGE_PER_HOUR", DEFAULT_WAGE_PER_HOUR))),
-    )
+def _wage_per_hour() -> Decimal:
+    return Decimal(str(getattr(settings, "SEAMLINE_WAGE_PER_HOUR", DEFAULT_WAGE_PER_HOUR)))
 
 
 def _cash_bars(flow: CashFlow, currency: str) -> list[Bar]:
@@ -265,7 +238,8 @@ def drop_cash_flow_view(request: HttpRequest, slug: str) -> HttpResponse:
     """Captured deposits against the fabric and payroll the production order will need."""
     org = _org(request)
     drop = _drop_get(org, slug)
-    flow = drop_cash_flow(drop, org, _money_by_state(drop))
+    style = found(style_get(organization=org, pk=drop.style_id), "style")
+    flow = drop_cash_flow(drop, style, _money_by_state(drop), wage_per_hour=_wage_per_hour())
     sizes = drop.style.sizes
     cut = sorted(
         flow.cut_by_size.items(), key=lambda kv: sizes.index(kv[0]) if kv[0] in sizes else len(sizes)
@@ -275,7 +249,7 @@ def drop_cash_flow_view(request: HttpRequest, slug: str) -> HttpResponse:
         "flow": flow,
         "cut": cut,
         "chart": mark_safe(hbar_chart_svg(_cash_bars(flow, drop.currency))),  # labels escaped
-        "wage_per_hour": Decimal(str(getattr(settings, "SEAMLINE_WAGE_PER_HOUR", DEFAULT_WAGE_PER_HOUR))),
+        "wage_per_hour": _wage_per_hour(),
         "money": {
             "captured": money(flow.captured, drop.currency),
             "held": money(flow.held, drop.currency),

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from collections import defaultdict
-from decimal import Decimal
 from typing import Any
 
 from django.contrib import messages
@@ -17,13 +15,18 @@ from seamline.catalog.selectors import style_get, style_list
 from seamline.core.errors import DomainError, ForbiddenError, found
 from seamline.core.forms import submit
 from seamline.core.views import chosen_style, org_view, paginate, requires
-from seamline.cutting.selectors import cut_plans_of_order
+from seamline.cutting.selectors import cut_plans_of_order, order_material_needs, pattern_version_latest
 
 from .floor import FINISHING_KINDS
 from .forms import OrderFilterForm, OrderForm
 from .models import ProductionOrder
 from .selectors import order_floor, order_get, order_list
-from .services import party_of, production_order_create, production_order_transition
+from .services import (
+    party_of,
+    production_order_create,
+    production_order_transition,
+    transition_blockers,
+)
 from .states import OPEN_STATES, State, allowed_targets
 
 BRANDS_ONLY = "Only a brand places production orders; a factory receives them."
@@ -92,17 +95,11 @@ def order_create_view(request: HttpRequest) -> HttpResponse:
 
 
 def _requirements(order: ProductionOrder, org: Any) -> dict[str, Any]:
-    """Units, standard minutes and material needs of the order (from the style's routing and BOM)."""
+    """Units, standard minutes and material needs of the order (from the style's routing and BOM; a fabric
+    a finished cut plan of the order nests, from its markers)."""
     style = found(style_get(organization=org, pk=order.style_id))
-    by_size: dict[str, int] = defaultdict(int)
-    for line in order.lines.all():
-        by_size[line.variant.size] += line.quantity
-    units = sum(by_size.values())
-    needs = []
-    for bom in style.bom_lines.all():
-        amount = sum((Decimal(bom.consumption.get(size, 0)) * n for size, n in by_size.items()), Decimal(0))
-        unit = "m" if bom.material.kind == "fabric" else "pieces"
-        needs.append({"material": bom.material, "placement": bom.placement, "amount": amount, "unit": unit})
+    units = sum(line.quantity for line in order.lines.all())
+    needs = order_material_needs(order=order, bom_lines=style.bom_lines.all())
     sam = style.total_sam
     return {
         "units": units,
@@ -120,7 +117,10 @@ def _panel_context(order: ProductionOrder, org: Any, error: str = "") -> dict[st
     return {
         "order": order,
         "party": party,
-        "actions": [(t.value, ACTION_LABELS[t]) for t in allowed_targets(order.state, party=party)],
+        "actions": [
+            (t.value, ACTION_LABELS[t], " ".join(transition_blockers(order, t.value)))
+            for t in allowed_targets(order.state, party=party)
+        ],
         "flow": [(s.value, i <= reached, s == state) for i, s in enumerate(FLOW)],
         "is_open": state in OPEN_STATES,
         "error": error,
@@ -158,6 +158,8 @@ def order_detail(request: HttpRequest, pk: int) -> HttpResponse:
         **_panel_context(order, org),
         "totals": _requirements(order, org),
         "cut_plans": cut_plans_of_order(organization=org, order_id=order.pk),
+        # Without a pattern there is nothing to nest: the cut plans card offers the import instead.
+        "has_pattern": pattern_version_latest(style_id=order.style_id) is not None,
         **_floor_context(order, org),
     }
     return render(request, "production/order_detail.html", context)
