@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "django_htmx",
+    "ninja",  # its static files: /api/v1/docs loads Swagger UI from here, not from a CDN (works offline)
     "django_tasks",
     "django_tasks_db",
     "seamline.core",
