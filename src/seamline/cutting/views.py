@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
@@ -196,32 +197,40 @@ def cut_plan_progress(request: HttpRequest, pk: int) -> HttpResponse:
     return response
 
 
+def _plan_action(request: HttpRequest, pk: int, act: Callable[[CutPlan], Any], done: str) -> HttpResponse:
+    """Cancel or retry: a refusal (the plan has moved on meanwhile) is a message, not an error page."""
+    plan = found(cut_plan_get(organization=_org(request), pk=pk))
+    try:
+        act(plan)
+    except ConflictError as exc:
+        messages.error(request, exc.detail)
+    else:
+        messages.success(request, done.format(plan=plan.pk))
+    return redirect("cutting:cut_plan_detail", pk=plan.pk)
+
+
 @require_POST
 @org_view
 @requires(Permission.PLAN_CUTS)
 def cut_plan_cancel_view(request: HttpRequest, pk: int) -> HttpResponse:
-    plan = found(cut_plan_get(organization=_org(request), pk=pk))
-    try:
-        cut_plan_cancel(plan=plan, organization=_org(request), by=request.user)
-    except ConflictError as exc:
-        messages.error(request, exc.detail)
-    else:
-        messages.success(request, f"Cut plan {plan.pk} is cancelled; its nesting stops within a second.")
-    return redirect("cutting:cut_plan_detail", pk=plan.pk)
+    return _plan_action(
+        request,
+        pk,
+        lambda plan: cut_plan_cancel(plan=plan, organization=_org(request), by=request.user),
+        "Cut plan {plan} is cancelled; its nesting stops within a second.",
+    )
 
 
 @require_POST
 @org_view
 @requires(Permission.PLAN_CUTS)
 def cut_plan_retry_view(request: HttpRequest, pk: int) -> HttpResponse:
-    plan = found(cut_plan_get(organization=_org(request), pk=pk))
-    try:
-        cut_plan_retry(plan=plan, organization=_org(request))
-    except ConflictError as exc:
-        messages.error(request, exc.detail)
-    else:
-        messages.success(request, f"Cut plan {plan.pk} is queued again.")
-    return redirect("cutting:cut_plan_detail", pk=plan.pk)
+    return _plan_action(
+        request,
+        pk,
+        lambda plan: cut_plan_retry(plan=plan, organization=_org(request)),
+        "Cut plan {plan} is queued again.",
+    )
 
 
 # 1:15: a 3 m length of marker prints 21 cm wide with its ruler, two or three to an A4 landscape page, its

@@ -21,29 +21,19 @@ from typing import Any
 
 import jsonschema
 
+from seamline.core.countries import ISO_3166_ALPHA2
+
 from .units import UNITS
 
 DATA_DIR = Path(__file__).parent / "data"
 SCHEMA_PATH = DATA_DIR / "factors.schema.json"
 _FILE_RE = re.compile(r"^factors-(\d+(?:\.\d+)*)\.json$")
 
-# ISO 3166-1 alpha-2 (officially assigned codes).
-_ISO_ALPHA2_TEXT = """
-AD AE AF AG AI AL AM AO AQ AR AS AT AU AW AX AZ BA BB BD BE BF BG BH BI BJ BL BM BN BO BQ BR BS
-BT BV BW BY BZ CA CC CD CF CG CH CI CK CL CM CN CO CR CU CV CW CX CY CZ DE DJ DK DM DO DZ EC EE EG
-EH ER ES ET FI FJ FK FM FO FR GA GB GD GE GF GG GH GI GL GM GN GP GQ GR GS GT GU GW GY HK HM HN HR
-HT HU ID IE IL IM IN IO IQ IR IS IT JE JM JO JP KE KG KH KI KM KN KP KR KW KY KZ LA LB LC LI LK LR
-LS LT LU LV LY MA MC MD ME MF MG MH MK ML MM MN MO MP MQ MR MS MT MU MV MW MX MY MZ NA NC NE NF NG
-NI NL NO NP NR NU NZ OM PA PE PF PG PH PK PL PM PN PR PS PT PW PY QA RE RO RS RU RW SA SB SC SD SE
-SG SH SI SJ SK SL SM SN SO SR SS ST SV SX SY SZ TC TD TF TG TH TJ TK TL TM TN TO TR TT TV TW TZ UA
-UG UM US UY UZ VA VC VE VG VI VN VU WF WS YE YT ZA ZM ZW
-"""
 # US EPA eGRID subregions, written "US-<acronym>".
 _EGRID_TEXT = """
 AKGD AKMS AZNM CAMX ERCT FRCC HIMS HIOA MROE MROW NEWE NWPP NYCW NYLI NYUP PRMS RFCE RFCM RFCW
 RMPA SPNO SPSO SRMV SRMW SRSO SRTV SRVC
 """
-_ISO_ALPHA2 = frozenset(_ISO_ALPHA2_TEXT.split())
 _EGRID_SUBREGIONS = frozenset(_EGRID_TEXT.split())
 
 
@@ -96,7 +86,7 @@ class Registry:
 
 def is_geography(code: str) -> bool:
     """ISO 3166-1 alpha-2, an eGRID subregion as "US-CAMX", or "WORLD"."""
-    if code == "WORLD" or code in _ISO_ALPHA2:
+    if code == "WORLD" or code in ISO_3166_ALPHA2:
         return True
     prefix, _, sub = code.partition("-")
     return prefix == "US" and sub in _EGRID_SUBREGIONS
