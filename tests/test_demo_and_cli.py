@@ -2,9 +2,11 @@
 
 import subprocess
 import sys
+from datetime import timedelta
 
 import pytest
 from django.db import connection
+from django.utils import timezone
 
 from seamline import cli
 from seamline.accounts.models import Organization
@@ -55,6 +57,19 @@ def test_demo_seed_is_realistic_and_idempotent(django_capture_on_commit_callback
     assert lineage.rolls[0].material.startswith("13.5 oz Japanese selvedge") and lineage.meters > 0
     validate_document(order_document(organization=sample.brand, order=sample))
     assert order_mass_balance(organization=sample.factory, order=sample).closes
+    # its timeline tells last week, in the ledger's order, not the moment the demo was seeded
+    moves = list(sample.transitions.order_by("at", "pk").values_list("target", "at"))
+    assert [t for t, _ in moves] == [
+        "draft",
+        "planned",
+        "cutting",
+        "sewing",
+        "finishing",
+        "packed",
+        "delivered",
+    ]
+    assert all(at < timezone.now() - timedelta(days=3) for _, at in moves)
+    assert moves[2][1] == lineage.steps[1].when  # cutting started when the lay was cut
     assert chain_verify(sample.factory) is None
     assert sample.footprints.get().garments == sample.garments.count()
     assert token_authenticate(key=DEMO_API_KEY).organization == brand
