@@ -31,6 +31,7 @@ chromium-check:
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests bench
+	$(BIN)/lint-imports --no-cache
 
 test: $(STAMP) chromium-check lint
 	$(BIN)/pytest $(PYTEST_ARGS)

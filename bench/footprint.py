@@ -55,8 +55,9 @@ def build(args: argparse.Namespace) -> tuple[Any, dict[str, int]]:
     from tests.cutting.conftest import dxf_file, pattern_in_code
 
     from seamline.cutting.models import Bundle
-    from seamline.cutting.services import cut_plan_request, cut_plan_run, lay_cut, pattern_import
-    from seamline.production import floor
+    from seamline.cutting.runs import cut_plan_run
+    from seamline.cutting.services import cut_plan_request, lay_cut, pattern_import
+    from seamline.floor import services as floor
 
     brand, factory = f.make_org("brand", "Bench Brand"), f.make_org("factory", "Bench Factory")
     user = f.make_member(factory)
@@ -186,7 +187,7 @@ def main() -> int:
     from django.db import connection
 
     from seamline.footprint.models import GarmentFootprint
-    from seamline.trace.lineage import order_events
+    from seamline.lineage.selectors import order_events
 
     print(f"footprint bench on {machine()}", flush=True)
     t0 = time.perf_counter()

@@ -11,7 +11,7 @@ On a fresh database `bench_trace` (`bench_trace_capture` with --capture-only):
 2. load: the same factory's chain is filled up to `--events` through services.record_events (real chained
    records): rolls received, lays cut into bundles, bundles sewn into garments, finishing, QC, packing,
    departing and arriving cartons, off-cuts to the recycler;
-3. garment lineage (seamline.trace.lineage.garment_lineage when it exists, else the same walk over
+3. garment lineage (seamline.lineage.selectors.garment_lineage when it exists, else the same walk over
    EventEpc) for 1,000 random garments;
 4. GET /epcis/events?MATCH_epc=<garment> over HTTP, 1,000 requests;
 5. `seamline trace verify` over the whole chain, as a subprocess.
@@ -192,6 +192,7 @@ def seed(n_docs: int) -> dict[str, Any]:
 
 
 def capture_documents(s: dict[str, Any], n_docs: int) -> list[bytes]:
+    from seamline.floor import events as floor_ev
     from seamline.trace import events as ev
 
     start = datetime.now(UTC) - timedelta(days=3)
@@ -203,7 +204,7 @@ def capture_documents(s: dict[str, Any], n_docs: int) -> list[bytes]:
             gs = s["garments"][b * GARMENTS_PER_BUNDLE : (b + 1) * GARMENTS_PER_BUNDLE]
             fac = s["facility"]
             events.append(
-                ev.sewn(
+                floor_ev.sewn(
                     bundles=[s["bundles"][b]],
                     garments=gs,
                     sku=s["skus"][b % 5],
@@ -213,13 +214,15 @@ def capture_documents(s: dict[str, Any], n_docs: int) -> list[bytes]:
                 )
             )
             events.append(
-                ev.finished(
+                floor_ev.finished(
                     epcs=gs, step="laser_washing", facility=fac, when=when, energy_kwh=1.25, water_l=12.5
                 )
             )
-            events.append(ev.finished(epcs=gs, step="pressing", facility=fac, when=when, energy_kwh=0.4))
-            events += [ev.inspected(epcs=[g], facility=fac, when=when, passed=True) for g in gs]
-            events.append(ev.packed(carton=s["cartons"][b], garments=gs, facility=fac, when=when))
+            events.append(
+                floor_ev.finished(epcs=gs, step="pressing", facility=fac, when=when, energy_kwh=0.4)
+            )
+            events += [floor_ev.inspected(epcs=[g], facility=fac, when=when, passed=True) for g in gs]
+            events.append(floor_ev.packed(carton=s["cartons"][b], garments=gs, facility=fac, when=when))
         docs.append(json.dumps(ev.document(events)).encode())
     return docs
 
@@ -290,9 +293,11 @@ class Factory:
         return self.when
 
     def _receive(self) -> dict[str, Any]:
+        from seamline.catalog import events as catalog_ev
+
         self.roll = self.ev.roll_uri(self._uid())
         self.roll_left = Decimal(self.rng.randint(2500, 3500)) / 100
-        return self.ev.roll_received(
+        return catalog_ev.roll_received(
             roll=self.roll,
             material_class=self.ev.material_class_uri(1),
             meters=self.roll_left,
@@ -305,6 +310,9 @@ class Factory:
 
     def lay_events(self, garments_out: list[str]) -> list[dict[str, Any]]:
         """One lay: the rolls it needs received, the cut, then every bundle through to shipping."""
+        from seamline.cutting import events as cutting_ev
+        from seamline.floor import events as floor_ev
+
         ev, fac = self.ev, self.facility
         out: list[dict[str, Any]] = []
         need = Decimal(self.rng.randint(2000, 3000)) / 100
@@ -327,7 +335,7 @@ class Factory:
             for i in range(8)
         ]
         out.append(
-            ev.lay_cut(
+            cutting_ev.lay_cut(
                 inputs=inputs,
                 bundles=bundles,
                 facility=fac,
@@ -342,7 +350,7 @@ class Factory:
             gs = [ev.garment_uri(self._uid()) for _ in range(GARMENTS_PER_BUNDLE)]
             garments_out.extend(gs)
             out.append(
-                ev.sewn(
+                floor_ev.sewn(
                     bundles=[bundle["uri"]],
                     garments=gs,
                     sku=self.skus[i % 5],
@@ -352,7 +360,7 @@ class Factory:
                 )
             )
             out.append(
-                ev.finished(
+                floor_ev.finished(
                     epcs=gs,
                     step="laser_washing",
                     facility=fac,
@@ -361,18 +369,22 @@ class Factory:
                     water_l=12.5,
                 )
             )
-            out.append(ev.finished(epcs=gs, step="pressing", facility=fac, when=self._tick(), energy_kwh=0.4))
+            out.append(
+                floor_ev.finished(epcs=gs, step="pressing", facility=fac, when=self._tick(), energy_kwh=0.4)
+            )
             out += [
-                ev.inspected(epcs=[g], facility=fac, when=self._tick(), passed=self.rng.random() > 0.02)
+                floor_ev.inspected(epcs=[g], facility=fac, when=self._tick(), passed=self.rng.random() > 0.02)
                 for g in gs
             ]
             carton = ev.carton_uri(self._uid())
             cartons.append(carton)
-            out.append(ev.packed(carton=carton, garments=gs, facility=fac, when=self._tick()))
-        out.append(ev.departed(epcs=cartons, facility=fac, when=self._tick(), destination=self.recycler))
-        out.append(ev.arrived(epcs=cartons, when=self._tick(), location=self.recycler))
+            out.append(floor_ev.packed(carton=carton, garments=gs, facility=fac, when=self._tick()))
         out.append(
-            ev.offcuts_shipped(
+            floor_ev.departed(epcs=cartons, facility=fac, when=self._tick(), destination=self.recycler)
+        )
+        out.append(floor_ev.arrived(epcs=cartons, when=self._tick(), location=self.recycler))
+        out.append(
+            cutting_ev.offcuts_shipped(
                 material_class_offcut=ev.offcut_class_uri(1),
                 mass_kg=1.5,
                 facility=fac,
@@ -446,8 +458,8 @@ def lineage_walk(organization: Any, garment_epc: str) -> dict[str, Any]:
 
 def run_lineage(s: dict[str, Any], garments: list[str], n: int, rng: random.Random) -> dict[str, Any]:
     sample = rng.sample(garments, n)
-    if importlib.util.find_spec("seamline.trace.lineage") is not None:
-        from seamline.trace.lineage import garment_lineage
+    if importlib.util.find_spec("seamline.lineage.selectors") is not None:
+        from seamline.lineage.selectors import garment_lineage
 
         walk, name = (
             (lambda g: garment_lineage(organization=s["factory"], garment_epc=g)),

@@ -13,11 +13,11 @@ from seamline.accounts.models import Organization
 from seamline.accounts.selectors import token_authenticate
 from seamline.catalog.models import FabricRoll, Style
 from seamline.cli import build_parser, main
-from seamline.core.demo import DEMO_API_KEY, demo_seed
+from seamline.demo import DEMO_API_KEY, demo_seed
 from seamline.drops.models import Drop
 from seamline.facilities.models import Facility
+from seamline.lineage.selectors import garment_lineage, order_document, order_mass_balance
 from seamline.production.models import ProductionOrder
-from seamline.trace.lineage import garment_lineage, order_document, order_mass_balance
 from seamline.trace.schema import validate_document
 from seamline.trace.services import chain_verify
 

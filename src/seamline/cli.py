@@ -58,7 +58,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
     _setup()
     from django.core.management import call_command
 
-    from seamline.core.demo import DEMO_LOGINS, demo_pattern_file, demo_seed
+    from seamline.demo import DEMO_LOGINS, demo_pattern_file, demo_seed
 
     call_command("migrate", interactive=False, verbosity=0)
     created = demo_seed()
@@ -280,8 +280,9 @@ def cmd_cutplan(args: argparse.Namespace) -> int:
 
     _setup()
     from seamline.cutting.planner import PlanProgress, ratio_label
+    from seamline.cutting.runs import cut_plan_run
     from seamline.cutting.selectors import cut_plan_get
-    from seamline.cutting.services import cut_plan_request, cut_plan_run
+    from seamline.cutting.services import cut_plan_request
     from seamline.production.models import ProductionOrder
 
     order = (

@@ -10,7 +10,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from seamline.catalog.models import FabricRoll
 from seamline.cutting.dxf_aama import read_dxf_aama
 from seamline.cutting.models import CutPlan, PatternVersion
-from seamline.cutting.services import cut_plan_run
+from seamline.cutting.runs import cut_plan_run
 
 from .. import factories as f
 from .conftest import FAST, dxf_file, pattern_in_code

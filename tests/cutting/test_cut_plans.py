@@ -14,8 +14,9 @@ from seamline.core.errors import ConflictError, ForbiddenError, ValidationError
 from seamline.cutting import tasks
 from seamline.cutting.dxf_aama import read_dxf_aama
 from seamline.cutting.models import CutPlan, Lay, PatternPiece, PatternVersion
+from seamline.cutting.runs import cut_plan_run
 from seamline.cutting.selectors import pattern_of, rolls_available
-from seamline.cutting.services import cut_plan_request, cut_plan_run, lay_cut, pattern_import
+from seamline.cutting.services import cut_plan_request, lay_cut, pattern_import
 
 from .. import factories as f
 from .conftest import FAST, GSM, SETTINGS, dxf_file, pattern_in_code

@@ -20,8 +20,9 @@ from hypothesis import strategies as st
 from seamline.cutting import consumption
 from seamline.cutting.consumption import fabric_for, fabric_note, fabric_source, meters_per_garment
 from seamline.cutting.models import CutPlan
+from seamline.cutting.runs import cut_plan_run
 from seamline.cutting.selectors import marker_fabric_of_style, order_material_needs, pattern_of
-from seamline.cutting.services import cut_plan_request, cut_plan_run
+from seamline.cutting.services import cut_plan_request
 from seamline.drops.preorders import Customer, preorder_place
 from seamline.drops.services import drop_create, drop_open
 from seamline.production.selectors import order_get

@@ -16,13 +16,8 @@ from django.utils import timezone
 
 from seamline.core.errors import ConflictError, ValidationError
 from seamline.cutting.models import CutPlan, Marker
-from seamline.cutting.services import (
-    cut_plan_cancel,
-    cut_plan_request,
-    cut_plan_retry,
-    cut_plan_run,
-    lay_cut,
-)
+from seamline.cutting.runs import cut_plan_run
+from seamline.cutting.services import cut_plan_cancel, cut_plan_request, cut_plan_retry, lay_cut
 from seamline.production.services import production_order_transition
 
 from .conftest import FAST, SETTINGS

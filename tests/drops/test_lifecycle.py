@@ -8,7 +8,7 @@ from django.utils import timezone
 from seamline.core.errors import ConflictError, ValidationError
 from seamline.drops.models import Drop, PaymentHold, PreOrder
 from seamline.drops.services import drop_cancel, drop_create, drop_open
-from seamline.drops.tasks import drop_sweep
+from seamline.drops.sweep import drop_sweep
 from tests import factories as f
 
 from .helpers import buy, make_drop

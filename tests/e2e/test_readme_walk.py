@@ -26,6 +26,7 @@ PASSWORD = "seamline-demo"
 FOUNDER = "founder@echoparkatelier.example"
 FLOOR = "floor@alamedasewing.example"
 SHOTS = Path("/tmp/seamline-readme-walk")
+PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True}
 
 
 def _free_port() -> int:
@@ -126,7 +127,7 @@ def test_the_readme_walk_on_a_fresh_demo(demo, chromium_path: str):
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=chromium_path, args=CHROMIUM_ARGS)
         desk = browser.new_context(viewport={"width": 1280, "height": 900})
-        phone = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
+        phone = browser.new_context(**PHONE)
         floor_ctx = browser.new_context(viewport={"width": 1280, "height": 900})
         for context in (desk, phone, floor_ctx):
             context.set_default_timeout(20_000)
@@ -244,6 +245,25 @@ def test_the_readme_walk_on_a_fresh_demo(demo, chromium_path: str):
             passport.screenshot(path=str(SHOTS / "passport-phone.png"), full_page=True)
             passport.get_by_role("link", name="verify this passport").click()
             expect(passport.get_by_role("heading", level=1)).to_have_text("This passport is valid")
+
+            # The factory's pages on a phone: nothing scrolls sideways (wide tables scroll in their frame).
+            pocket = browser.new_context(
+                viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True
+            )
+            problems.watch(pocket)
+            small = pocket.new_page()
+            _sign_in(small, base, FLOOR)
+            _no_sideways_scroll(small)  # the dashboard
+            for listing, record in (
+                ("/production/orders/", "PO-00003"),
+                ("/catalog/rolls/", "IBR-2611A-01"),
+                ("/catalog/styles/", "CJ-01"),
+            ):
+                small.goto(f"{base}{listing}")
+                _no_sideways_scroll(small)
+                small.get_by_role("link", name=re.compile(record)).first.click()
+                expect(small.get_by_role("heading", level=1)).to_contain_text(record)
+                _no_sideways_scroll(small)
 
             # The API's interactive docs load offline.
             founder.goto(f"{base}/api/v1/docs")

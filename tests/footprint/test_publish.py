@@ -173,7 +173,7 @@ def test_the_command_publishes_once_and_prints(delivered, capsys):
 def test_waterless_dyeing_shows_the_water_it_saved(sewn, factory):
     from seamline.cutting.models import Bundle
     from seamline.facilities.models import Facility
-    from seamline.production import floor
+    from seamline.floor import services as floor
 
     order = sewn["order"]
     for bundle in Bundle.objects.filter(lay__plan=sewn["plan"]):

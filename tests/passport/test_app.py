@@ -143,8 +143,8 @@ def test_packing_queues_the_passports(sewn, factory, django_capture_on_commit_ca
 
     from seamline.cutting.models import Bundle
     from seamline.facilities.models import Facility
+    from seamline.floor import services as floor
     from seamline.passport.tasks import passports_issue_task
-    from seamline.production import floor
 
     order = sewn["order"]
     for bundle in Bundle.objects.filter(lay__plan=sewn["plan"]):

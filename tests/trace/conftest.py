@@ -7,8 +7,9 @@ from decimal import Decimal
 import pytest
 
 from seamline.cutting.models import Bundle
-from seamline.cutting.services import cut_plan_request, cut_plan_run, lay_cut, pattern_import
-from seamline.production import floor
+from seamline.cutting.runs import cut_plan_run
+from seamline.cutting.services import cut_plan_request, lay_cut, pattern_import
+from seamline.floor import services as floor
 
 from .. import factories as f
 from ..cutting.conftest import FAST, dxf_file, pattern_in_code

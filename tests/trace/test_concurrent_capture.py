@@ -10,6 +10,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from django.db import connection, connections
 
+from seamline.floor import events as floor_ev
 from seamline.trace import events as ev
 from seamline.trace.models import CaptureJob, Chain, Event, EventEpc
 from seamline.trace.services import capture_document, chain_verify
@@ -29,7 +30,7 @@ START = datetime(2026, 1, 5, 8, tzinfo=UTC)
 def _document(first: int) -> dict:
     """EVENTS inspections of distinct garments, numbered from ``first`` (so every event is distinct)."""
     return ev.document(
-        ev.inspected(
+        floor_ev.inspected(
             epcs=[f"urn:epc:id:sgtin:0614141.107346.{n}"],
             facility=READ_POINT,
             when=START + timedelta(seconds=n),

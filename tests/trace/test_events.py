@@ -7,6 +7,9 @@ from decimal import Decimal
 
 import pytest
 
+from seamline.catalog import events as catalog_ev
+from seamline.cutting import events as cutting_ev
+from seamline.floor import events as floor_ev
 from seamline.trace import events as ev
 from seamline.trace.eventhash import event_hash, prehash_string
 from seamline.trace.schema import validate_document, validate_event
@@ -34,7 +37,7 @@ def _received(**kw):
         facility=FACTORY,
         when=WHEN,
     )
-    return ev.roll_received(**(args | kw))
+    return catalog_ev.roll_received(**(args | kw))
 
 
 def _cut(**kw):
@@ -48,7 +51,7 @@ def _cut(**kw):
         when=WHEN,
         order_number="PO-2025-0042",
     )
-    return ev.lay_cut(**(args | kw))
+    return cutting_ev.lay_cut(**(args | kw))
 
 
 def _offcuts(**kw):
@@ -59,7 +62,7 @@ def _offcuts(**kw):
         recycler=RECYCLER,
         when=WHEN,
     )
-    return ev.offcuts_shipped(**(args | kw))
+    return cutting_ev.offcuts_shipped(**(args | kw))
 
 
 def all_events() -> dict[str, dict]:
@@ -70,22 +73,26 @@ def all_events() -> dict[str, dict]:
         "cut": _cut(),
         "cut_measured": _cut(operator="maria", energy_kwh=Decimal("1.75"), water_l=0),
         "offcuts": _offcuts(),
-        "sewn": ev.sewn(bundles=BUNDLES, garments=GARMENTS, sku="JKT-SELV-M", facility=FACTORY, when=WHEN),
-        "sewn_operator": ev.sewn(
+        "sewn": floor_ev.sewn(
+            bundles=BUNDLES, garments=GARMENTS, sku="JKT-SELV-M", facility=FACTORY, when=WHEN
+        ),
+        "sewn_operator": floor_ev.sewn(
             bundles=BUNDLES, garments=GARMENTS, sku="JKT SELV/M", facility=FACTORY, when=WHEN, operator="ana"
         ),
-        "dyed": ev.finished(
+        "dyed": floor_ev.finished(
             epcs=GARMENTS, step="dyeing", facility=DYE_HOUSE, when=WHEN, energy_kwh=12.5, water_l=Decimal(340)
         ),
-        "washed": ev.finished(epcs=GARMENTS, step="laser_washing", facility=DYE_HOUSE, when=WHEN),
-        "pressed": ev.finished(epcs=GARMENTS, step="pressing", facility=DYE_HOUSE, when=WHEN, energy_kwh=2),
-        "passed": ev.inspected(epcs=GARMENTS, facility=FACTORY, when=WHEN, passed=True),
-        "failed": ev.inspected(epcs=GARMENTS[:1], facility=FACTORY, when=WHEN, passed=False),
-        "packed": ev.packed(carton=CARTON, garments=GARMENTS, facility=FACTORY, when=WHEN),
-        "departed": ev.departed(epcs=[CARTON], facility=FACTORY, when=WHEN),
-        "departed_to": ev.departed(epcs=GARMENTS, facility=FACTORY, when=WHEN, destination=DYE_HOUSE),
-        "arrived": ev.arrived(epcs=[CARTON], when=WHEN),
-        "arrived_at": ev.arrived(epcs=GARMENTS, when=WHEN.astimezone(TOKYO), location=DYE_HOUSE),
+        "washed": floor_ev.finished(epcs=GARMENTS, step="laser_washing", facility=DYE_HOUSE, when=WHEN),
+        "pressed": floor_ev.finished(
+            epcs=GARMENTS, step="pressing", facility=DYE_HOUSE, when=WHEN, energy_kwh=2
+        ),
+        "passed": floor_ev.inspected(epcs=GARMENTS, facility=FACTORY, when=WHEN, passed=True),
+        "failed": floor_ev.inspected(epcs=GARMENTS[:1], facility=FACTORY, when=WHEN, passed=False),
+        "packed": floor_ev.packed(carton=CARTON, garments=GARMENTS, facility=FACTORY, when=WHEN),
+        "departed": floor_ev.departed(epcs=[CARTON], facility=FACTORY, when=WHEN),
+        "departed_to": floor_ev.departed(epcs=GARMENTS, facility=FACTORY, when=WHEN, destination=DYE_HOUSE),
+        "arrived": floor_ev.arrived(epcs=[CARTON], when=WHEN),
+        "arrived_at": floor_ev.arrived(epcs=GARMENTS, when=WHEN.astimezone(TOKYO), location=DYE_HOUSE),
     }
 
 
@@ -234,7 +241,7 @@ def test_finished_steps_and_their_measurements():
     assert "sensorElementList" not in washed
     assert pressed["sensorElementList"][0]["sensorReport"] == [{"type": "Energy", "value": 2, "uom": "KWH"}]
     with pytest.raises(ValueError, match="step must be one of"):
-        ev.finished(epcs=GARMENTS, step="sewing", facility=FACTORY, when=WHEN)
+        floor_ev.finished(epcs=GARMENTS, step="sewing", facility=FACTORY, when=WHEN)
 
 
 def test_sensor_types_hash_as_gs1_measurement_types():
@@ -334,14 +341,14 @@ def test_non_utc_offsets_are_kept():
     tokyo = EVENTS["arrived_at"]
     assert tokyo["eventTime"] == "2025-05-15T01:30:15.123+09:00"
     assert tokyo["eventTimeZoneOffset"] == "+09:00"
-    india = ev.arrived(epcs=GARMENTS, when=WHEN.astimezone(timezone(timedelta(hours=5, minutes=30))))
+    india = floor_ev.arrived(epcs=GARMENTS, when=WHEN.astimezone(timezone(timedelta(hours=5, minutes=30))))
     assert india["eventTimeZoneOffset"] == "+05:30"
-    utc = ev.arrived(epcs=GARMENTS, when=WHEN.astimezone(UTC))
+    utc = floor_ev.arrived(epcs=GARMENTS, when=WHEN.astimezone(UTC))
     assert utc["eventTimeZoneOffset"] == "+00:00"
     # Same instant, different offsets: same hash (the offset is data, but the instant is UTC-normalised)
     assert (
         prehash_string(tokyo, CONTEXT).split("eventTimeZoneOffset")[0]
-        == prehash_string(ev.arrived(epcs=GARMENTS, when=WHEN, location=DYE_HOUSE), CONTEXT).split(
+        == prehash_string(floor_ev.arrived(epcs=GARMENTS, when=WHEN, location=DYE_HOUSE), CONTEXT).split(
             "eventTimeZoneOffset"
         )[0]
     )
@@ -349,7 +356,7 @@ def test_non_utc_offsets_are_kept():
 
 def test_naive_times_are_refused():
     with pytest.raises(ValueError, match="timezone-aware"):
-        ev.arrived(epcs=GARMENTS, when=datetime(2025, 5, 14, 9, 30))
+        floor_ev.arrived(epcs=GARMENTS, when=datetime(2025, 5, 14, 9, 30))
     with pytest.raises(ValueError, match="timezone-aware"):
         ev.document([], created=datetime(2025, 5, 14))
 
@@ -374,9 +381,11 @@ def test_custom_bizsteps_are_absolute_uris_and_cbv_ones_short_names():
         lambda: _cut(bundles=[{"uri": BUNDLES[0], "size": "M", "plies": "6-1", "pieces": 4}]),
         lambda: _cut(bundles=[{"uri": BUNDLES[0], "size": "M", "plies": "1-6", "pieces": 0}]),
         lambda: _cut(energy_kwh=-1),
-        lambda: ev.packed(carton=CARTON, garments=[GARMENTS[0], GARMENTS[0]], facility=FACTORY, when=WHEN),
-        lambda: ev.inspected(epcs=GARMENTS, facility=FACTORY, when=WHEN, passed="yes"),
-        lambda: ev.departed(epcs=ROLL_A, facility=FACTORY, when=WHEN),
+        lambda: floor_ev.packed(
+            carton=CARTON, garments=[GARMENTS[0], GARMENTS[0]], facility=FACTORY, when=WHEN
+        ),
+        lambda: floor_ev.inspected(epcs=GARMENTS, facility=FACTORY, when=WHEN, passed="yes"),
+        lambda: floor_ev.departed(epcs=ROLL_A, facility=FACTORY, when=WHEN),
     ],
 )
 def test_bad_arguments_are_refused(build):

@@ -13,7 +13,9 @@ from pathlib import Path
 import pytest
 from django.db import connection
 
+from seamline.catalog import events as catalog_ev
 from seamline.core.errors import ConflictError, ValidationError
+from seamline.cutting import events as cutting_ev
 from seamline.trace import events as ev
 from seamline.trace.models import CaptureJob, Chain, Event, EventEpc
 from seamline.trace.selectors import events_query, parse_query
@@ -41,7 +43,7 @@ def _tamper(sql: str, params: list) -> None:
 
 
 def _received(roll_uid: str, facility_uid: str, meters: str, minutes: int) -> dict:
-    return ev.roll_received(
+    return catalog_ev.roll_received(
         roll=ev.roll_uri(roll_uid),
         material_class=ev.material_class_uri(1),
         meters=Decimal(meters),
@@ -203,7 +205,7 @@ def test_future_events_unknown_epcs_lower_case_units_and_overdrawn_rolls_are_ref
     floor = f.make_facility(factory.org)
     roll = f.make_roll(floor, f.make_material(factory.org), length_m="10.000")
     when = datetime.now(UTC)
-    cut = ev.lay_cut(
+    cut = cutting_ev.lay_cut(
         inputs=[(ev.roll_uri(roll.uid), Decimal("12.5"))],
         bundles=[
             {

@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from seamline.core.templatetags.seamline_ui import sentence
 from seamline.cutting.services import pattern_import
-from seamline.trace.lineage import step_detail
+from seamline.lineage.selectors import step_detail
 from tests import factories as f
 from tests.conftest import Tenant
 from tests.cutting.conftest import dxf_file, pattern_in_code

@@ -7,10 +7,11 @@ from django.http import HttpRequest
 from ninja import Router
 from ninja.pagination import paginate
 
-from seamline.core.apikit import Pagination, organization_of
+from seamline.core.apikit import Pagination
 from seamline.core.schemas import problems
 
 from . import selectors
+from .access import organization_of
 from .models import ApiToken, Organization
 from .schemas import FactoryOut, MeOut
 

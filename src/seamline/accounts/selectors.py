@@ -50,3 +50,11 @@ def token_authenticate(*, key: str) -> ApiToken | None:
 def factory_list() -> QuerySet[Organization]:
     """Factories are a public directory: a brand picks one to place an order with."""
     return Organization.objects.filter(kind=Organization.Kind.FACTORY).order_by("name")
+
+
+def bindable_facilities(*, organization: Organization) -> QuerySet:
+    """The organization's facilities a partner's token may be bound to. Read through the token's foreign key:
+    facilities sit above accounts (a facility belongs to an organization), so accounts names them only in
+    its model, by the app label."""
+    facility = ApiToken._meta.get_field("facility").related_model
+    return facility.objects.filter(organization=organization).order_by("name")

@@ -10,14 +10,12 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from seamline.core.errors import found
-from seamline.core.views import org_view, requires
-from seamline.facilities.models import Facility
 
-from .access import require
+from .access import org_view, require, requires
 from .forms import ApiTokenForm, SignInForm
 from .middleware import SESSION_KEY
 from .permissions import Permission
-from .selectors import api_token_list, memberships_of
+from .selectors import api_token_list, bindable_facilities, memberships_of
 from .services import api_token_create, api_token_revoke
 
 __all__ = ["SignInForm", "api_token_revoke_view", "api_tokens", "org_switch"]
@@ -44,7 +42,7 @@ def org_switch(request: HttpRequest) -> HttpResponse:
 def api_tokens(request: HttpRequest) -> HttpResponse:
     """List the organization's tokens; POST (owners) issues one and shows its key this once."""
     org = request.organization  # type: ignore[attr-defined]
-    facilities = Facility.objects.filter(organization=org).order_by("name")
+    facilities = bindable_facilities(organization=org)
     form = ApiTokenForm(request.POST or None, facilities=facilities)
     plain_key = ""
     status = 200

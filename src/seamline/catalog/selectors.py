@@ -7,7 +7,7 @@ from django.db.models.functions import Coalesce
 
 from seamline.accounts.models import Organization
 from seamline.facilities.models import Facility
-from seamline.production.models import ProductionOrder
+from seamline.trace.namespaces import Stock, uuid_keys
 
 from .models import BomLine, FabricRoll, Material, Operation, Style, Variant
 
@@ -92,9 +92,9 @@ def style_list(
     if organization.is_brand:
         qs = Style.objects.filter(organization=organization)
     else:
-        qs = Style.objects.filter(
-            pk__in=ProductionOrder.objects.filter(factory=organization).values("style_id")
-        )
+        # Through the orders' foreign key by its relation name: production sits above the catalog.
+        made_here = Style.objects.filter(production_orders__factory=organization).values("pk")
+        qs = Style.objects.filter(pk__in=made_here)
     if q:
         qs = qs.filter(Q(name__icontains=q) | Q(code__icontains=q))
     if category:
@@ -126,3 +126,28 @@ def style_get(*, organization: Organization, pk: int) -> Style | None:
         .filter(pk=pk)
         .first()
     )
+
+
+# The ledger's look-ups of the catalog's identifiers (trace.namespaces; added in apps.py) ---------------
+
+
+def rolls_known(uids: list[str]) -> dict[str, int | None]:
+    """{uid: the brand whose fabric it is} of the rolls that exist."""
+    rows = FabricRoll.objects.filter(uid__in=uuid_keys(uids)).values_list("uid", "material__organization_id")
+    return {str(uid): brand for uid, brand in rows}
+
+
+def roll_stock(uids: list[str]) -> dict[str, Stock]:
+    rows = FabricRoll.objects.filter(uid__in=uuid_keys(uids)).values_list("uid", "roll_id", "remaining_m")
+    return {str(uid): Stock(left, f"roll {label}", "m") for uid, label, left in rows}
+
+
+def materials_known(ids: list[str]) -> dict[str, int | None]:
+    """Materials (and their off-cuts) by id; the ledger names no brand for a class of goods."""
+    found = Material.objects.filter(pk__in=[int(i) for i in ids if i.isdigit()]).values_list("pk", flat=True)
+    return {str(pk): None for pk in found}
+
+
+def skus_known(skus: list[str]) -> dict[str, int | None]:
+    """A partner may name any SKU (a class it makes): every one is taken as known."""
+    return dict.fromkeys(skus)

@@ -8,13 +8,17 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 
 from seamline.accounts.models import Organization
 from seamline.core.errors import ConflictError, ValidationError
 from seamline.core.validation import FieldErrors
 from seamline.facilities.models import Facility, FacilityKind
+from seamline.trace.events import material_class_uri
+from seamline.trace.services import record
 
+from .events import roll_received
 from .models import BomLine, Certification, FabricRoll, Material, Operation, Style, Variant
 
 HUNDRED = Decimal(100)
@@ -181,18 +185,15 @@ def roll_receive(
 
 def _record_received(roll: FabricRoll) -> None:
     """The roll's EPCIS receiving event, in the receiving facility's chain (same transaction)."""
-    from seamline.trace import events as ev
-    from seamline.trace.services import record
-
     material = roll.material
     certificates = [
         {"scheme": c.scheme, "number": c.certificate_number, "expires": c.expires_on}
         for c in material.certifications.all()
         if c.expires_on >= roll.received_at.date()  # an expired certificate is no claim
     ]
-    event = ev.roll_received(
+    event = roll_received(
         roll=roll.epc_uri,
-        material_class=ev.material_class_uri(material.pk),
+        material_class=material_class_uri(material.pk),
         meters=roll.length_m,
         facility=roll.facility.epc_uri,
         when=roll.received_at,
@@ -311,3 +312,10 @@ __all__ = [
     "routing_set",
     "style_create",
 ]
+
+
+def rolls_take(meters: Mapping[str, Decimal]) -> None:
+    """Meters a captured EPCIS event took from rolls ({uid: meters}), in uid order (no deadlocks); the
+    ledger checked first that each roll has them (trace.namespaces)."""
+    for uid in sorted(meters):
+        FabricRoll.objects.filter(uid=uid).update(remaining_m=F("remaining_m") - meters[uid])

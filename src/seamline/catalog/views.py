@@ -10,13 +10,12 @@ from django.db.models import Sum
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
+from seamline.accounts.access import org_view, requires
 from seamline.accounts.permissions import Permission
 from seamline.core.errors import ForbiddenError, found
 from seamline.core.forms import submit
-from seamline.core.views import org_view, paginate, requires
-from seamline.cutting.selectors import pattern_versions
+from seamline.core.views import paginate
 from seamline.facilities.selectors import facility_own_list
-from seamline.production.selectors import order_list
 
 from .forms import (
     BomLineForm,
@@ -30,6 +29,7 @@ from .forms import (
     routing_text,
 )
 from .models import Material, Style
+from .panels import ROLL_PANELS, STYLE_PANELS
 from .selectors import (
     material_get,
     material_list,
@@ -124,24 +124,13 @@ def roll_detail(request: HttpRequest, pk: int) -> HttpResponse:
     roll = found(roll_get(organization=_org(request), pk=pk))
     used = roll.length_m - roll.remaining_m
     pct = round(100 * roll.remaining_m / roll.length_m) if roll.length_m else 0
-    context = {"roll": roll, "used_m": used, "remaining_pct": pct, **_downstream(roll, _org(request))}
-    return render(request, "catalog/roll_detail.html", context)
-
-
-def _downstream(roll: Any, org: Any) -> dict[str, Any]:
-    """The roll's story from the trace ledger: received, each cut, the garments it went into."""
-    from seamline.trace.lineage import roll_lineage
-    from seamline.trace.timeline_svg import Step, timeline_svg
-
-    lineage = roll_lineage(organization=org, roll_epc=roll.epc_uri)
-    steps = [
-        Step(when=s.when, label=s.title, place=s.place, detail=s.detail, kind=s.kind) for s in lineage.steps
-    ]
-    return {
-        "lineage": lineage,
-        "timeline": timeline_svg(steps, title=f"Roll {roll.roll_id}") if steps else "",
-        "ledger_left_m": lineage.received_m - lineage.taken_m,
+    context = {
+        "roll": roll,
+        "used_m": used,
+        "remaining_pct": pct,
+        "panels": ROLL_PANELS.render(request, roll),
     }
+    return render(request, "catalog/roll_detail.html", context)
 
 
 @org_view
@@ -189,8 +178,7 @@ def style_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "style": style,
         "variant_grid": _variant_grid(style),
         "can_edit": style.organization_id == org.pk,
-        "orders": order_list(organization=org, style_id=style.pk)[:10],
-        "patterns": pattern_versions(organization=org, style_id=style.pk),
+        "panels": STYLE_PANELS.render(request, style),  # its patterns and orders, from the contexts above
     }
     return render(request, "catalog/style_detail.html", context)
 

@@ -47,10 +47,13 @@ INSTALLED_APPS = [
     "seamline.catalog",
     "seamline.production",
     "seamline.cutting",
+    "seamline.floor",
     "seamline.trace",
+    "seamline.lineage",
     "seamline.footprint",
     "seamline.passport",
     "seamline.drops",
+    "seamline.dashboard",
 ]
 
 MIDDLEWARE = [

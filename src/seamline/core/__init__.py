@@ -1,0 +1,1 @@
+"""The ground floor: errors, validation, problem details, pagination, panels, hooks, the task worker."""

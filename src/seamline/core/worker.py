@@ -1,15 +1,20 @@
 """The background task worker (Django Tasks, database backend) as a thread of a server process, and the clock
-that enqueues periodic work.
+that enqueues the periodic jobs the contexts added (core.periodic).
 
 `seamline demo` runs it inside the server's worker process, started from the ASGI lifespan: after granian
 forks, so no thread is ever forked mid-flight (a fork copies locks held by other threads and can hang).
 """
 
+import logging
 import threading
 import time
 
 from django.db import connections
 from django_tasks_db.management.commands.db_worker import Worker
+
+from .periodic import periodic_jobs
+
+log = logging.getLogger("seamline.worker")
 
 ENV_FLAG = "SEAMLINE_TASK_WORKER"
 
@@ -55,14 +60,16 @@ def stop_workers(*, timeout_s: float = 10.0) -> None:
 
 
 def start_clock_thread(*, every_s: float = 60.0) -> threading.Thread:
-    """Enqueue the periodic sweep (close expired drops, reconcile payment holds) every `every_s` seconds."""
+    """Enqueue the periodic jobs the contexts added (core.periodic) every `every_s` seconds."""
 
     def tick() -> None:
-        from seamline.drops.tasks import drop_sweep
-
         while True:
             time.sleep(every_s)
-            drop_sweep.enqueue()
+            for name, enqueue in periodic_jobs().items():
+                try:
+                    enqueue()
+                except Exception:  # one failing job must not stop the clock for the others
+                    log.exception("periodic job %s could not be queued", name)
 
     thread = threading.Thread(target=tick, name="seamline-clock", daemon=True)
     thread.start()

@@ -6,10 +6,9 @@ from django.http import HttpRequest, HttpResponse
 from ninja import File, Router, Status
 from ninja.files import UploadedFile
 
-from seamline.accounts.access import require
+from seamline.accounts.access import organization_of, require, user_of
 from seamline.accounts.permissions import Permission
 from seamline.catalog.selectors import style_get
-from seamline.core.apikit import organization_of, user_of
 from seamline.core.errors import found
 from seamline.core.schemas import problems
 from seamline.production.selectors import order_get

@@ -16,6 +16,7 @@ from seamline.catalog.models import BomLine, FabricRoll, Material
 from seamline.catalog.selectors import style_list
 from seamline.facilities.models import Facility
 from seamline.production.models import ProductionOrder
+from seamline.trace.namespaces import uuid_keys
 
 from .consumption import fabric_for, fabric_note, fabric_source, meters_per_garment
 from .dxf_aama import write_dxf_aama
@@ -349,3 +350,9 @@ def order_material_needs(*, order: ProductionOrder, bom_lines: Iterable[BomLine]
         note = fabric_note(bom_m=bom_amount, marker_m=amount)
         needs.append(MaterialNeed(bom.material, bom.placement, amount, "m", source, note, bom_amount))
     return needs
+
+
+def bundles_known(uids: list[str]) -> dict[str, int | None]:
+    """The ledger's look-up of bundle identifiers (trace.namespaces): {uid: the brand of the order}."""
+    rows = Bundle.objects.filter(uid__in=uuid_keys(uids)).values_list("uid", "lay__plan__order__brand_id")
+    return {str(uid): brand for uid, brand in rows}

@@ -9,15 +9,16 @@ from typing import Any
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from seamline.accounts.access import org_view, requires
 from seamline.accounts.permissions import Permission, can
 from seamline.catalog.selectors import style_get
 from seamline.core.errors import ConflictError, DomainError, NotFoundError, found
 from seamline.core.forms import submit
-from seamline.core.views import org_view, requires
 from seamline.production.selectors import order_get
 
 from .forms import CutPlanForm, PatternImportForm
@@ -32,10 +33,12 @@ from .selectors import (
     lay_get,
     marker_get,
     order_demand,
+    order_material_needs,
     pattern_dxf_bytes,
     pattern_of,
     pattern_version_get,
     pattern_version_latest,
+    pattern_versions,
     shell_fabric,
 )
 from .services import (
@@ -293,3 +296,40 @@ def lay_cut_view(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         messages.success(request, f"Lay {lay.number} is cut; its rolls gave {lay.meters} m.")
     return redirect(reverse("cutting:cut_plan_detail", args=[lay.plan_id]) + f"#lay-{lay.number}")
+
+
+# Panels on the catalog's and production's pages (added in apps.py) ------------------------------------
+
+
+def style_patterns_panel(request: HttpRequest, style: Any) -> str:
+    """The style page's pattern versions."""
+    patterns = pattern_versions(organization=_org(request), style_id=style.pk)
+    return render_to_string(
+        "cutting/_patterns_card.html", {"patterns": patterns, "style": style}, request=request
+    )
+
+
+def order_work_panel(request: HttpRequest, order: Any) -> str:
+    """Standard minutes and material needs of an order: the style's routing and BOM, and a fabric a
+    finished cut plan of the order nests, from its markers."""
+    style = order.style
+    units = order.units
+    sam = style.total_sam
+    totals = {
+        "units": units,
+        "sam_each": sam,
+        "sam_total": sam * units,
+        "hours": sam * units / 60,
+        "needs": order_material_needs(order=order, bom_lines=style.bom_lines.all()),
+    }
+    return render_to_string("cutting/_order_work.html", {"order": order, "totals": totals}, request=request)
+
+
+def order_cut_plans_panel(request: HttpRequest, order: Any) -> str:
+    context = {
+        "order": order,
+        "cut_plans": cut_plans_of_order(organization=_org(request), order_id=order.pk),
+        # Without a pattern there is nothing to nest: the card offers the import instead.
+        "has_pattern": pattern_version_latest(style_id=order.style_id) is not None,
+    }
+    return render_to_string("cutting/_cut_plans_card.html", context, request=request)

@@ -9,9 +9,9 @@ from django.http import HttpRequest
 from ninja import Header, Router, Status
 from ninja.pagination import paginate
 
-from seamline.accounts.access import require
+from seamline.accounts.access import organization_of, require
 from seamline.accounts.permissions import Permission
-from seamline.core.apikit import Pagination, organization_of
+from seamline.core.apikit import Pagination
 from seamline.core.errors import found
 from seamline.core.ratelimit import setting_rate, throttle
 from seamline.core.schemas import problems

@@ -12,7 +12,16 @@ from django.db import transaction
 from django.utils import timezone
 from django_tasks import task
 
+from seamline.production.services import (
+    production_order_create,
+    production_order_set_quantities,
+    production_order_transition,
+)
+
 from .caps import RunBreakdown, run_breakdown
+from .models import Drop, PaymentHold, PreOrder, PreOrderLine
+from .payments import PaymentError, get_provider
+from .states import DropState
 
 log = logging.getLogger("seamline.drops")
 
@@ -41,15 +50,6 @@ def drop_fund(*, drop_id: int) -> dict:
     Idempotent and convergent: each pre-order of a funded drop runs it again; provider calls carry
     idempotency keys, so a retry never captures twice.
     """
-    from seamline.production.services import (
-        production_order_create,
-        production_order_set_quantities,
-        production_order_transition,
-    )
-
-    from .models import Drop, PaymentHold, PreOrder, PreOrderLine
-    from .payments import PaymentError, get_provider
-    from .states import DropState
 
     with transaction.atomic():
         drop = Drop.objects.select_for_update().select_related("brand", "factory", "style").get(pk=drop_id)
@@ -113,9 +113,6 @@ def drop_fund(*, drop_id: int) -> dict:
 @task()
 def drop_release_holds(*, drop_id: int) -> dict:
     """A drop closed unfunded or was cancelled: void what is held, refund what was captured."""
-    from .models import PaymentHold, PreOrder
-    from .payments import get_provider
-
     provider = get_provider()
     done = Counter()
     for hold in PaymentHold.objects.filter(
@@ -139,9 +136,6 @@ def drop_release_holds(*, drop_id: int) -> dict:
 def reconcile_holds(*, older_than_s: int = 120) -> dict:
     """Holds asked for or granted but never attached to a pre-order (the process died in between, or the
     client went away): void them, so nobody is charged for an order that does not exist."""
-    from .models import PaymentHold
-    from .payments import get_provider
-
     cutoff = timezone.now() - timedelta(seconds=older_than_s)
     orphans = PaymentHold.objects.filter(
         preorder__isnull=True,
@@ -166,8 +160,6 @@ def _mail(preorder, subject: str, body: str) -> int:
 
 @task()
 def notify_preorder_received(*, preorder_id: int) -> int:
-    from .models import PreOrder
-
     po = PreOrder.objects.select_related("drop").get(pk=preorder_id)
     return _mail(
         po,
@@ -179,8 +171,6 @@ def notify_preorder_received(*, preorder_id: int) -> int:
 
 @task()
 def notify_drop_funded(*, preorder_id: int) -> int:
-    from .models import PreOrder
-
     po = PreOrder.objects.select_related("drop").get(pk=preorder_id)
     return _mail(
         po,
@@ -188,17 +178,3 @@ def notify_drop_funded(*, preorder_id: int) -> int:
         f"{po.drop.title} reached its goal. Your {po.amount} {po.currency} is paid and cutting is being "
         f"planned in Los Angeles.\nFollow your order: {order_url(po)}",
     )
-
-
-@task()
-def drop_sweep() -> dict:
-    """Every minute (the worker's clock): close drops past their closing time, reconcile orphan holds."""
-    from .models import Drop
-    from .services import drop_close
-    from .states import DropState
-
-    closed = 0
-    for drop in Drop.objects.filter(state=DropState.LIVE, closes_at__lte=timezone.now()):
-        drop_close(drop=drop)
-        closed += 1
-    return {"closed": closed, **reconcile_holds.call()}

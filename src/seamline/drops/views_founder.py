@@ -16,12 +16,13 @@ from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_POST
 
+from seamline.accounts.access import org_view, requires
 from seamline.accounts.permissions import Permission
 from seamline.accounts.selectors import factory_list
 from seamline.catalog.selectors import style_get, style_list
 from seamline.core.errors import DomainError, ForbiddenError, found
 from seamline.core.forms import submit
-from seamline.core.views import chosen_style, org_view, paginate, requires
+from seamline.core.views import chosen_style, paginate
 
 from .caps import Availability
 from .cashflow import CashFlow

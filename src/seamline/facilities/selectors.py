@@ -3,7 +3,7 @@
 from django.db.models import Q, QuerySet
 
 from seamline.accounts.models import Organization
-from seamline.production.models import ProductionOrder
+from seamline.trace.namespaces import uuid_keys
 
 from .models import Facility
 
@@ -15,7 +15,9 @@ def facility_list(
     if organization.is_factory:
         qs = Facility.objects.filter(organization=organization)
     else:
-        makers = ProductionOrder.objects.filter(brand=organization).values("factory_id")
+        # The factories making its orders, through the orders' foreign keys (production sits above
+        # facilities: a lookup by relation name, not an import).
+        makers = Organization.objects.filter(orders_received__brand=organization).values("pk")
         qs = Facility.objects.filter(organization_id__in=makers)
     if kind:
         qs = qs.filter(kind=kind)
@@ -31,3 +33,9 @@ def facility_get(*, organization: Organization, pk: int) -> Facility | None:
 def facility_own_list(*, organization: Organization) -> QuerySet[Facility]:
     """Facilities the organization may write to (receive rolls at, edit)."""
     return Facility.objects.filter(organization=organization).order_by("name")
+
+
+def facilities_known(uids: list[str]) -> dict[str, int | None]:
+    """The ledger's look-up of facility identifiers (trace.namespaces): places, of no brand."""
+    found = Facility.objects.filter(uid__in=uuid_keys(uids)).values_list("uid", flat=True)
+    return {str(uid): None for uid in found}

@@ -6,12 +6,14 @@ from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
+from seamline.accounts.access import org_view, requires
 from seamline.accounts.permissions import Permission
 from seamline.core.errors import ForbiddenError, found
 from seamline.core.forms import submit
-from seamline.core.views import facility_maps, org_view, paginate, requires
+from seamline.core.views import paginate
 
 from .forms import FacilityFilterForm, FacilityForm
+from .maps import facility_maps
 from .models import Facility
 from .selectors import facility_get, facility_list, facility_own_list
 from .services import facility_create, facility_update

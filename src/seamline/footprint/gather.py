@@ -12,8 +12,10 @@ from collections import defaultdict
 from decimal import Decimal
 from typing import Any
 
+from seamline.cutting.events import plies_in
+from seamline.cutting.models import CutPlan
 from seamline.facilities.models import Facility, FacilityKind
-from seamline.trace.lineage import order_events, plies_in, sensor_value, step_kind
+from seamline.lineage.selectors import order_events, sensor_value, step_kind
 
 from .activities import Batch, GarmentRecord, MaterialSpec, legs_between, material_spec
 
@@ -28,8 +30,6 @@ def _place(body: dict[str, Any]) -> str:
 
 def order_records(*, organization: Any, order: Any) -> tuple[MaterialSpec, list[GarmentRecord]]:
     """The order's fabric spec and a record per garment sewn; ValueError when nothing was cut yet."""
-    from seamline.cutting.models import CutPlan
-
     plan = CutPlan.objects.filter(order=order, status=CutPlan.Status.DONE).select_related("material").first()
     if plan is None:
         raise ValueError(f"{order.number} has no cut plan: nothing to account for yet")

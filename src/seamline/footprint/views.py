@@ -15,9 +15,9 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from seamline.accounts.access import org_view, requires
 from seamline.accounts.permissions import Permission
 from seamline.core.errors import DomainError, NotFoundError, found
-from seamline.core.views import org_view, requires
 from seamline.production.selectors import garment_get, order_get
 
 from .baseline import ORIGINS

@@ -14,7 +14,10 @@ from django.db import transaction
 from django.utils import timezone
 
 from seamline.accounts.models import Organization
-from seamline.core.errors import ConflictError, ValidationError
+from seamline.core.errors import ConflictError, ForbiddenError, ValidationError
+from seamline.footprint.models import GarmentFootprint
+from seamline.footprint.services import footprint_publish
+from seamline.lineage.selectors import garment_lineage
 from seamline.production.models import Garment, ProductionOrder
 from seamline.trace.events import certificate_uri
 
@@ -138,8 +141,6 @@ def passports_issue(
 
     The footprint is the order's latest published one (published first if there is none). One
     transaction: all the order's new passports or none."""
-    from seamline.footprint.services import footprint_publish
-
     garments = list(
         Garment.objects.filter(order=order, inspected=True, passport__isnull=True)
         .select_related("variant", "order__style", "order__brand", "order__factory", "bundle")
@@ -188,8 +189,6 @@ def passports_issue(
 
 def _latest_footprints(garments: list[Garment]) -> dict[int, Any]:
     """Each garment's row of its order's latest footprint (the snapshot's own JSON left unread)."""
-    from seamline.footprint.models import GarmentFootprint
-
     rows: dict[int, Any] = {}
     for row in (
         GarmentFootprint.objects.filter(garment__in=garments)
@@ -246,8 +245,6 @@ def _order_context(order: ProductionOrder) -> dict[str, Any]:
 
 
 def _passport_data(garment: Garment, footprint: Any, context: dict[str, Any]) -> PassportData:
-    from seamline.trace.lineage import garment_lineage
-
     order = garment.order
     lineage = garment_lineage(organization=order.factory, garment_epc=garment.epc_uri)
     steps: dict[str, list[LedgerEvent]] = {}
@@ -294,8 +291,6 @@ def _passport_data(garment: Garment, footprint: Any, context: dict[str, Any]) ->
 def passport_revoke(*, passport: Passport, organization: Organization, reason: str) -> Passport:
     """Revoke a passport (a reported counterfeit, a recall): its bit is set in the issuer's status list."""
     if organization.pk != passport.issuer_id:
-        from seamline.core.errors import ForbiddenError
-
         raise ForbiddenError("Only the brand that issued a passport revokes it.")
     if passport.revoked_at is not None:
         raise ConflictError(f"Passport {passport.serial} is already revoked.")

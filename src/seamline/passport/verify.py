@@ -15,9 +15,17 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
+from django.utils import timezone
+
+from seamline.accounts.models import Organization
+from seamline.trace.eventhash import event_hash
+from seamline.trace.models import Event
+
 from .credential import PassportError, linked_events, validate_passport
+from .models import IssuerKey, StatusList
+from .services import host_did, host_did_document
 from .signing import SignatureError, did_document, verify_credential
-from .status_list import StatusListError, is_revoked, status_list_credential
+from .status_list import StatusListError, encode_list, is_revoked, status_list_credential
 
 __all__ = ["Check", "jws_of", "ledger_check", "ledger_fingerprint", "linked_event_ids", "verify_passport"]
 
@@ -66,9 +74,6 @@ def _local_did_document(did: str, key_id: str) -> dict[str, Any] | None:
 
     The DID names the host the issuer ran as (SEAMLINE_BASE_URL), which the command line does not know: the
     demo on port 8101 signs as did:web:127.0.0.1%3A8101 and has no HTTPS to fetch it from."""
-    from .models import IssuerKey
-    from .services import host_did, host_did_document
-
     if did == host_did():
         return host_did_document()
     if not did.startswith("did:web:") or not IssuerKey.objects.filter(kid=key_id).exists():
@@ -84,8 +89,6 @@ def _remote_did_document(did: str) -> dict[str, Any]:
 
 def _verified(token: str, did: str, key_id: str) -> tuple[dict[str, Any], dict[str, Any], bool]:
     """The credential, the DID document it verified against, and whether that document is this install's."""
-    from .services import host_did
-
     local = _local_did_document(did, key_id)
     if local is None:
         remote = _remote_did_document(did)
@@ -105,17 +108,10 @@ def _verified(token: str, did: str, key_id: str) -> tuple[dict[str, Any], dict[s
 
 
 def _status_list(url: str, did_document: dict[str, Any], *, local: bool) -> dict[str, Any]:
-    from seamline.accounts.models import Organization
-
     parts = urlsplit(url)
     slug = parts.path.rsplit("/p/status/", 1)[-1]
     if local and "/p/status/" in parts.path and parts.netloc == _did_host(did_document["id"]):
         # This install's own list, read from its database: it is what /p/status/<slug> would sign.
-        from django.utils import timezone
-
-        from .models import StatusList
-        from .status_list import encode_list
-
         org = Organization.objects.filter(slug=slug).first()
         if org is None:
             raise StatusListError(f"no issuer {slug!r} in this install")
@@ -142,8 +138,6 @@ def ledger_fingerprint(event_ids: list[str]) -> str:
 
     It changes whenever one of those rows is edited, so a page rendered after a full `ledger_check` stays
     good exactly as long as the fingerprint it was rendered with."""
-    from seamline.trace.models import Event
-
     digest = hashlib.sha256()
     rows = Event.objects.filter(event_id__in=event_ids).order_by("event_id", "pk")
     for pk, event_id, body in rows.values_list("pk", "event_id", "body"):
@@ -153,9 +147,6 @@ def ledger_fingerprint(event_ids: list[str]) -> str:
 
 def ledger_check(credential: dict[str, Any]) -> Check:
     """Whether every ledger event the passport links is there and still hashes to what it signed."""
-    from seamline.trace.eventhash import event_hash
-    from seamline.trace.models import Event
-
     links = linked_event_ids(credential)
     rows = {
         event_id: (stored, body)

@@ -12,15 +12,20 @@ from django.contrib import messages
 from django.core.cache import cache
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_http_methods
 
+from seamline.accounts.access import org_view, requires
 from seamline.accounts.models import Organization
 from seamline.accounts.permissions import Permission
 from seamline.core.errors import DomainError, ForbiddenError, found
 from seamline.core.lamap import LaMap, Place
-from seamline.core.views import facility_maps, org_view, requires
+from seamline.facilities.maps import facility_maps
 from seamline.facilities.models import Facility
+from seamline.footprint.models import GarmentFootprint
+from seamline.lineage.selectors import garment_lineage
+from seamline.lineage.timeline_svg import Step, timeline_svg
 from seamline.production.selectors import order_get
 
 from .credential import CONTEXT_FILES, local_context
@@ -28,6 +33,7 @@ from .forms import RevokeForm
 from .hangtag import Hangtag, hangtag_sheet_pdf, hangtag_sheet_svg
 from .models import Passport
 from .services import base_url, host_did_document, passport_revoke, status_list_jws
+from .tasks import progress_key
 from .verify import envelope, ledger_check, ledger_fingerprint, linked_event_ids, verify_passport
 
 CARE = (
@@ -100,10 +106,6 @@ def _render_page(
     request: HttpRequest, serial: str, *, signed_in: bool
 ) -> tuple[HttpResponse, list[str], str]:
     """The page, the ledger events it vouches for and their fingerprint when it was checked."""
-    from seamline.footprint.models import GarmentFootprint
-    from seamline.trace.lineage import garment_lineage
-    from seamline.trace.timeline_svg import Step, timeline_svg
-
     passport = _passport(serial)
     garment = passport.garment
     order = garment.order
@@ -209,8 +211,6 @@ def passport_revoke_view(request: HttpRequest, serial: str) -> HttpResponse:
 
 
 def _tags(order: Any) -> list[Hangtag]:
-    from seamline.footprint.models import GarmentFootprint
-
     rows = {
         r.garment_id: r
         for r in GarmentFootprint.objects.filter(garment__order=order)
@@ -258,3 +258,14 @@ def hangtags(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
         response = HttpResponse(hangtag_sheet_svg(tags, title=title), content_type="image/svg+xml")
     response["Content-Disposition"] = f'inline; filename="{order.number}-hangtags.{fmt}"'
     return response
+
+
+def order_passports_panel(request: HttpRequest, order: Any) -> str:
+    """An order's page: how many passports are issued, the hangtag sheets, and signing in progress."""
+    issued = Passport.objects.filter(garment__order=order).count()
+    progress = cache.get(progress_key(order.pk))
+    running = progress if progress and progress[0] < progress[1] else None
+    if not issued and not running:
+        return ""
+    context = {"order": order, "passports_issued": issued, "passports_progress": running}
+    return render_to_string("passport/_order_passports.html", context, request=request)

@@ -1,0 +1,1 @@
+"""Production orders: their breakdown, states and moves."""

@@ -5,9 +5,9 @@ from django.http import HttpRequest
 from ninja import Router, Status
 from ninja.pagination import paginate
 
-from seamline.accounts.access import require
+from seamline.accounts.access import organization_of, require, user_of
 from seamline.accounts.permissions import Permission
-from seamline.core.apikit import Pagination, organization_of, user_of
+from seamline.core.apikit import Pagination
 from seamline.core.errors import found
 from seamline.core.schemas import problems
 

@@ -1,14 +1,15 @@
 """Reads of production orders, scoped to the organization that asks."""
 
-from django.db.models import Count, F, Prefetch, Q, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
 
 from seamline.accounts.models import Organization
 from seamline.accounts.selectors import factory_list
 from seamline.catalog.models import Style
 from seamline.catalog.selectors import style_get
 from seamline.core.errors import ValidationError
+from seamline.trace.namespaces import uuid_keys
 
-from .models import Garment, OrderTransition, ProductionOrder, ProductionOrderLine
+from .models import Carton, Garment, OrderTransition, ProductionOrder, ProductionOrderLine
 from .states import OPEN_STATES, State
 
 
@@ -81,21 +82,12 @@ def garment_get(*, organization: Organization, uid: str) -> Garment | None:
     )
 
 
-def order_floor(*, order: ProductionOrder) -> dict:
-    """What the floor has done for an order: its bundles, garments and cartons."""
-    from seamline.cutting.models import Bundle
+def garments_known(uids: list[str]) -> dict[str, int | None]:
+    """The ledger's look-up of garment identifiers (trace.namespaces): {uid: the brand of the order}."""
+    rows = Garment.objects.filter(uid__in=uuid_keys(uids)).values_list("uid", "order__brand_id")
+    return {str(uid): brand for uid, brand in rows}
 
-    return {
-        "bundles": list(
-            Bundle.objects.filter(lay__plan__order=order)
-            .select_related("lay")
-            .order_by("lay__number", "number")
-        ),
-        "garments": list(
-            Garment.objects.filter(order=order)
-            .select_related("variant", "carton")
-            .annotate(passport_serial=F("passport__serial"))
-            .order_by("serial")
-        ),
-        "cartons": list(order.cartons.order_by("number")),
-    }
+
+def cartons_known(uids: list[str]) -> dict[str, int | None]:
+    rows = Carton.objects.filter(uid__in=uuid_keys(uids)).values_list("uid", "order__brand_id")
+    return {str(uid): brand for uid, brand in rows}

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from collections import defaultdict
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from datetime import date, datetime
 from typing import Any
 
@@ -17,6 +16,7 @@ from seamline.core.errors import ConflictError, ValidationError
 from seamline.core.validation import FieldErrors
 
 from . import tasks
+from .guards import transition_blockers
 from .models import OrderTransition, ProductionOrder, ProductionOrderLine
 from .states import BRAND, FACTORY, State, allowed_targets, can_transition
 
@@ -108,24 +108,6 @@ def production_order_create(
 
 def party_of(order: ProductionOrder, organization: Organization) -> str:
     return BRAND if organization.pk == order.brand_id else FACTORY
-
-
-# Rules the contexts above production add to a move, e.g. cutting's "everything is cut before sewing
-# starts". Each guard returns why the move cannot happen yet, or None. Registered from AppConfig.ready,
-# so production need not know the cutting room.
-TransitionGuard = Callable[[ProductionOrder], "str | None"]
-_GUARDS: dict[tuple[str, str], list[TransitionGuard]] = defaultdict(list)
-
-
-def transition_guard_add(*, source: str, target: str, guard: TransitionGuard) -> None:
-    if guard not in _GUARDS[(source, target)]:
-        _GUARDS[(source, target)].append(guard)
-
-
-def transition_blockers(order: ProductionOrder, target: str) -> list[str]:
-    """Why ``order`` cannot move to ``target`` yet (empty when nothing stands in the way)."""
-    reasons = (guard(order) for guard in _GUARDS.get((order.state, target), ()))
-    return [reason for reason in reasons if reason]
 
 
 @transaction.atomic

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views, views_floor
+from . import views
 
 app_name = "production"
 
@@ -9,5 +9,4 @@ urlpatterns = [
     path("orders/new/", views.order_create_view, name="order_create"),
     path("orders/<int:pk>/", views.order_detail, name="order_detail"),
     path("orders/<int:pk>/transition/", views.order_transition, name="order_transition"),
-    path("orders/<int:pk>/floor/<slug:action>/", views_floor.floor_action, name="floor_action"),
 ]

@@ -7,26 +7,23 @@ from typing import Any
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.views.decorators.http import require_POST
 
+from seamline.accounts.access import org_view, requires
 from seamline.accounts.permissions import Permission
 from seamline.accounts.selectors import factory_list
-from seamline.catalog.selectors import style_get, style_list
+from seamline.catalog.selectors import style_list
 from seamline.core.errors import DomainError, ForbiddenError, found
 from seamline.core.forms import submit
-from seamline.core.views import chosen_style, org_view, paginate, requires
-from seamline.cutting.selectors import cut_plans_of_order, order_material_needs, pattern_version_latest
+from seamline.core.views import chosen_style, paginate
 
-from .floor import FINISHING_KINDS
 from .forms import OrderFilterForm, OrderForm
+from .guards import transition_blockers
 from .models import ProductionOrder
-from .selectors import order_floor, order_get, order_list
-from .services import (
-    party_of,
-    production_order_create,
-    production_order_transition,
-    transition_blockers,
-)
+from .panels import ORDER_PANELS
+from .selectors import order_get, order_list
+from .services import party_of, production_order_create, production_order_transition
 from .states import OPEN_STATES, State, allowed_targets
 
 BRANDS_ONLY = "Only a brand places production orders; a factory receives them."
@@ -94,22 +91,6 @@ def order_create_view(request: HttpRequest) -> HttpResponse:
     return render(request, "production/order_form.html", {"form": form}, status=422)
 
 
-def _requirements(order: ProductionOrder, org: Any) -> dict[str, Any]:
-    """Units, standard minutes and material needs of the order (from the style's routing and BOM; a fabric
-    a finished cut plan of the order nests, from its markers)."""
-    style = found(style_get(organization=org, pk=order.style_id))
-    units = sum(line.quantity for line in order.lines.all())
-    needs = order_material_needs(order=order, bom_lines=style.bom_lines.all())
-    sam = style.total_sam
-    return {
-        "units": units,
-        "sam_each": sam,
-        "sam_total": sam * units,
-        "hours": sam * units / 60,
-        "needs": needs,
-    }
-
-
 def _panel_context(order: ProductionOrder, org: Any, error: str = "") -> dict[str, Any]:
     party = party_of(order, org)
     state = State(order.state)
@@ -127,42 +108,19 @@ def _panel_context(order: ProductionOrder, org: Any, error: str = "") -> dict[st
     }
 
 
-def _floor_context(order: ProductionOrder, org: Any) -> dict[str, Any]:
-    """Bundles, garments and cartons, the factory's facilities for the floor forms, and the mass balance."""
-    from django.core.cache import cache
-
-    from seamline.facilities.models import Facility
-    from seamline.passport.tasks import progress_key
-    from seamline.trace.lineage import order_mass_balance
-    from seamline.trace.sankey import mass_balance_svg
-
-    context: dict[str, Any] = order_floor(order=order)
-    context["passports_issued"] = sum(1 for g in context["garments"] if g.passport_serial)
-    progress = cache.get(progress_key(order.pk))
-    context["passports_progress"] = progress if progress and progress[0] < progress[1] else None
-    context["floor_steps"] = FINISHING_KINDS
-    if org.pk == order.factory_id:
-        context["facilities"] = list(Facility.objects.filter(organization=org).order_by("kind", "name"))
-    if context["bundles"]:
-        balance = order_mass_balance(organization=org, order=order)
-        context["balance"] = balance
-        context["balance_svg"] = mass_balance_svg(balance, title=f"{order.number}: where the fabric went")
-    return context
-
-
 @org_view
 def order_detail(request: HttpRequest, pk: int) -> HttpResponse:
     org = _org(request)
     order = found(order_get(organization=org, pk=pk))
-    context = {
-        **_panel_context(order, org),
-        "totals": _requirements(order, org),
-        "cut_plans": cut_plans_of_order(organization=org, order_id=order.pk),
-        # Without a pattern there is nothing to nest: the cut plans card offers the import instead.
-        "has_pattern": pattern_version_latest(style_id=order.style_id) is not None,
-        **_floor_context(order, org),
-    }
+    # Its work and materials, cut plans, floor, mass balance and passports come from the contexts above.
+    context = {**_panel_context(order, org), "panels": ORDER_PANELS.render(request, order)}
     return render(request, "production/order_detail.html", context)
+
+
+def style_orders_panel(request: HttpRequest, style: Any) -> str:
+    """The style page's list of its production orders (the newest ten)."""
+    orders = order_list(organization=_org(request), style_id=style.pk)[:10]
+    return render_to_string("production/_style_orders.html", {"orders": orders}, request=request)
 
 
 @require_POST

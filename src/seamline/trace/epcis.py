@@ -25,9 +25,10 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods
 
 from seamline.accounts.selectors import token_authenticate
-from seamline.core.api import problem
-from seamline.core.errors import DomainError
+from seamline.core.errors import DomainError, ValidationError
+from seamline.core.problems import problem
 
+from .eventhash import event_hash
 from .events import EPCIS_CONTEXT, VOCAB, seamline_context
 from .models import CaptureJob
 from .schema import EpcisSchemaError, validate_event
@@ -200,8 +201,6 @@ def _post_event(request: HttpRequest, caller: _Caller) -> HttpResponse:
     try:
         validate_event(event)
     except EpcisSchemaError as exc:
-        from seamline.core.errors import ValidationError
-
         return _domain_problem(request, ValidationError("The event is not valid", fields=dict(exc.errors)))
     document = {
         "@context": context or [EPCIS_CONTEXT],
@@ -220,8 +219,6 @@ def _post_event(request: HttpRequest, caller: _Caller) -> HttpResponse:
         organization=caller.organization, event_id=event.get("eventID") or ""
     )
     if stored is None:  # re-posted by content: find it by hash
-        from .eventhash import event_hash
-
         stored = event_get(organization=caller.organization, event_id=event_hash(event, document["@context"]))
     location = reverse("epcis:events") + "/" + quote(stored.event_id, safe="")  # reverse() would quote twice
     return _respond(

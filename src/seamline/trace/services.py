@@ -7,20 +7,21 @@ EPCIS capture interface: it checks a document, then stores it whole or not at al
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
 from django.db import connection, transaction
-from django.db.models import F
 from django.utils import timezone
 
 from seamline.accounts.models import Organization
 from seamline.core.errors import ConflictError, ValidationError
 
 from .eventhash import event_hash
+from .events import document_context
 from .models import CaptureJob, Chain, Event, EventEpc
+from .namespaces import PREFIX, Stock, namespace, split
 from .records import (
     Break,
     Record,
@@ -36,7 +37,6 @@ from .schema import EpcisSchemaError, validate_document
 __all__ = ["capture_document", "chain_verify", "record", "record_events"]
 
 _CLOCK_SKEW = timedelta(minutes=5)
-_SEAMLINE_EPC = "urn:seamline:"
 
 
 def record_events(
@@ -125,8 +125,6 @@ def record(
     *, organization: Organization, events: Sequence[Mapping[str, Any]], brand: Organization | None = None
 ) -> list[Event]:
     """Record events Seamline itself writes (built by trace.events, in Seamline's JSON-LD context)."""
-    from .events import document_context
-
     return record_events(organization=organization, events=events, context=document_context(), brand=brand)
 
 
@@ -160,7 +158,7 @@ def capture_document(
         created = record_events(
             organization=organization, events=events, context=context, brand=brand, capture_job=job
         )
-        _take_meters(takes)
+        _take(takes)
         job.status, job.new_count, job.finished_at = CaptureJob.Status.SUCCESS, len(created), timezone.now()
         job.save(update_fields=["status", "new_count", "finished_at"])
     return job
@@ -176,9 +174,8 @@ def _events_of(document: Mapping[str, Any]) -> list[Mapping[str, Any]]:
 def _check_events(
     events: Sequence[Mapping[str, Any]], *, organization: Organization, facility_uri: str | None
 ) -> tuple[dict[str, Decimal], Organization | None]:
-    """Field errors of what the schema cannot know; the meters each Seamline roll gives; the brand."""
-    from seamline.catalog.models import FabricRoll
-
+    """Field errors of what the schema cannot know; the quantities taken from Seamline's goods (a roll's
+    meters, by the namespaces that allow it); the brand whose goods they are."""
     errors: dict[str, str] = {}
     latest = timezone.now() + _CLOCK_SKEW
     mentioned: dict[str, set[str]] = {}
@@ -196,85 +193,73 @@ def _check_events(
                         f"your token records events at {facility_uri} only, not {place}"
                     )
         for epc, role, quantity, uom in identifiers(event):
-            if epc.startswith(_SEAMLINE_EPC):
-                mentioned.setdefault(epc, set()).add(path)
-                if role == "in_class" and epc.startswith("urn:seamline:roll:") and quantity is not None:
-                    if uom != "MTR":
-                        errors[f"{path}.inputQuantityList"] = (
-                            f"meters of roll {epc} must be in MTR, not {uom}"
-                        )
-                    takes[epc] = takes.get(epc, Decimal(0)) + quantity
+            named = split(epc)
+            if named is None:
+                continue
+            mentioned.setdefault(epc, set()).add(path)
+            space = namespace(named[0])
+            if role == "in_class" and quantity is not None and space is not None and space.take is not None:
+                if uom != space.uom:
+                    errors[f"{path}.inputQuantityList"] = (
+                        f"quantities of {epc} must be in {space.uom}, not {uom}"
+                    )
+                takes[epc] = takes.get(epc, Decimal(0)) + quantity
     known, brands = _known_epcs(mentioned)
     for epc, paths in mentioned.items():
         if epc not in known:
             for path in sorted(paths):
                 errors.setdefault(f"{path}", f"unknown EPC {epc}")
-    rolls = {
-        f"urn:seamline:roll:{r.uid}": r
-        for r in FabricRoll.objects.filter(uid__in=[e.rsplit(":", 1)[1] for e in takes if _uuid_like(e)])
-    }
-    for epc, meters in takes.items():
-        roll = rolls.get(epc)
-        if roll is not None and meters > roll.remaining_m:
+    for epc, stock in _stocks(takes).items():
+        if takes[epc] > stock.left:
+            unit = stock.unit
             errors[f"inputQuantityList.{epc}"] = (
-                f"takes {meters} m from roll {roll.roll_id}, which has {roll.remaining_m} m left"
+                f"takes {takes[epc]} {unit} from {stock.label}, which has {stock.left} {unit} left"
             )
     if errors:
         raise ValidationError("The EPCIS document is not valid", fields=errors)
     return takes, (brands[0] if len(brands) == 1 else None)
 
 
-def _uuid_like(epc: str) -> bool:
-    return len(epc.rsplit(":", 1)[-1]) == 36
+def _by_kind(epcs: Iterable[str]) -> dict[str, list[str]]:
+    grouped: dict[str, list[str]] = {}
+    for epc in epcs:
+        named = split(epc)
+        if named is not None:
+            grouped.setdefault(named[0], []).append(named[1])
+    return grouped
 
 
 def _known_epcs(mentioned: Mapping[str, Any]) -> tuple[set[str], list[Organization]]:
-    """Which Seamline EPCs exist, and the brands whose goods they are."""
-    from seamline.catalog.models import FabricRoll, Material
-    from seamline.cutting.models import Bundle
-    from seamline.facilities.models import Facility
-    from seamline.production.models import Carton, Garment
-
-    by_kind: dict[str, list[str]] = {}
-    for epc in mentioned:
-        parts = epc.split(":")
-        if len(parts) >= 4:
-            by_kind.setdefault(parts[2], []).append(parts[3])
+    """Which Seamline EPCs exist (each kind's namespace looks its keys up), and the brands whose goods
+    they are."""
     known: set[str] = set()
     brand_ids: set[int] = set()
-    uid_models = {
-        "roll": (FabricRoll, "material__organization_id"),
-        "bundle": (Bundle, "lay__plan__order__brand_id"),
-        "garment": (Garment, "order__brand_id"),
-        "carton": (Carton, "order__brand_id"),
-        "facility": (Facility, None),
-    }
-    for kind, (model, brand_path) in uid_models.items():
-        uids = [u for u in by_kind.get(kind, []) if len(u) == 36]
-        if not uids:
+    for kind, keys in _by_kind(mentioned).items():
+        space = namespace(kind)
+        if space is None:
             continue
-        fields = ["uid", brand_path] if brand_path else ["uid"]
-        for row in model.objects.filter(uid__in=uids).values_list(*fields):
-            known.add(f"urn:seamline:{kind}:{row[0]}")
-            if brand_path:
-                brand_ids.add(row[1])
-    for kind in ("material", "offcut"):
-        ids = [int(i) for i in by_kind.get(kind, []) if i.isdigit()]
-        known.update(
-            f"urn:seamline:{kind}:{pk}"
-            for pk in Material.objects.filter(pk__in=ids).values_list("pk", flat=True)
-        )
-    known.update(epc for epc in mentioned if epc.startswith("urn:seamline:sku:"))
+        for key, brand_id in space.resolve(keys).items():
+            known.add(f"{PREFIX}{kind}:{key}")
+            if brand_id is not None:
+                brand_ids.add(brand_id)
     return known, list(Organization.objects.filter(pk__in=brand_ids))
 
 
-def _take_meters(takes: Mapping[str, Decimal]) -> None:
-    """Meters captured as taken from Seamline rolls come off them (in a fixed order: no deadlocks)."""
-    from seamline.catalog.models import FabricRoll
+def _stocks(takes: Mapping[str, Decimal]) -> dict[str, Stock]:
+    stocks: dict[str, Stock] = {}
+    for kind, keys in _by_kind(takes).items():
+        space = namespace(kind)
+        if space is not None and space.stock is not None:
+            stocks.update({f"{PREFIX}{kind}:{k}": v for k, v in space.stock(keys).items()})
+    return stocks
 
-    for epc in sorted(takes):
-        uid = epc.rsplit(":", 1)[1]
-        FabricRoll.objects.filter(uid=uid).update(remaining_m=F("remaining_m") - takes[epc])
+
+def _take(takes: Mapping[str, Decimal]) -> None:
+    """Quantities captured as taken from Seamline's goods come off them (each kind in a fixed order)."""
+    for kind, keys in sorted(_by_kind(takes).items()):
+        space = namespace(kind)
+        if space is not None and space.take is not None:
+            space.take({key: takes[f"{PREFIX}{kind}:{key}"] for key in sorted(keys)})
 
 
 # Verify -----------------------------------------------------------------------------------------------

@@ -9,9 +9,9 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from seamline.trace.massbalance import RollFlow, balance
-from seamline.trace.sankey import mass_balance_svg
-from seamline.trace.timeline_svg import KIND_COLOURS, UNKNOWN_COLOUR, Step, timeline_svg
+from seamline.lineage.massbalance import RollFlow, balance
+from seamline.lineage.sankey import mass_balance_svg
+from seamline.lineage.timeline_svg import KIND_COLOURS, UNKNOWN_COLOUR, Step, timeline_svg
 
 NS = {"s": "http://www.w3.org/2000/svg"}
 S = "{http://www.w3.org/2000/svg}"

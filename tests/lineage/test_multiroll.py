@@ -10,9 +10,10 @@ import pytest
 
 from seamline.catalog.models import FabricRoll
 from seamline.cutting.models import LayRoll
-from seamline.cutting.services import cut_plan_request, cut_plan_run, lay_cut, pattern_import
-from seamline.trace.lineage import order_mass_balance, roll_lineage
-from seamline.trace.sankey import mass_balance_svg
+from seamline.cutting.runs import cut_plan_run
+from seamline.cutting.services import cut_plan_request, lay_cut, pattern_import
+from seamline.lineage.sankey import mass_balance_svg
+from seamline.lineage.selectors import order_mass_balance, roll_lineage
 
 from .. import factories as f
 from ..cutting.conftest import FAST, dxf_file, pattern_in_code

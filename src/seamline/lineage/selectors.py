@@ -1,5 +1,5 @@
-"""Lineage from the ledger: a garment's journey upstream to its rolls, a roll's downstream to garments and
-off-cuts, and an order's mass balance and EPCIS export.
+"""Reads across contexts from the ledger: a garment's journey upstream to its rolls, a roll's downstream to
+garments and off-cuts, and an order's mass balance and EPCIS export.
 
 Everything here is read from the events (through the EventEpc index: one indexed hop per link); the
 database's rows only name places (facility URIs) and a roll's meters on hand, which the balance checks
@@ -17,16 +17,22 @@ from decimal import Decimal
 from typing import Any
 
 from seamline.accounts.models import Organization
+from seamline.catalog.models import FabricRoll
+from seamline.cutting.events import plies_in
+from seamline.cutting.models import Bundle, CutPlan, Lay, LayRoll
+from seamline.facilities.models import Facility
+from seamline.production.models import Carton, Garment
+from seamline.trace.events import document_context
+from seamline.trace.models import Event, EventEpc
+from seamline.trace.selectors import visible_events
 
-from .models import Event, EventEpc
-from .selectors import visible_events
+from .massbalance import RollFlow, balance, meters_of_area
 
 __all__ = [
     "GarmentLineage",
     "RollLineage",
     "TraceStep",
     "garment_lineage",
-    "plies_in",
     "roll_lineage",
     "sensor_value",
     "step_detail",
@@ -95,7 +101,6 @@ def step_kind(biz_step: str) -> str:
 
 
 def _places(uris: Iterable[str]) -> dict[str, str]:
-    from seamline.facilities.models import Facility
 
     uids = [u.rsplit(":", 1)[-1] for u in uris if u.startswith("urn:seamline:facility:")]
     return {
@@ -214,12 +219,6 @@ def _garments_cut(cut: Event) -> int:
     return total
 
 
-def plies_in(text: str) -> int:
-    """Plies in a bundle's range: '1-6' -> 6, '3' -> 1."""
-    first, _, last = str(text).partition("-")
-    return int(last or first) - int(first) + 1
-
-
 def sensor_value(body: dict[str, Any], uom: str) -> Decimal | None:
     """The value an event's sensor reports give in ``uom`` (KWH, LTR), if any."""
     for element in body.get("sensorElementList", []):
@@ -230,7 +229,6 @@ def sensor_value(body: dict[str, Any], uom: str) -> Decimal | None:
 
 
 def _roll_labels(roll_epcs: Iterable[str]) -> dict[str, tuple[str, str]]:
-    from seamline.catalog.models import FabricRoll
 
     uids = [e.rsplit(":", 1)[-1] for e in roll_epcs]
     return {
@@ -282,8 +280,6 @@ def roll_lineage(*, organization: Organization, roll_epc: str) -> RollLineage:
 
 def _order_epcs(order: Any) -> dict[str, list[str]]:
     """The identifiers of an order's goods: rolls its lays took meters from, bundles, garments, cartons."""
-    from seamline.cutting.models import Bundle, LayRoll
-    from seamline.production.models import Carton, Garment
 
     rolls = LayRoll.objects.filter(lay__plan__order=order, lay__cut_at__isnull=False)
     return {
@@ -316,7 +312,6 @@ def order_events(*, organization: Organization, order: Any) -> list[Event]:
 
 
 def _offcut_classes(order: Any) -> list[str]:
-    from seamline.cutting.models import CutPlan
 
     ids = CutPlan.objects.filter(order=order).values_list("material_id", flat=True).distinct()
     return [f"urn:seamline:offcut:{pk}" for pk in ids]
@@ -330,7 +325,6 @@ def _other_orders_cut(event: Event, number: str) -> bool:
 
 def order_document(*, organization: Organization, order: Any) -> dict[str, Any]:
     """The order's whole chain as one EPCIS 2.0 document (events as recorded)."""
-    from .events import document_context
 
     events = []
     for event in order_events(organization=organization, order=order):
@@ -350,10 +344,6 @@ def order_mass_balance(*, organization: Organization, order: Any) -> Any:
     """Meters received = meters in garments + off-cuts + remnants, per roll of the order, from the ledger;
     a roll's remnant is what the database says it has left, so a roll edited behind the ledger's back
     shows as a discrepancy."""
-    from seamline.catalog.models import FabricRoll
-    from seamline.cutting.models import Lay
-
-    from .massbalance import RollFlow, balance, meters_of_area
 
     lays = list(
         Lay.objects.filter(plan__order=order, cut_at__isnull=False)

@@ -10,9 +10,9 @@ import pytest
 from seamline.catalog.models import FabricRoll
 from seamline.core.errors import ConflictError, ValidationError
 from seamline.cutting.models import Bundle
-from seamline.production import floor
+from seamline.floor import services as floor
+from seamline.lineage.selectors import garment_lineage, order_document, order_mass_balance, roll_lineage
 from seamline.production.models import Garment
-from seamline.trace.lineage import garment_lineage, order_document, order_mass_balance, roll_lineage
 from seamline.trace.models import Event
 from seamline.trace.schema import validate_document
 from seamline.trace.services import chain_verify

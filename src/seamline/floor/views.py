@@ -9,16 +9,19 @@ from typing import Any
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from seamline.accounts.access import org_view, requires
 from seamline.accounts.permissions import Permission
 from seamline.core.errors import DomainError, NotFoundError, ValidationError, found
-from seamline.core.views import org_view, requires
+from seamline.cutting.models import Bundle
 from seamline.facilities.models import Facility
+from seamline.production.selectors import order_get
 
-from . import floor
-from .selectors import order_get
+from . import services as floor
+from .selectors import order_floor
 
 
 def _facility(request: HttpRequest, org: Any) -> Facility:
@@ -56,8 +59,6 @@ def _serials(text: str, *, field: str = "failed") -> list[int]:
 
 
 def _sew(request: HttpRequest, order: Any, org: Any) -> str:
-    from seamline.cutting.models import Bundle
-
     bundle = Bundle.objects.filter(pk=request.POST.get("bundle") or 0, lay__plan__order=order).first()
     if bundle is None:
         raise NotFoundError("No such bundle in this order.")
@@ -131,3 +132,16 @@ def floor_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
         details = "; ".join(exc.fields.values()) if exc.fields else ""
         messages.error(request, f"{exc.detail}{': ' + details if details else ''}")
     return redirect(reverse("production:order_detail", args=[order.pk]) + "#floor")
+
+
+def order_floor_panel(request: HttpRequest, order: Any) -> str:
+    """The floor card of an order's page: bundles to sew, the step forms (factory side), garments, cartons."""
+    org = request.organization  # type: ignore[attr-defined]
+    context: dict[str, Any] = {
+        **order_floor(order=order),
+        "order": order,
+        "floor_steps": floor.FINISHING_KINDS,
+    }
+    if org.pk == order.factory_id:
+        context["facilities"] = list(Facility.objects.filter(organization=org).order_by("kind", "name"))
+    return render_to_string("floor/_floor.html", context, request=request)

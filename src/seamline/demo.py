@@ -28,9 +28,16 @@ from seamline.catalog.services import (
 )
 from seamline.cutting.demo_pattern import chore_jacket_pattern
 from seamline.cutting.dxf_aama import write_dxf_aama
-from seamline.cutting.services import pattern_import
+from seamline.cutting.models import Bundle
+from seamline.cutting.runs import cut_plan_run
+from seamline.cutting.services import cut_plan_request, lay_cut, pattern_import
+from seamline.drops.preorders import Customer, preorder_place
+from seamline.drops.services import drop_create, drop_open
 from seamline.facilities.models import FacilityKind
 from seamline.facilities.services import facility_create
+from seamline.floor import services as floor
+from seamline.footprint.services import footprint_publish
+from seamline.passport.services import passports_issue
 from seamline.production.models import OrderTransition
 from seamline.production.services import production_order_create, production_order_transition
 
@@ -349,9 +356,6 @@ def demo_seed() -> bool:
 def _seed_sample_run(*, brand, factory, jacket, facilities, founder, floor_user, now) -> None:
     """Eight sample jackets made last week and delivered, through the real services, so the trace ledger
     tells a whole journey: selvedge roll -> cut -> sewn -> dyed -> pressed -> QC -> packed -> doorstep."""
-    from seamline.cutting.models import Bundle
-    from seamline.cutting.services import cut_plan_request, cut_plan_run, lay_cut
-    from seamline.production import floor
 
     order = production_order_create(
         brand=brand,
@@ -427,10 +431,8 @@ def _seed_sample_run(*, brand, factory, jacket, facilities, founder, floor_user,
     production_order_transition(
         order=order, target="delivered", organization=factory, by=floor_user, when=at["deliver"]
     )
-    from seamline.footprint.services import footprint_publish
 
     footprint_publish(order=order, by=founder)  # the hangtag's figures, from the ledger just written
-    from seamline.passport.services import passports_issue
 
     passports_issue(order=order)  # what the packing's background task does, here at once
 
@@ -469,8 +471,6 @@ MORE_BUYERS = [
 
 def _seed_live_drop(*, brand, factory, jacket, now) -> None:
     """The founder's live fitting: 70 jackets, funded at 50, with 46 pre-ordered: two more buyers fund it."""
-    from seamline.drops.preorders import Customer, preorder_place
-    from seamline.drops.services import drop_create, drop_open
 
     skus = {v.size: v.sku for v in jacket.variants.all()}
     drop = drop_create(

@@ -1,5 +1,6 @@
-"""The JSON API at /api/v1: one NinjaAPI, token or session auth, and the single error mapper
-that turns every failure into RFC 9457 problem details."""
+"""What every JSON API of Seamline answers in: RFC 9457 problem details from one error mapper, the
+API class whose OpenAPI says so, and the orjson renderer. The API root that mounts the contexts' routers
+is config/api.py."""
 
 import json
 from http import HTTPStatus
@@ -15,55 +16,13 @@ from ninja.errors import ValidationError as NinjaValidationError
 from ninja.openapi.schema import OpenAPISchema
 from ninja.renderers import BaseRenderer
 from ninja.responses import NinjaJSONEncoder
-from ninja.security import APIKeyCookie, HttpBearer
-
-from seamline.accounts import api as accounts_api
-from seamline.accounts.permissions import TOKEN_ROLE
-from seamline.accounts.selectors import token_authenticate
-from seamline.catalog import api as catalog_api
-from seamline.cutting import api as cutting_api
-from seamline.drops import api as drops_api
-from seamline.facilities import api as facilities_api
-from seamline.production import api as production_api
 
 from .errors import DomainError
 from .ratelimit import RateLimited
 
+__all__ = ["PROBLEM_JSON", "OrjsonRenderer", "SeamlineAPI", "install_problem_handlers", "problem"]
+
 PROBLEM_JSON = "application/problem+json"
-
-
-class TokenAuth(HttpBearer):
-    """`Authorization: Bearer sl_…`: the token's organization becomes request.organization."""
-
-    def authenticate(self, request: HttpRequest, token: str):
-        api_token = token_authenticate(key=token)
-        if api_token is None:
-            return None
-        request.organization = api_token.organization  # type: ignore[attr-defined]
-        request.role = TOKEN_ROLE  # type: ignore[attr-defined]
-        request.token_facility_id = api_token.facility_id  # type: ignore[attr-defined]
-        return api_token
-
-
-class SessionAuth(APIKeyCookie):
-    """The signed-in browser session (for the HTMX pages and the docs page); CSRF checked on writes."""
-
-    param_name = "sessionid"
-
-    def _get_key(self, request: HttpRequest) -> str | None:
-        # APIKeyCookie._get_key runs Django's CSRF check (403 on failure) on unsafe methods. Only a
-        # signed-in session is checked, so an anonymous request still answers 401; a valid bearer
-        # token is tried first and never gets here.
-        if not request.user.is_authenticated:
-            return None
-        super()._get_key(request)
-        return "session"
-
-    def authenticate(self, request: HttpRequest, key: str | None):
-        if not request.user.is_authenticated:
-            return None
-        # OrganizationMiddleware has set request.organization and request.role from the membership.
-        return request.user if getattr(request, "organization", None) is not None else None
 
 
 class SeamlineAPI(NinjaAPI):
@@ -99,18 +58,6 @@ class OrjsonRenderer(BaseRenderer):
         return orjson.dumps(data, default=_NINJA_JSON.default, option=orjson.OPT_PASSTHROUGH_DATETIME)
 
 
-api = SeamlineAPI(
-    title="Seamline API",
-    version="1",
-    description="Materials, rolls, styles, facilities and production orders of one organization.",
-    auth=[TokenAuth(), SessionAuth()],
-    docs_url="/docs",
-    openapi_url="/openapi.json",
-    urls_namespace="api",
-    renderer=OrjsonRenderer(),
-)
-
-
 def problem(
     request: HttpRequest, *, status: int, title: str, detail: str, code: str, errors: list[dict] | None = None
 ) -> HttpResponse:
@@ -126,7 +73,6 @@ def problem(
     return HttpResponse(json.dumps(body, default=str), status=status, content_type=PROBLEM_JSON)
 
 
-@api.exception_handler(DomainError)
 def _domain_error(request: HttpRequest, exc: DomainError) -> HttpResponse:
     errors = [{"field": name, "message": msg} for name, msg in exc.fields.items()]
     return problem(
@@ -151,14 +97,12 @@ def _field_name(loc: tuple | list) -> str:
     return name or "body"
 
 
-@api.exception_handler(RateLimited)
 def _rate_limited(request: HttpRequest, exc: RateLimited) -> HttpResponse:
     response = _domain_error(request, exc)
     response["Retry-After"] = str(exc.retry_after)
     return response
 
 
-@api.exception_handler(NinjaValidationError)
 def _request_invalid(request: HttpRequest, exc: NinjaValidationError) -> HttpResponse:
     errors = [
         {"field": _field_name(err.get("loc", ())), "message": err.get("msg", "Invalid.")}
@@ -175,7 +119,6 @@ def _request_invalid(request: HttpRequest, exc: NinjaValidationError) -> HttpRes
     )
 
 
-@api.exception_handler(NinjaAuthenticationError)
 def _unauthenticated(request: HttpRequest, exc: Exception) -> HttpResponse:
     response = problem(
         request,
@@ -188,14 +131,12 @@ def _unauthenticated(request: HttpRequest, exc: Exception) -> HttpResponse:
     return response
 
 
-@api.exception_handler(Http404)
 def _not_found(request: HttpRequest, exc: Exception) -> HttpResponse:
     return problem(
         request, status=404, title="Not found", detail=str(exc) or "No such record.", code="not-found"
     )
 
 
-@api.exception_handler(IntegrityError)
 def _integrity(request: HttpRequest, exc: IntegrityError) -> HttpResponse:
     # The services check first; this is the race they cannot see (two requests writing the same row).
     return problem(
@@ -210,7 +151,6 @@ def _integrity(request: HttpRequest, exc: IntegrityError) -> HttpResponse:
 _HTTP_CODES = {400: "bad-request", 403: "forbidden", 405: "method-not-allowed", 429: "throttled"}
 
 
-@api.exception_handler(HttpError)
 def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
     cause = exc.__cause__
     if exc.status_code == 400 and isinstance(cause, ValueError):  # json.JSONDecodeError, UnicodeDecodeError
@@ -232,11 +172,12 @@ def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
     )
 
 
-api.add_router("/", accounts_api.router)
-api.add_router("/facilities", facilities_api.router)
-api.add_router("/materials", catalog_api.materials)
-api.add_router("/rolls", catalog_api.rolls)
-api.add_router("/styles", catalog_api.styles)
-api.add_router("/production-orders", production_api.router)
-api.add_router("/drops", drops_api.router)
-api.add_router("/", cutting_api.router)
+def install_problem_handlers(api: NinjaAPI) -> None:
+    """Map every failure of `api` to problem details (the single error mapper)."""
+    api.add_exception_handler(DomainError, _domain_error)
+    api.add_exception_handler(RateLimited, _rate_limited)
+    api.add_exception_handler(NinjaValidationError, _request_invalid)
+    api.add_exception_handler(NinjaAuthenticationError, _unauthenticated)
+    api.add_exception_handler(Http404, _not_found)
+    api.add_exception_handler(IntegrityError, _integrity)
+    api.add_exception_handler(HttpError, _http_error)

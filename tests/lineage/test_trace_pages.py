@@ -17,7 +17,7 @@ from .. import factories as f
 
 
 def _post(client, order, action: str, **data: object):
-    return client.post(reverse("production:floor_action", args=[order.pk, action]), data, follow=True)
+    return client.post(reverse("floor:action", args=[order.pk, action]), data, follow=True)
 
 
 def test_the_floor_panel_takes_an_order_from_bundles_to_the_doorstep(sewn, factory, brand):
@@ -108,7 +108,7 @@ def test_a_token_bound_to_the_dye_house_records_there_only(factory):
 
     from django.test import Client
 
-    from seamline.trace import events as ev
+    from seamline.floor import events as floor_ev
 
     dye = f.make_facility(factory.org, kind="dye_house", zip_code="90058", name="Vernon dye house")
     other = f.make_facility(factory.org, name="Floor")
@@ -119,7 +119,7 @@ def test_a_token_bound_to_the_dye_house_records_there_only(factory):
     partner = Client(HTTP_AUTHORIZATION=f"Bearer {key}")
 
     def event_at(facility: Facility) -> dict:
-        return ev.finished(
+        return floor_ev.finished(
             epcs=["urn:epc:id:sgtin:0614141.107346.2017"],
             step="dyeing",
             facility=facility.epc_uri,

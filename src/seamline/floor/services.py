@@ -1,4 +1,5 @@
-"""The floor after the cut: bundles sewn into serialized garments, finishing steps, QC, packing, shipping.
+"""Use cases of the floor after the cut: bundles sewn into serialized garments, finishing steps, QC, packing,
+shipping.
 
 Each use case writes its EPCIS event into the factory's trace chain in the same transaction as the change it
 records (`trace.services.record`), so the ledger never says more or less than happened.
@@ -17,9 +18,13 @@ from django.utils import timezone
 
 from seamline.accounts.models import Organization
 from seamline.core.errors import ConflictError, ForbiddenError, ValidationError
+from seamline.cutting.models import Bundle
 from seamline.facilities.models import Facility, FacilityKind
+from seamline.production.models import Carton, Garment, ProductionOrder
+from seamline.trace.services import record
 
-from .models import Carton, Garment, ProductionOrder
+from . import events as ev
+from .hooks import garments_packed
 
 __all__ = [
     "FINISHING_KINDS",
@@ -49,8 +54,6 @@ def _factory_only(order: ProductionOrder, organization: Organization) -> None:
 
 
 def _record(order: ProductionOrder, events: list[dict]) -> None:
-    from seamline.trace.services import record
-
     record(organization=order.factory, events=events, brand=order.brand)
 
 
@@ -59,8 +62,6 @@ def bundle_sew(
     *, bundle: Any, organization: Organization, by: Any = None, when: datetime | None = None
 ) -> list[Garment]:
     """Sew a bundle: one serialized garment per ply, in the order's variant of the bundle's size."""
-    from seamline.cutting.models import Bundle
-    from seamline.trace import events as ev
 
     bundle = (
         Bundle.objects.select_for_update(of=("self",))
@@ -130,7 +131,6 @@ def garments_finish(
 ) -> int:
     """A finishing step (dyeing, laser washing, pressing) on the order's garments at a facility, with the
     energy and water it measured. Returns how many garments it covered."""
-    from seamline.trace import events as ev
 
     _factory_only(order, organization)
     errors: dict[str, str] = {}
@@ -175,7 +175,6 @@ def garments_inspect(
     when: datetime | None = None,
 ) -> tuple[int, int]:
     """QC of the order's uninspected garments: all pass but the serials in ``failed``. (passed, failed)."""
-    from seamline.trace import events as ev
 
     _factory_only(order, organization)
     garments = list(
@@ -217,7 +216,6 @@ def garments_pack(
     when: datetime | None = None,
 ) -> list[Carton]:
     """Pack the order's inspected, passed and unpacked garments, ``per_carton`` to a carton."""
-    from seamline.trace import events as ev
 
     _factory_only(order, organization)
     if per_carton < 1:
@@ -246,10 +244,7 @@ def garments_pack(
             )
         )
     _record(order, events)
-    from seamline.passport.tasks import passports_issue_task
-
-    # Packed garments get their passports (and hangtags) in the background, once this is committed.
-    transaction.on_commit(lambda: passports_issue_task.enqueue(order_id=order.pk))
+    garments_packed.run(order)  # their passports (and hangtags) are issued in the background
     return cartons
 
 
@@ -258,7 +253,6 @@ def cartons_ship(
     *, order: ProductionOrder, organization: Organization, facility: Facility, when: datetime | None = None
 ) -> int:
     """The order's packed, unshipped cartons leave ``facility`` (the dock) for delivery."""
-    from seamline.trace import events as ev
 
     _factory_only(order, organization)
     cartons = list(Carton.objects.select_for_update().filter(order=order, shipped_at__isnull=True))
@@ -279,7 +273,6 @@ def cartons_deliver(
     when: datetime | None = None,
 ) -> int:
     """The order's shipped cartons arrive at the customer's door (``location``: a URI of the place)."""
-    from seamline.trace import events as ev
 
     _factory_only(order, organization)
     cartons = list(

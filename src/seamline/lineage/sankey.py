@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from html import escape
 
-from seamline.trace.massbalance import MM, Balance, RollFlow
+from .massbalance import MM, Balance, RollFlow
 
 WIDTH_PX = 960
 NODE_W_PX = 14

@@ -5,8 +5,8 @@ from decimal import Decimal
 
 import pytest
 
-from seamline.trace import massbalance
-from seamline.trace.massbalance import Balance, RollFlow, balance, meters_of_area
+from seamline.lineage import massbalance
+from seamline.lineage.massbalance import Balance, RollFlow, balance, meters_of_area
 
 
 def roll(label: str, received: str, garments: str, offcuts: str, remnant: str) -> RollFlow:

@@ -1,0 +1,1 @@
+"""The dashboard: an organization's open orders, fabric on hand and facilities, at a glance."""
