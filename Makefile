@@ -8,7 +8,7 @@ STAMP  := $(VENV)/.installed-$(shell cksum < requirements.lock | cut -d' ' -f1)
 PORT   ?= 8000
 PYTEST_ARGS ?=
 
-.PHONY: demo test lint serve bench lock clean chromium-check
+.PHONY: demo test lint serve bench lock clean chromium-check fuzz
 
 $(STAMP): requirements.lock pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit("Seamline needs Python >= 3.11, this is " + sys.version.split()[0]) if sys.version_info < (3, 11) else None'
@@ -35,6 +35,11 @@ lint: $(STAMP)
 
 test: $(STAMP) chromium-check lint
 	$(BIN)/pytest $(PYTEST_ARGS)
+
+# The API fuzz alone: schemathesis from /api/v1/openapi.json, in process, every check, ~1 minute (`make test`
+# runs it too). SEAMLINE_FUZZ_EXAMPLES=100 for a longer run, SEAMLINE_FUZZ_SEED=N for other inputs.
+fuzz: $(STAMP)
+	$(BIN)/pytest tests/fuzz $(PYTEST_ARGS)
 
 bench: $(STAMP)
 	$(BIN)/python bench/api.py

@@ -119,3 +119,43 @@ def test_sqlite_runs_in_wal_mode_with_immediate_transactions():
         cursor.execute("PRAGMA journal_mode")
         assert cursor.fetchone()[0] == "wal"
     assert connection.settings_dict["OPTIONS"]["transaction_mode"] == "IMMEDIATE"
+
+
+@pytest.fixture
+def busy_port():
+    """A port another server listens on, bound as granian binds (SO_REUSEPORT)."""
+    import socket
+
+    with socket.socket() as other:
+        other.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        other.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
+        other.bind(("127.0.0.1", 0))
+        other.listen()
+        yield other.getsockname()[1]
+
+
+@pytest.mark.parametrize("command", ["serve", "demo"])
+def test_a_busy_port_is_refused_before_anything_starts(command, busy_port, capsys, monkeypatch):
+    """Issue #13: a second server on a busy port started without a word and took half its traffic."""
+
+    def started(*args, **kwargs):
+        raise AssertionError("nothing may be migrated, seeded or served on a busy port")
+
+    monkeypatch.setattr(cli, "_setup", started)
+    monkeypatch.setattr(cli, "_serve", started)
+    assert main([command, "--port", str(busy_port)]) == 2
+    err = capsys.readouterr().err
+    assert err == f"seamline: port {busy_port} is in use (another Seamline?); use --port N\n"
+
+
+def test_a_free_port_is_not_refused(monkeypatch):
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    served = []
+    monkeypatch.setattr(cli, "_setup", lambda: None)
+    monkeypatch.setattr(cli, "_serve", lambda host, port, workers=1: served.append((host, port)))
+    assert main(["serve", "--port", str(port)]) == 0
+    assert served == [("127.0.0.1", port)]

@@ -73,3 +73,23 @@ def test_background_tasks_run_in_the_server_process(server, brand, factory):
             break
         time.sleep(0.3)
     assert statuses == [("seamline.production.tasks.notify_order_placed", "SUCCESSFUL")]
+
+
+def test_a_second_server_on_the_same_port_refuses_to_start(server_process):
+    """Issue #13: granian binds with SO_REUSEPORT, so a second `seamline serve` used to start beside the
+    first and split its traffic. It now exits at once with one line."""
+    import subprocess
+    import sys
+    from urllib.parse import urlsplit
+
+    port = urlsplit(server_process.url).port
+    second = subprocess.run(
+        [sys.executable, "-m", "seamline", "serve", "--port", str(port)],
+        capture_output=True,
+        text=True,
+        timeout=30,  # without the check the second server would run until killed here
+    )
+    assert second.returncode == 2
+    assert second.stderr == f"seamline: port {port} is in use (another Seamline?); use --port N\n"
+    assert server_process.process.poll() is None  # the first one keeps serving
+    assert _get(f"{server_process.url}/login/")[0] == 200

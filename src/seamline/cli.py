@@ -35,6 +35,32 @@ def _fail(message: str) -> int:
     return 2
 
 
+def _port_in_use(host: str, port: int) -> bool:
+    """Whether a server already listens on host:port. granian binds with SO_REUSEPORT, so a second server
+    would start there without a word and take half the connections: probe without that option first."""
+    import errno
+    import socket
+
+    try:
+        family, kind, proto, _, address = socket.getaddrinfo(
+            host, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE
+        )[0]
+    except socket.gaierror:
+        return False  # a host that does not resolve: the server says so
+    with socket.socket(family, kind, proto) as probe:
+        # SO_REUSEADDR: a server stopped a moment ago leaves connections in TIME_WAIT, not a listener.
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind(address)
+        except OSError as exc:
+            return exc.errno == errno.EADDRINUSE
+    return False
+
+
+def _port_taken(port: int) -> str:
+    return f"port {port} is in use (another Seamline?); use --port N"
+
+
 def _serve(host: str, port: int, workers: int = 1) -> None:
     """granian (Rust HTTP, ~1.7x uvicorn's requests/s here) serving the ASGI app in `workers` processes."""
     from django.db import connections
@@ -54,6 +80,8 @@ def _serve(host: str, port: int, workers: int = 1) -> None:
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
+    if _port_in_use("127.0.0.1", args.port):  # before migrating and seeding
+        return _fail(_port_taken(args.port))
     os.environ.setdefault("SEAMLINE_BASE_URL", f"http://127.0.0.1:{args.port}")  # links in the demo's e-mails
     _setup()
     from django.core.management import call_command
@@ -77,6 +105,8 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
+    if _port_in_use(args.host, args.port):
+        return _fail(_port_taken(args.port))
     _setup()
     if args.with_worker:
         if args.workers != 1:

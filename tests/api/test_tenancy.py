@@ -111,7 +111,7 @@ def test_lists_never_show_another_organizations_records(
         (
             "post",
             "/api/v1/styles/{w.style}/bom-lines",
-            {"material_id": 0, "placement": "lining", "consumption": CONSUMPTION},
+            {"material_id": 2**31, "placement": "lining", "consumption": CONSUMPTION},
         ),
         ("put", "/api/v1/styles/{w.style}/routing", {"operations": [{"name": "Hack", "sam": 1}]}),
         ("patch", "/api/v1/facilities/{w.facility}", {"name": "Taken over"}),

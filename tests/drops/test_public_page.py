@@ -6,12 +6,19 @@ import re
 import uuid
 
 import pytest
+from django.core.cache import cache
 from django.test import Client
 
 from seamline.drops.models import PaymentHold, PreOrder
 from seamline.drops.services import drop_cancel, drop_close
 
 from .helpers import buy, make_drop, sku
+
+
+@pytest.fixture(autouse=True)
+def _fresh_rate_limits() -> None:
+    """The checkout form counts tries per address in the cache, which outlives a test."""
+    cache.clear()
 
 
 def _form(drop, size="M", **changes) -> dict:

@@ -44,3 +44,28 @@ def test_only_owners_issue_and_revoke_tokens(brand):
     assert staff.post(f"/tokens/{token.pk}/revoke/").status_code == 403
     token.refresh_from_db()
     assert token.revoked_at is None
+
+
+def test_operators_neither_place_nor_cancel_orders(brand, factory):
+    """Placing e-mails the factory and cancelling drops the work: the floor's role may do neither."""
+    order = f.make_order(brand.org, factory.org)
+    url = f"/production/orders/{order.pk}/transition/"
+    brand_operator, factory_operator = _login(brand.org, "operator"), _login(factory.org, "operator")
+    for operator in (brand_operator, factory_operator):
+        response = operator.post(url, {"target": "planned"})
+        assert response.status_code == 403 and b"may not place orders" in response.content
+        assert operator.post(url, {"target": "cancelled"}, HTTP_HX_REQUEST="true").status_code == 403
+    order.refresh_from_db()
+    assert order.state == "draft"
+    assert b"Place order" not in factory_operator.get(f"/production/orders/{order.pk}/").content
+
+    assert _login(brand.org, "staff").post(url, {"target": "planned"}).status_code == 302
+    page = factory_operator.get(f"/production/orders/{order.pk}/").content
+    assert b"Start cutting" in page and b"Cancel order" not in page
+    for target in ("cancelled", "draft"):
+        assert factory_operator.post(url, {"target": target}).status_code == 403
+    order.refresh_from_db()
+    assert order.state == "planned"
+    assert _login(factory.org, "staff").post(url, {"target": "cancelled"}).status_code == 302
+    order.refresh_from_db()
+    assert order.state == "cancelled"

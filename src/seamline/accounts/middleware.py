@@ -1,4 +1,5 @@
-"""Sets request.organization (the tenant every view and selector scopes by) and request.role."""
+"""Sets request.organization (the tenant every view and selector scopes by) and request.role; answers a
+refused sign-in with 429."""
 
 from collections.abc import Callable
 
@@ -35,3 +36,21 @@ def organization_context(request: HttpRequest) -> dict:
         "role": role,
         "can": {p.value for p in permissions_of(role)} | {"_"},  # "_" keeps `in can` valid when empty
     }
+
+
+class SignInRefusedMiddleware:
+    """A sign-in page whose try was refused for too many failures (forms.ThrottledSignIn) answers 429 with
+    Retry-After. The form cannot set the status itself, and the admin's login view is Django's own."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if request.method == "POST":
+            form = (getattr(response, "context_data", None) or {}).get("form")
+            retry_after = getattr(form, "retry_after", 0)
+            if retry_after:
+                response.status_code = 429
+                response["Retry-After"] = str(retry_after)
+        return response

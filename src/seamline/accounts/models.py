@@ -1,7 +1,8 @@
-"""Organizations (brands and factories), who belongs to them, and their API tokens."""
+"""Organizations (brands and factories), who belongs to them, their API tokens, and the sign-in log."""
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 
 
 class Organization(models.Model):
@@ -72,3 +73,33 @@ class ApiToken(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.prefix}…)"
+
+
+class SignInAttempt(models.Model):
+    """One try at signing in, on the app's page or the admin's: the audit log superusers read in the admin."""
+
+    class Outcome(models.TextChoices):
+        SUCCEEDED = "succeeded", "Signed in"
+        FAILED = "failed", "Failed"
+        REFUSED = "refused", "Refused: too many failures"
+
+    at = models.DateTimeField(default=timezone.now, db_index=True)
+    ip = models.GenericIPAddressField(null=True, blank=True)
+    email = models.CharField(max_length=254, help_text="what was typed as the e-mail")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    outcome = models.CharField(max_length=16, choices=Outcome.choices)
+    user_agent = models.CharField(max_length=300, blank=True)
+    path = models.CharField(max_length=200, blank=True, help_text="the sign-in page used")
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(outcome__in=["succeeded", "failed", "refused"]), name="signin_outcome"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_outcome_display()}: {self.email} from {self.ip or 'an unknown address'}"

@@ -1,8 +1,10 @@
 """Who may do what inside an organization, as plain data (no Django).
 
 owner     everything, including API tokens
-staff     edits the catalog and facilities, places and moves orders, plans cuts, receives rolls
-operator  receives rolls, cuts lays and moves orders along on the floor; reads everything else
+staff     edits the catalog and facilities, places, cancels and moves orders, plans cuts, receives rolls
+operator  receives rolls, cuts lays and moves orders along the floor's states (cutting to delivered);
+          placing, taking back to draft and cancelling need PLACE_ORDERS (production/states.py says
+          which move needs which); reads everything else
 
 An API token acts as staff: it can do the work but cannot issue more tokens.
 """

@@ -1,18 +1,21 @@
 """Use cases that write accounts data."""
 
 import hashlib
+import ipaddress
 import secrets
 from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
 from seamline.core.errors import ConflictError, ValidationError
 
-from .models import ApiToken, Membership, Organization
+from .models import ApiToken, Membership, Organization, SignInAttempt
 
 TOKEN_PREFIX = "sl_"
 
@@ -50,6 +53,7 @@ def member_add(
     user = user_model.objects.filter(username=email).first()
     if user is None:
         first, _, last = name.partition(" ")
+        _password_check(password, user_model(username=email, email=email, first_name=first, last_name=last))
         user = user_model.objects.create_user(
             username=email, email=email, password=password, first_name=first, last_name=last
         )
@@ -57,6 +61,40 @@ def member_add(
         user=user, organization=organization, defaults={"role": role}
     )
     return membership
+
+
+def _password_check(password: str, user: AbstractBaseUser) -> None:
+    """AUTH_PASSWORD_VALIDATORS: at least 12 characters, not a common password, not all digits."""
+    try:
+        validate_password(password, user)
+    except DjangoValidationError as exc:
+        problem = " ".join(exc.messages)
+        raise ValidationError("The password is too weak", fields={"password": problem}) from None
+
+
+@transaction.atomic
+def signin_attempt_record(
+    *,
+    email: str,
+    outcome: str,
+    ip: str,
+    user: AbstractBaseUser | None = None,
+    user_agent: str = "",
+    path: str = "",
+) -> SignInAttempt:
+    """Log one try at signing in; a failed try names the user whose e-mail was typed, if there is one."""
+    if outcome not in SignInAttempt.Outcome.values:
+        raise ValidationError(f"Unknown sign-in outcome {outcome!r}", fields={"outcome": "Unknown."})
+    email = email.strip()[:254]
+    if user is None and email:
+        user = get_user_model().objects.filter(username=email).first()
+    try:
+        address = str(ipaddress.ip_address(ip))
+    except ValueError:  # no REMOTE_ADDR, or a forwarded value that is no address
+        address = None
+    return SignInAttempt.objects.create(
+        email=email, outcome=outcome, ip=address, user=user, user_agent=user_agent[:300], path=path[:200]
+    )
 
 
 @transaction.atomic

@@ -1,12 +1,12 @@
 from django.contrib import admin
 from django.db.models import Q
 
-from seamline.core.admin import TenantAdmin
+from seamline.core.admin import TenantAdmin, TenantTabularInline
 
 from .models import BomLine, Certification, FabricRoll, Material, Operation, Style, Variant
 
 
-class CertificationInline(admin.TabularInline):
+class CertificationInline(TenantTabularInline):
     model = Certification
     extra = 0
 
@@ -34,17 +34,17 @@ class FabricRollAdmin(TenantAdmin):
         return Q(facility__organization=organization) | Q(material__organization=organization)
 
 
-class VariantInline(admin.TabularInline):
+class VariantInline(TenantTabularInline):
     model = Variant
     extra = 0
 
 
-class BomLineInline(admin.TabularInline):
+class BomLineInline(TenantTabularInline):
     model = BomLine
     extra = 0
 
 
-class OperationInline(admin.TabularInline):
+class OperationInline(TenantTabularInline):
     model = Operation
     extra = 0
 

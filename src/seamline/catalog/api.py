@@ -9,7 +9,7 @@ from seamline.accounts.access import organization_of, owned, require
 from seamline.accounts.permissions import Permission
 from seamline.core.apikit import Pagination
 from seamline.core.errors import ValidationError, found
-from seamline.core.schemas import problems
+from seamline.core.schemas import Id, problems
 from seamline.facilities.models import Facility
 from seamline.facilities.selectors import facility_own_list
 
@@ -148,7 +148,7 @@ def material_create(request: HttpRequest, payload: MaterialIn) -> Status:
 
 
 @materials.get("/{material_id}", response={200: MaterialOut, **problems(401, 404)}, summary="One material")
-def material_detail(request: HttpRequest, material_id: int) -> Material:
+def material_detail(request: HttpRequest, material_id: Id) -> Material:
     return _material_out(request, material_id)
 
 
@@ -157,7 +157,7 @@ def material_detail(request: HttpRequest, material_id: int) -> Material:
     response={201: CertificationOut, **WRITE_PROBLEMS},
     summary="Add a certification",
 )
-def certification_add(request: HttpRequest, material_id: int, payload: CertificationIn) -> Status:
+def certification_add(request: HttpRequest, material_id: Id, payload: CertificationIn) -> Status:
     require(request, Permission.EDIT_CATALOG)
     material = _material(request, material_id)
     owned(request, material, material.organization_id, "material")
@@ -171,8 +171,8 @@ def certification_add(request: HttpRequest, material_id: int, payload: Certifica
 @paginate(Pagination)
 def roll_list(
     request: HttpRequest,
-    material_id: int | None = None,
-    facility_id: int | None = None,
+    material_id: Id | None = None,
+    facility_id: Id | None = None,
     shade_lot: str | None = None,
     in_stock: bool | None = None,
 ) -> QuerySet[FabricRoll]:
@@ -197,7 +197,7 @@ def roll_receive(request: HttpRequest, payload: RollIn) -> Status:
 
 
 @rolls.get("/{roll_id}", response={200: RollOut, **problems(401, 404)}, summary="One fabric roll")
-def roll_detail(request: HttpRequest, roll_id: int) -> FabricRoll:
+def roll_detail(request: HttpRequest, roll_id: Id) -> FabricRoll:
     return _roll(request, roll_id)
 
 
@@ -224,12 +224,12 @@ def style_create(request: HttpRequest, payload: StyleIn) -> Status:
 @styles.get(
     "/{style_id}", response={200: StyleDetail, **problems(401, 404)}, summary="One style with BOM and routing"
 )
-def style_detail(request: HttpRequest, style_id: int) -> Style:
+def style_detail(request: HttpRequest, style_id: Id) -> Style:
     return _style(request, style_id)
 
 
 @styles.post("/{style_id}/bom-lines", response={201: BomLineOut, **WRITE_PROBLEMS}, summary="Add a BOM line")
-def bom_line_add(request: HttpRequest, style_id: int, payload: BomLineIn) -> Status:
+def bom_line_add(request: HttpRequest, style_id: Id, payload: BomLineIn) -> Status:
     require(request, Permission.EDIT_CATALOG)
     style = _own_style(request, style_id)
     _, material = _referenced(request, material_id=payload.material_id)
@@ -242,7 +242,7 @@ def bom_line_add(request: HttpRequest, style_id: int, payload: BomLineIn) -> Sta
 @styles.put(
     "/{style_id}/routing", response={200: StyleDetail, **WRITE_PROBLEMS}, summary="Replace the routing"
 )
-def routing_set(request: HttpRequest, style_id: int, payload: RoutingIn) -> Style:
+def routing_set(request: HttpRequest, style_id: Id, payload: RoutingIn) -> Style:
     require(request, Permission.EDIT_CATALOG)
     style = _own_style(request, style_id)
     services.routing_set(style=style, operations=[op.dict() for op in payload.operations])

@@ -10,7 +10,7 @@ class CatalogConfig(AppConfig):
     def ready(self) -> None:
         from . import selectors, services
 
-        # The identifiers the catalog mints, as the ledger looks them up; a partner may take a roll's meters.
+        # The identifiers the catalog mints, as the ledger looks them up; a roll's holder takes its meters.
         namespace_add(
             Namespace(
                 "roll",

@@ -7,13 +7,22 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
-from typing import Literal
+from typing import Annotated, Literal
 from uuid import UUID
 
-from ninja import Schema
-from pydantic import AwareDatetime, Field
+from pydantic import Field
 
-from seamline.core.schemas import OrgRef, OutSchema, Rows, UtcDatetime
+from seamline.core.schemas import (
+    AwareIsoDatetime,
+    DecimalIn,
+    Id,
+    InSchema,
+    IsoDate,
+    OrgRef,
+    OutSchema,
+    Rows,
+    UtcDatetime,
+)
 from seamline.facilities.schemas import FacilityKindName, FacilityRef
 
 __all__ = [
@@ -38,11 +47,18 @@ __all__ = [
 
 MaterialKindName = Literal["fabric", "trim"]
 
+# Input lengths and amounts are bounded by their columns (a longer text or a larger number is a 422 here,
+# not a database error on PostgreSQL); the services keep the rules within them.
+PRICE_MAX = Decimal("99999999.99")  # numeric(10, 2)
+SAM_MAX = Decimal("99999.99")  # numeric(7, 2)
+Size = Annotated[str, Field(max_length=16)]
+Colour = Annotated[str, Field(max_length=64)]
 
-class CertificationIn(Schema):
-    scheme: str
-    certificate_number: str
-    expires_on: date
+
+class CertificationIn(InSchema):
+    scheme: str = Field(max_length=100)
+    certificate_number: str = Field(max_length=100)
+    expires_on: IsoDate
 
 
 class CertificationOut(OutSchema):
@@ -52,16 +68,16 @@ class CertificationOut(OutSchema):
     expires_on: date
 
 
-class MaterialIn(Schema):
-    name: str
+class MaterialIn(InSchema):
+    name: str = Field(max_length=200)
     kind: MaterialKindName = "fabric"
-    composition: dict[str, Decimal]
-    weight_gsm: Decimal | None = None
-    usable_width_cm: Decimal | None = None
-    supplier: str = ""
-    mill: str = ""
+    composition: dict[str, DecimalIn] = Field(max_length=20)
+    weight_gsm: DecimalIn | None = None
+    usable_width_cm: DecimalIn | None = None
+    supplier: str = Field("", max_length=200)
+    mill: str = Field("", max_length=200)
     country_of_origin: str = ""
-    price_per_m: Decimal | None = None
+    price_per_m: DecimalIn | None = Field(None, le=PRICE_MAX)
     currency: str = "USD"
 
 
@@ -88,14 +104,14 @@ class MaterialOut(OutSchema):
     created_at: UtcDatetime
 
 
-class RollIn(Schema):
-    facility_id: int
-    material_id: int
-    roll_id: str
-    length_m: Decimal
-    width_cm: Decimal | None = None
-    shade_lot: str = ""
-    received_at: AwareDatetime | None = None
+class RollIn(InSchema):
+    facility_id: Id
+    material_id: Id
+    roll_id: str = Field(max_length=64)
+    length_m: DecimalIn
+    width_cm: DecimalIn | None = None
+    shade_lot: str = Field("", max_length=32)
+    received_at: AwareIsoDatetime | None = None
 
 
 class RollOut(OutSchema):
@@ -112,12 +128,12 @@ class RollOut(OutSchema):
     received_at: UtcDatetime
 
 
-class StyleIn(Schema):
-    code: str
-    name: str
-    category: str
-    sizes: list[str]
-    colourways: list[str]
+class StyleIn(InSchema):
+    code: str = Field(max_length=32)
+    name: str = Field(max_length=200)
+    category: str = Field(max_length=64)
+    sizes: list[Size] = Field(max_length=50)
+    colourways: list[Colour] = Field(max_length=50)
 
 
 class VariantOut(OutSchema):
@@ -127,10 +143,10 @@ class VariantOut(OutSchema):
     colour: str
 
 
-class BomLineIn(Schema):
-    material_id: int
-    placement: str
-    consumption: dict[str, Decimal]
+class BomLineIn(InSchema):
+    material_id: Id
+    placement: str = Field(max_length=100)
+    consumption: dict[str, DecimalIn] = Field(max_length=50)
 
 
 class BomLineOut(OutSchema):
@@ -140,11 +156,11 @@ class BomLineOut(OutSchema):
     consumption: dict[str, Decimal]
 
 
-class OperationIn(Schema):
-    name: str
-    sam: Decimal
+class OperationIn(InSchema):
+    name: str = Field(max_length=200)
+    sam: DecimalIn = Field(le=SAM_MAX)
     facility_kind: FacilityKindName = "cut_and_sew"
-    machine: str = ""
+    machine: str = Field("", max_length=100)
     skill_level: int = 2
 
 
@@ -158,8 +174,8 @@ class OperationOut(OutSchema):
     skill_level: int
 
 
-class RoutingIn(Schema):
-    operations: list[OperationIn]
+class RoutingIn(InSchema):
+    operations: list[OperationIn] = Field(max_length=200)
 
 
 class StyleOut(OutSchema):

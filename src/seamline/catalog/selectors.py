@@ -7,7 +7,8 @@ from django.db.models.functions import Coalesce
 
 from seamline.accounts.models import Organization
 from seamline.facilities.models import Facility
-from seamline.trace.namespaces import Stock, uuid_keys
+from seamline.trace.events import facility_uri
+from seamline.trace.namespaces import OPEN, Parties, Stock, int_keys, parties, uuid_keys
 
 from .models import BomLine, FabricRoll, Material, Operation, Style, Variant
 
@@ -131,23 +132,38 @@ def style_get(*, organization: Organization, pk: int) -> Style | None:
 # The ledger's look-ups of the catalog's identifiers (trace.namespaces; added in apps.py) ---------------
 
 
-def rolls_known(uids: list[str]) -> dict[str, int | None]:
-    """{uid: the brand whose fabric it is} of the rolls that exist."""
-    rows = FabricRoll.objects.filter(uid__in=uuid_keys(uids)).values_list("uid", "material__organization_id")
-    return {str(uid): brand for uid, brand in rows}
+def rolls_known(uids: list[str]) -> dict[str, Parties]:
+    """{uid: its parties} of the rolls that exist: the brand whose fabric it is, and the organization of
+    the facility holding it."""
+    rows = FabricRoll.objects.filter(uid__in=uuid_keys(uids)).values_list(
+        "uid", "material__organization_id", "facility__organization_id"
+    )
+    return {str(uid): parties(brand, brand, holder) for uid, brand, holder in rows}
 
 
 def roll_stock(uids: list[str]) -> dict[str, Stock]:
-    rows = FabricRoll.objects.filter(uid__in=uuid_keys(uids)).values_list("uid", "roll_id", "remaining_m")
-    return {str(uid): Stock(left, f"roll {label}", "m") for uid, label, left in rows}
+    rows = FabricRoll.objects.filter(uid__in=uuid_keys(uids)).values_list(
+        "uid", "roll_id", "remaining_m", "facility__organization_id", "facility__uid"
+    )
+    return {
+        str(uid): Stock(left, f"roll {label}", "m", holder, facility_uri(place))
+        for uid, label, left, holder, place in rows
+    }
 
 
-def materials_known(ids: list[str]) -> dict[str, int | None]:
-    """Materials (and their off-cuts) by id; the ledger names no brand for a class of goods."""
-    found = Material.objects.filter(pk__in=[int(i) for i in ids if i.isdigit()]).values_list("pk", flat=True)
-    return {str(pk): None for pk in found}
+def materials_known(ids: list[str]) -> dict[str, Parties]:
+    """Materials (and their off-cuts) by id. The ledger stamps no brand for a class of goods; its parties
+    are the brand owning it and the factories holding rolls of it."""
+    owners = dict(Material.objects.filter(pk__in=int_keys(ids)).values_list("pk", "organization_id"))
+    holders: dict[int, set[int]] = {pk: {owner} for pk, owner in owners.items()}
+    held = FabricRoll.objects.filter(material_id__in=owners).values_list(
+        "material_id", "facility__organization_id"
+    )
+    for pk, holder in held.order_by().distinct():
+        holders[pk].add(holder)
+    return {str(pk): parties(None, *members) for pk, members in holders.items()}
 
 
-def skus_known(skus: list[str]) -> dict[str, int | None]:
-    """A partner may name any SKU (a class it makes): every one is taken as known."""
-    return dict.fromkeys(skus)
+def skus_known(skus: list[str]) -> dict[str, Parties]:
+    """A partner may name any SKU (a class it makes): every one is taken as known, open to all."""
+    return dict.fromkeys(skus, OPEN)

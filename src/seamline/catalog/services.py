@@ -6,9 +6,9 @@ from collections.abc import Iterable, Mapping, Sequence
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
+from uuid import UUID
 
 from django.db import transaction
-from django.db.models import F
 from django.utils import timezone
 
 from seamline.accounts.models import Organization
@@ -203,6 +203,24 @@ def _record_received(roll: FabricRoll) -> None:
     record(organization=roll.facility.organization, events=[event], brand=owner if owner.is_brand else None)
 
 
+METERS = Decimal("0.001")  # fabric meters are kept to 3 places (the columns' own)
+
+
+def roll_meters_take(*, roll_pk: int, meters: Decimal) -> Decimal:
+    """Take `meters` from a roll inside the caller's transaction; returns the meters left.
+
+    The new length is computed in Decimal on the locked row and written as a value, 3 places: the SQL
+    `remaining_m - x` runs in floating point on SQLite, which stored 40.138000000000005 for 50 - 9.862.
+    ConflictError when the roll has fewer meters (the callers check first; this is the locked truth).
+    """
+    roll = FabricRoll.objects.select_for_update().only("roll_id", "remaining_m").get(pk=roll_pk)
+    left = (roll.remaining_m - Decimal(meters)).quantize(METERS)
+    if left < 0:
+        raise ConflictError(f"Roll {roll.roll_id} has {roll.remaining_m} m left, not {meters} m.")
+    FabricRoll.objects.filter(pk=roll_pk).update(remaining_m=left)
+    return left
+
+
 def _sku(code: str, colour: str, size: str) -> str:
     return "-".join(part.upper().replace(" ", "") for part in (code, colour[:6], size))
 
@@ -308,14 +326,23 @@ __all__ = [
     "bom_line_add",
     "certification_add",
     "material_create",
+    "roll_meters_take",
     "roll_receive",
     "routing_set",
     "style_create",
 ]
 
 
-def rolls_take(meters: Mapping[str, Decimal]) -> None:
+def rolls_take(meters: Mapping[str, Decimal], *, holder: int) -> None:
     """Meters a captured EPCIS event took from rolls ({uid: meters}), in uid order (no deadlocks); the
-    ledger checked first that each roll has them (trace.namespaces)."""
+    ledger checked first that each roll has them and that ``holder`` holds it (trace.namespaces). Only
+    rolls at the holder's facilities change, whatever a caller passes."""
+    held = dict(
+        FabricRoll.objects.filter(uid__in=list(meters), facility__organization_id=holder).values_list(
+            "uid", "pk"
+        )
+    )
     for uid in sorted(meters):
-        FabricRoll.objects.filter(uid=uid).update(remaining_m=F("remaining_m") - meters[uid])
+        roll_pk = held.get(UUID(str(uid)))
+        if roll_pk is not None:
+            roll_meters_take(roll_pk=roll_pk, meters=meters[uid])  # Decimal on the locked row

@@ -25,8 +25,21 @@ __all__ = ["PROBLEM_JSON", "OrjsonRenderer", "SeamlineAPI", "install_problem_han
 PROBLEM_JSON = "application/problem+json"
 
 
+_PROBLEM_REF = {PROBLEM_JSON: {"schema": {"$ref": "#/components/schemas/Problem"}}}
+_BEFORE_HANDLERS = {
+    400: {"description": "Bad Request", "content": _PROBLEM_REF},
+    413: {"description": "Content Too Large", "content": _PROBLEM_REF},
+    422: {"description": "Unprocessable Entity", "content": _PROBLEM_REF},
+}
+
+
 class SeamlineAPI(NinjaAPI):
-    """NinjaAPI whose OpenAPI document says error bodies are `application/problem+json`."""
+    """NinjaAPI whose OpenAPI document says error bodies are `application/problem+json`.
+
+    It also declares what may answer before a handler runs: 400 on every operation (core.middleware: a NUL
+    character), 422 on every operation that takes input (ninja's validation of its parameters and body), 413
+    on every upload (a multipart body too large).
+    """
 
     def get_openapi_schema(
         self, *, path_prefix: str | None = None, path_params: dict | None = None
@@ -34,10 +47,18 @@ class SeamlineAPI(NinjaAPI):
         schema = super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params)
         for operations in schema.get("paths", {}).values():
             for operation in operations.values():
-                for code, response in operation.get("responses", {}).items():
+                responses = operation.setdefault("responses", {})
+                for code, response in responses.items():
                     content = response.get("content", {})
                     if int(code) >= 400 and "application/json" in content:
                         response["content"] = {PROBLEM_JSON: content["application/json"]}
+                codes = [400]
+                if operation.get("parameters") or operation.get("requestBody"):
+                    codes.append(422)
+                if "multipart/form-data" in operation.get("requestBody", {}).get("content", {}):
+                    codes.append(413)
+                for code in codes:
+                    responses.setdefault(code, _BEFORE_HANDLERS[code])
         return schema
 
 

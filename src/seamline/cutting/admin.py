@@ -1,12 +1,12 @@
 from django.contrib import admin
 from django.db.models import Q
 
-from seamline.core.admin import TenantAdmin
+from seamline.core.admin import TenantAdmin, TenantTabularInline
 
 from .models import CutPlan, Lay, PatternPiece, PatternVersion
 
 
-class PieceInline(admin.TabularInline):
+class PieceInline(TenantTabularInline):
     model = PatternPiece
     extra = 0
     fields = ["size", "name", "quantity", "category", "mirrored_pair", "area_cm2"]
@@ -36,7 +36,7 @@ class PatternVersionAdmin(TenantAdmin):
         return Q(style__organization=organization) | Q(style__production_orders__factory=organization)
 
 
-class LayInline(admin.TabularInline):
+class LayInline(TenantTabularInline):
     model = Lay
     extra = 0
     fields = ["number", "marker", "plies", "shade_lot", "meters", "offcut_kg", "cut_at"]

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from ninja import Schema
 from pydantic import AliasPath, Field
 
-from seamline.core.schemas import OutSchema, Rows, UtcDatetime
+from seamline.core.schemas import DecimalIn, InSchema, OutSchema, Rows, UtcDatetime
 
 __all__ = ["CutPlanIn", "CutPlanOut", "LayOut", "MarkerOut", "PatternPieceOut", "PatternVersionOut"]
 
@@ -44,15 +43,24 @@ class PatternVersionDetail(PatternVersionOut):
     pieces: Rows[PatternPieceOut]
 
 
-class CutPlanIn(Schema):
-    colour: str = Field("", description="the colourway to plan; the order's first when empty")
-    fabric_width_cm: Decimal | None = Field(None, description="default: the shell fabric's width")
-    margin_cm: Decimal | None = None
-    spacing_cm: Decimal | None = None
-    max_plies: int | None = None
-    max_marker_length_cm: Decimal | None = Field(None, description="the cutting table's length")
-    setup_cost_cm: Decimal | None = None
-    overcut_max: int | None = None
+SMALL_MAX = 32767  # a PositiveSmallIntegerField's largest value
+
+
+# Every setting within its column (a larger one is a 422 here, not a database error on PostgreSQL); the
+# service keeps the rules within them.
+class CutPlanIn(InSchema):
+    colour: str = Field("", max_length=64, description="the colourway to plan; the order's first when empty")
+    fabric_width_cm: DecimalIn | None = Field(
+        None, le=Decimal("99999.9"), description="default: the shell fabric's width"
+    )
+    margin_cm: DecimalIn | None = Field(None, le=Decimal("999.9"))
+    spacing_cm: DecimalIn | None = Field(None, le=Decimal("99.99"))
+    max_plies: int | None = Field(None, le=SMALL_MAX)
+    max_marker_length_cm: DecimalIn | None = Field(
+        None, le=Decimal("999999.9"), description="the cutting table's length"
+    )
+    setup_cost_cm: DecimalIn | None = Field(None, le=Decimal("99999.9"))
+    overcut_max: int | None = Field(None, le=SMALL_MAX)
     one_way: bool = False
     seconds_per_garment: int | None = Field(None, ge=1, le=60)
 

@@ -16,7 +16,7 @@ from seamline.catalog.models import BomLine, FabricRoll, Material
 from seamline.catalog.selectors import style_list
 from seamline.facilities.models import Facility
 from seamline.production.models import ProductionOrder
-from seamline.trace.namespaces import uuid_keys
+from seamline.trace.namespaces import Parties, parties, uuid_keys
 
 from .consumption import fabric_for, fabric_note, fabric_source, meters_per_garment
 from .dxf_aama import write_dxf_aama
@@ -352,7 +352,10 @@ def order_material_needs(*, order: ProductionOrder, bom_lines: Iterable[BomLine]
     return needs
 
 
-def bundles_known(uids: list[str]) -> dict[str, int | None]:
-    """The ledger's look-up of bundle identifiers (trace.namespaces): {uid: the brand of the order}."""
-    rows = Bundle.objects.filter(uid__in=uuid_keys(uids)).values_list("uid", "lay__plan__order__brand_id")
-    return {str(uid): brand for uid, brand in rows}
+def bundles_known(uids: list[str]) -> dict[str, Parties]:
+    """The ledger's look-up of bundle identifiers (trace.namespaces): {uid: the order's brand, and its
+    brand and factory as the parties}."""
+    rows = Bundle.objects.filter(uid__in=uuid_keys(uids)).values_list(
+        "uid", "lay__plan__order__brand_id", "lay__plan__order__factory_id"
+    )
+    return {str(uid): parties(brand, brand, factory) for uid, brand, factory in rows}

@@ -1,12 +1,12 @@
 from django.contrib import admin
 from django.db.models import Q
 
-from seamline.core.admin import TenantAdmin
+from seamline.core.admin import TenantAdmin, TenantTabularInline
 
 from .models import Drop, DropVariant, PaymentHold, PreOrder, PreOrderLine
 
 
-class DropVariantInline(admin.TabularInline):
+class DropVariantInline(TenantTabularInline):
     model = DropVariant
     extra = 0
     readonly_fields = ["sold"]
@@ -26,7 +26,7 @@ class DropAdmin(TenantAdmin):
         return Q(brand=organization) | Q(factory=organization)
 
 
-class PreOrderLineInline(admin.TabularInline):
+class PreOrderLineInline(TenantTabularInline):
     model = PreOrderLine
     extra = 0
     can_delete = False

@@ -13,13 +13,13 @@ from seamline.accounts.access import organization_of, require
 from seamline.accounts.permissions import Permission
 from seamline.core.apikit import Pagination
 from seamline.core.errors import found
-from seamline.core.ratelimit import setting_rate, throttle
+from seamline.core.ratelimit import throttle
 from seamline.core.schemas import problems
 from seamline.production.selectors import style_and_factory
 
 from . import services
 from .models import Drop, PreOrder, PreOrderLine
-from .preorders import Customer, preorder_place
+from .preorders import IDEMPOTENCY_KEY_MAX_LENGTH, Customer, preorder_place, preorder_rate
 from .schemas import (
     BrandPreOrderOut,
     DropDetail,
@@ -37,8 +37,6 @@ __all__ = ["router"]
 
 router = Router(tags=["drops"])
 
-PREORDER_RATE_SETTING = "SEAMLINE_PREORDER_RATE"  # settings, else the environment; "off" for benchmarks
-PREORDER_RATE_DEFAULT = "30/10s"
 WRITE_PROBLEMS = problems(400, 401, 403, 404, 409, 422)
 # 401 is declared on the public operations only because every operation of the API declares it; they never
 # answer it.
@@ -87,11 +85,11 @@ def preorder_create(
         ...,
         alias="Idempotency-Key",
         min_length=1,
-        max_length=200,
+        max_length=IDEMPOTENCY_KEY_MAX_LENGTH,
         description="one per checkout; a retry sends the same key and gets the same order back",
     ),
 ) -> Status:
-    throttle(request, scope="preorder", rate=setting_rate(PREORDER_RATE_SETTING, PREORDER_RATE_DEFAULT))
+    throttle(request, scope="preorder", rate=preorder_rate())
     preorder, created = preorder_place(
         drop=drop_public_get(slug=slug),
         customer=Customer(**payload.dict(exclude={"quantities"})),

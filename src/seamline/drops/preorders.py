@@ -10,6 +10,7 @@
    without a pre-order and `tasks.reconcile_holds` voids it: nobody pays for what they did not get.
 
 A retry with the same Idempotency-Key returns the same pre-order; a different body with it is refused (409).
+Every field is checked in step 1, so what the database cannot store is refused before any hold is asked for.
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F, Sum
 from django.utils import timezone
 
+from seamline.core.ratelimit import Rate, setting_rate
 from seamline.core.validation import FieldErrors
 from seamline.facilities.geocode import UnknownZipError, distance_km, geocode_zip
 
@@ -38,6 +40,17 @@ from .payments import PaymentDeclined, PaymentError, PaymentProvider, get_provid
 from .states import SELLING, DropState
 
 LOCAL_RADIUS_KM = 40  # courier delivery from the factory's facilities; farther ships
+# The hold's own key is "<drop id>:<key>" in a 200-character column: 128 leaves room for any drop id.
+IDEMPOTENCY_KEY_MAX_LENGTH = 128
+# The customer's fields and their columns' lengths (PreOrder).
+CUSTOMER_MAX_LENGTHS = {"name": 200, "email": 254, "street": 200, "city": 100, "zip_code": 10}
+PREORDER_RATE_SETTING = "SEAMLINE_PREORDER_RATE"  # settings, else the environment; "off" for benchmarks
+PREORDER_RATE_DEFAULT = "30/10s"
+
+
+def preorder_rate() -> Rate | None:
+    """The per-client-IP rate of pre-orders, shared by the API and the checkout form (scope "preorder")."""
+    return setting_rate(PREORDER_RATE_SETTING, PREORDER_RATE_DEFAULT)
 
 
 @dataclass(frozen=True)
@@ -54,8 +67,26 @@ def request_fingerprint(customer: Customer, basket: Mapping[str, Any]) -> str:
     return hashlib.sha256(json.dumps(body, sort_keys=True).encode()).hexdigest()
 
 
+def _storable(errors: FieldErrors, name: str, value: str, max_length: int) -> None:
+    """Text its column can hold: PostgreSQL stores no NUL character, and no more than the column's length."""
+    if "\x00" in value:
+        errors.add(name, "Must not contain the NUL character.")
+    elif len(value) > max_length:
+        errors.add(name, f"At most {max_length} characters (got {len(value)}).")
+
+
+def _key_checked(key: str) -> None:
+    errors = FieldErrors()
+    if not key:
+        errors.add("idempotency_key", "Send an Idempotency-Key, one per checkout.")
+    _storable(errors, "idempotency_key", key, IDEMPOTENCY_KEY_MAX_LENGTH)
+    errors.raise_if_any("The Idempotency-Key is not valid")
+
+
 def _checked(drop: Drop, offers: dict[str, DropVariant], customer: Customer, basket: Mapping[str, Any]):
     errors = FieldErrors()
+    for field, max_length in CUSTOMER_MAX_LENGTHS.items():
+        _storable(errors, field, getattr(customer, field), max_length)
     name = errors.required("name", customer.name)
     try:
         validate_email(customer.email)
@@ -113,6 +144,7 @@ def preorder_place(
 ) -> tuple[PreOrder, bool]:
     """Pre-order `basket` ({sku: units}) for `customer`; returns (pre-order, created). Not one transaction on
     purpose: the provider call sits between the hold record and the pre-order (see the module docstring)."""
+    _key_checked(idempotency_key)
     fingerprint = request_fingerprint(customer, basket)
     replay = PreOrder.objects.filter(drop=drop, idempotency_key=idempotency_key).first()
     if replay is not None:

@@ -2,14 +2,22 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from decimal import Decimal
-from typing import Literal
+from typing import Annotated, Literal
 
-from ninja import Schema
 from pydantic import AliasPath, Field
 
-from seamline.core.schemas import OrgRef, OutSchema, Rows, UtcDatetime
+from seamline.core.schemas import (
+    MAX_INT,
+    DecimalIn,
+    Id,
+    InSchema,
+    IsoDatetime,
+    OrgRef,
+    OutSchema,
+    Rows,
+    UtcDatetime,
+)
 
 __all__ = [
     "BrandPreOrderOut",
@@ -29,8 +37,13 @@ StateName = Literal["draft", "live", "funded", "closed_unfunded", "cancelled", "
 PreOrderState = Literal["held", "captured", "voided", "refunded"]
 
 
-# Lengths are the columns' own, so a long value is a 422 here rather than a database error.
-class PreOrderIn(Schema):
+# Lengths and amounts are the columns' own, so a long value is a 422 here rather than a database error.
+PRICE_MAX = Decimal("99999999.99")  # numeric(10, 2)
+REVENUE_MAX = Decimal("9999999999.99")  # numeric(12, 2)
+Units = Annotated[int, Field(le=MAX_INT)]
+
+
+class PreOrderIn(InSchema):
     name: str = Field(max_length=200)
     email: str = Field(max_length=254)
     street: str = Field(max_length=200)
@@ -75,19 +88,21 @@ class DropStatusOut(OutSchema):
     closes_at: UtcDatetime
 
 
-class DropIn(Schema):
-    style_id: int
-    factory_id: int
+class DropIn(InSchema):
+    style_id: Id
+    factory_id: Id
     title: str = Field(max_length=200)
-    prices: dict[str, Decimal] = Field(description='price per SKU on offer, e.g. {"CJ-INDIGO-M": "180.00"}')
-    run_cap: int
-    opens_at: datetime
-    closes_at: datetime
-    threshold_units: int | None = None
-    threshold_revenue: Decimal | None = None
-    variant_caps: dict[str, int] = Field(default_factory=dict, description="optional cap per SKU")
-    per_customer_limit: int = 2
-    overcut_pct: Decimal = Decimal(3)
+    prices: dict[str, Annotated[DecimalIn, Field(le=PRICE_MAX)]] = Field(
+        description='price per SKU on offer, e.g. {"CJ-INDIGO-M": "180.00"}'
+    )
+    run_cap: Units
+    opens_at: IsoDatetime
+    closes_at: IsoDatetime
+    threshold_units: Units | None = None
+    threshold_revenue: DecimalIn | None = Field(None, le=REVENUE_MAX)
+    variant_caps: dict[str, Units] = Field(default_factory=dict, description="optional cap per SKU")
+    per_customer_limit: Units = 2
+    overcut_pct: DecimalIn = Decimal(3)
     slug: str = Field("", max_length=80, description="the page's /d/<slug>; blank: from the title")
     description: str = ""
 

@@ -16,10 +16,11 @@ from django.views.decorators.cache import never_cache
 
 from seamline.core.errors import DomainError, ValidationError
 from seamline.core.forms import add_domain_error
+from seamline.core.ratelimit import RateLimited, throttle
 
 from .errors import IdempotencyConflict, SoldOut
 from .models import Drop, DropVariant, PreOrder
-from .preorders import Customer, preorder_place
+from .preorders import IDEMPOTENCY_KEY_MAX_LENGTH, Customer, preorder_place, preorder_rate
 from .selectors import drop_offers, drop_public_get, drop_status, drop_status_of, preorder_by_token
 from .states import SELLING, DropState
 
@@ -55,7 +56,7 @@ class CheckoutForm(forms.Form):
     street = forms.CharField(label="Street address", max_length=200)
     city = forms.CharField(label="City", max_length=100)
     zip_code = forms.CharField(label="ZIP code", max_length=10)
-    idempotency_key = forms.CharField(widget=forms.HiddenInput, max_length=200)
+    idempotency_key = forms.CharField(widget=forms.HiddenInput, max_length=IDEMPOTENCY_KEY_MAX_LENGTH)
 
     def __init__(self, *args: Any, offers: list[DropVariant], limit: int, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -161,6 +162,10 @@ def drop_page(request: HttpRequest, slug: str) -> HttpResponse:
     form = CheckoutForm(request.POST or None, offers=offers, limit=drop.per_customer_limit)
     status = 200
     if request.method == "POST":
+        try:  # the API's per-IP limit, counted together with it: a script gains nothing by using the form
+            throttle(request, scope="preorder", rate=preorder_rate())
+        except RateLimited as exc:
+            return _throttled(request, drop, offers, form, exc)
         status = 422
         if form.is_valid():
             try:
@@ -183,6 +188,17 @@ def drop_page(request: HttpRequest, slug: str) -> HttpResponse:
                 url = reverse("drops_public:order", args=[drop.slug, preorder.access_token])
                 return redirect(f"{url}?placed=1")
     return render(request, "drops/public_drop.html", _page_context(drop, offers, form), status=status)
+
+
+def _throttled(
+    request: HttpRequest, drop: Drop, offers: list[DropVariant], form: CheckoutForm, exc: RateLimited
+) -> HttpResponse:
+    """429 with the form as it was sent, and when to send it again."""
+    form.is_valid()  # so its fields show what was typed; add_error needs the form cleaned
+    form.add_error(None, f"Too many pre-orders from your address just now: try again in {exc.retry_after} s.")
+    response = render(request, "drops/public_drop.html", _page_context(drop, offers, form), status=429)
+    response["Retry-After"] = str(exc.retry_after)
+    return response
 
 
 def _page_context(drop: Drop, offers: list[DropVariant], form: CheckoutForm) -> dict[str, Any]:

@@ -9,7 +9,7 @@ from seamline.accounts.access import organization_of, owned, require
 from seamline.accounts.permissions import Permission
 from seamline.core.apikit import Pagination
 from seamline.core.errors import found
-from seamline.core.schemas import problems
+from seamline.core.schemas import Id, problems
 
 from . import selectors, services
 from .models import Facility
@@ -61,7 +61,7 @@ def facility_create(request: HttpRequest, payload: FacilityIn) -> Status:
 
 
 @router.get("/{facility_id}", response={200: FacilityOut, **problems(401, 404)}, summary="One facility")
-def facility_detail(request: HttpRequest, facility_id: int) -> Facility:
+def facility_detail(request: HttpRequest, facility_id: Id) -> Facility:
     return _facility(request, facility_id)
 
 
@@ -70,7 +70,7 @@ def facility_detail(request: HttpRequest, facility_id: int) -> Facility:
     response={200: FacilityOut, **problems(400, 401, 403, 404, 422)},
     summary="Change a facility",
 )
-def facility_update(request: HttpRequest, facility_id: int, payload: FacilityPatch) -> Facility:
+def facility_update(request: HttpRequest, facility_id: Id, payload: FacilityPatch) -> Facility:
     require(request, Permission.EDIT_FACILITIES)
     facility = _facility(request, facility_id)
     owned(request, facility, facility.organization_id, "facility")

@@ -6,10 +6,9 @@ from decimal import Decimal
 from typing import Literal
 from uuid import UUID
 
-from ninja import Schema
 from pydantic import Field
 
-from seamline.core.schemas import OrgRef, OutSchema, UtcDatetime
+from seamline.core.schemas import DecimalIn, InSchema, OrgRef, OutSchema, UtcDatetime
 
 __all__ = ["FacilityIn", "FacilityKindName", "FacilityOut", "FacilityPatch", "FacilityRef"]
 
@@ -26,26 +25,31 @@ FacilityKindName = Literal[
 ]
 
 
-class FacilityIn(Schema):
-    name: str
+# Text no longer than its column: a longer value is a 422 here, not a database error on PostgreSQL.
+class FacilityIn(InSchema):
+    name: str = Field(max_length=200)
     kind: FacilityKindName
-    street: str
-    zip_code: str
-    city: str = Field("", description="blank: the ZIP's own city; or another name USPS accepts for it")
-    grid_region: str = "CAMX"
-    solar_share_pct: Decimal = Decimal(0)
+    street: str = Field(max_length=200)
+    zip_code: str = Field(max_length=10)
+    city: str = Field(
+        "", max_length=100, description="blank: the ZIP's own city; or another name USPS accepts for it"
+    )
+    grid_region: str = Field("CAMX", max_length=16)
+    solar_share_pct: DecimalIn = Decimal(0)
 
 
-class FacilityPatch(Schema):
+class FacilityPatch(InSchema):
     """Only the fields sent change; a new ZIP is geocoded again."""
 
-    name: str | None = None
+    name: str | None = Field(None, max_length=200)
     kind: FacilityKindName | None = None
-    street: str | None = None
-    zip_code: str | None = None
-    city: str | None = Field(None, description="a new ZIP brings its own city unless one is named")
-    grid_region: str | None = None
-    solar_share_pct: Decimal | None = None
+    street: str | None = Field(None, max_length=200)
+    zip_code: str | None = Field(None, max_length=10)
+    city: str | None = Field(
+        None, max_length=100, description="a new ZIP brings its own city unless one is named"
+    )
+    grid_region: str | None = Field(None, max_length=16)
+    solar_share_pct: DecimalIn | None = None
 
 
 class FacilityRef(OutSchema):

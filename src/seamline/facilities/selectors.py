@@ -3,7 +3,7 @@
 from django.db.models import Q, QuerySet
 
 from seamline.accounts.models import Organization
-from seamline.trace.namespaces import uuid_keys
+from seamline.trace.namespaces import Parties, parties, uuid_keys
 
 from .models import Facility
 
@@ -35,7 +35,8 @@ def facility_own_list(*, organization: Organization) -> QuerySet[Facility]:
     return Facility.objects.filter(organization=organization).order_by("name")
 
 
-def facilities_known(uids: list[str]) -> dict[str, int | None]:
-    """The ledger's look-up of facility identifiers (trace.namespaces): places, of no brand."""
-    found = Facility.objects.filter(uid__in=uuid_keys(uids)).values_list("uid", flat=True)
-    return {str(uid): None for uid in found}
+def facilities_known(uids: list[str]) -> dict[str, Parties]:
+    """The ledger's look-up of facility identifiers (trace.namespaces): places, of no brand; only their
+    organization records events naming them."""
+    rows = Facility.objects.filter(uid__in=uuid_keys(uids)).values_list("uid", "organization_id")
+    return {str(uid): parties(None, organization) for uid, organization in rows}

@@ -38,7 +38,15 @@ from .credential import (
     Garment as GarmentData,
 )
 from .models import IssuerKey, Passport, StatusList
-from .signing import did_document, generate_key, load_private_pem, private_pem, public_jwk, sign_credential
+from .signing import (
+    KeyLoadError,
+    did_document,
+    generate_key,
+    load_private_pem,
+    private_pem,
+    public_jwk,
+    sign_credential,
+)
 from .status_list import StatusEntry, encode_list, set_bits, status_list_credential
 
 __all__ = [
@@ -46,6 +54,7 @@ __all__ = [
     "host_did",
     "host_did_document",
     "issuer_key",
+    "issuer_keys_reencrypt",
     "key_rotate",
     "passport_revoke",
     "passports_issue",
@@ -68,14 +77,64 @@ def host_did() -> str:
     return "did:web:" + quote(urlsplit(base_url()).netloc, safe="")
 
 
+# What an unset SECRET_KEY used to become, the same on every install: keys encrypted under it are opened
+# once more and encrypted again under this install's own secret (_key_open), never made with it.
+_PUBLIC_OLD_SECRET_KEY = "insecure-dev-key-set-SECRET_KEY-in-production"
+
+
+def _derived(secret_key: str) -> bytes:
+    return hmac.new(secret_key.encode(), b"seamline passport keys", hashlib.sha256).hexdigest().encode()
+
+
 def _passphrase() -> bytes:
-    """The key-encryption passphrase: SEAMLINE_KEY_PASSPHRASE, else derived from the SECRET_KEY."""
+    """The key-encryption passphrase: SEAMLINE_KEY_PASSPHRASE, else derived from the SECRET_KEY (the
+    environment's, or this install's random one in var/secret_key.txt); neither is in the database."""
     given = os.environ.get("SEAMLINE_KEY_PASSPHRASE")
     if given:
         return given.encode()
-    return (
-        hmac.new(settings.SECRET_KEY.encode(), b"seamline passport keys", hashlib.sha256).hexdigest().encode()
-    )
+    return _derived(settings.SECRET_KEY)
+
+
+def _old_passphrases() -> list[bytes]:
+    """Passphrases keys may still be encrypted with: the SECRET_KEY's (before SEAMLINE_KEY_PASSPHRASE was
+    set), SECRET_KEY_FALLBACKS' (a key rotation), and the old public default's."""
+    fallbacks = getattr(settings, "SECRET_KEY_FALLBACKS", [])
+    secret_keys = [settings.SECRET_KEY, *fallbacks, _PUBLIC_OLD_SECRET_KEY]
+    current = _passphrase()
+    return [p for p in dict.fromkeys(_derived(k) for k in secret_keys) if p != current]
+
+
+def _opened(pem: str, passphrase: bytes) -> Any | None:
+    try:
+        return load_private_pem(pem.encode(), passphrase)
+    except KeyLoadError:
+        return None
+
+
+@transaction.atomic
+def issuer_keys_reencrypt() -> int:
+    """Encrypt again, under the current passphrase, every key that opens only with an old one; how many.
+
+    Retired keys too: they stay in the DID document, so a passport signed with one would still verify."""
+    current, olds, moved = _passphrase(), _old_passphrases(), 0
+    for row in IssuerKey.objects.select_for_update().order_by("pk"):
+        if _opened(row.private_pem, current) is not None:
+            continue
+        key = next((k for old in olds if (k := _opened(row.private_pem, old)) is not None), None)
+        if key is not None:  # else it opens with nothing known here: issuer_key says so when it is used
+            row.private_pem = private_pem(key, current).decode()
+            row.save(update_fields=["private_pem"])
+            moved += 1
+    return moved
+
+
+def _key_open(row: IssuerKey) -> Any:
+    key = _opened(row.private_pem, _passphrase())
+    if key is not None:
+        return key
+    if issuer_keys_reencrypt():  # an old default install's key: now under this install's secret
+        row.refresh_from_db(fields=["private_pem"])
+    return load_private_pem(row.private_pem.encode(), _passphrase())  # KeyLoadError names the problem
 
 
 @transaction.atomic
@@ -100,7 +159,7 @@ def issuer_key(organization: Organization) -> tuple[IssuerKey, Any]:
     row = IssuerKey.objects.filter(organization=organization, retired_at__isnull=True).first()
     if row is None:
         row = key_rotate(organization=organization)
-    return row, load_private_pem(row.private_pem.encode(), _passphrase())
+    return row, _key_open(row)
 
 
 def host_did_document() -> dict[str, Any]:

@@ -10,6 +10,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.cache import cache
+from django.db.models import Exists, OuterRef
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
@@ -31,7 +32,7 @@ from seamline.production.selectors import order_get
 from .credential import CONTEXT_FILES, local_context
 from .forms import RevokeForm
 from .hangtag import Hangtag, hangtag_sheet_pdf, hangtag_sheet_svg
-from .models import Passport
+from .models import IssuerKey, Passport
 from .services import base_url, host_did_document, passport_revoke, status_list_jws
 from .tasks import progress_key
 from .verify import envelope, ledger_check, ledger_fingerprint, linked_event_ids, verify_passport
@@ -178,9 +179,14 @@ def did_json(request: HttpRequest) -> HttpResponse:
 
 
 def status_list(request: HttpRequest, slug: str) -> HttpResponse:
-    org = Organization.objects.filter(slug=slug).first()
+    """Only an issuer's list: an organization that has issued no passport answers 404 like an unknown slug
+    (a 200 told anyone which slugs exist), and a read never makes a signing key (status_list_jws would make
+    the first one, and did.json would publish it)."""
+    issued = Passport.objects.filter(issuer=OuterRef("pk"))
+    signing = IssuerKey.objects.filter(organization=OuterRef("pk"), retired_at__isnull=True)
+    org = Organization.objects.filter(Exists(issued), Exists(signing), slug=slug).first()
     if org is None:
-        raise Http404(f"No issuer {slug}.")
+        raise Http404("No such issuer.")
     return JsonResponse(envelope(status_list_jws(org)))
 
 

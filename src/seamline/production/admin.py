@@ -1,17 +1,17 @@
 from django.contrib import admin
 from django.db.models import Q
 
-from seamline.core.admin import TenantAdmin
+from seamline.core.admin import TenantAdmin, TenantTabularInline
 
 from .models import OrderTransition, ProductionOrder, ProductionOrderLine
 
 
-class LineInline(admin.TabularInline):
+class LineInline(TenantTabularInline):
     model = ProductionOrderLine
     extra = 0
 
 
-class TransitionInline(admin.TabularInline):
+class TransitionInline(TenantTabularInline):
     model = OrderTransition
     extra = 0
     readonly_fields = ["source", "target", "by", "organization", "at", "note"]

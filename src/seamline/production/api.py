@@ -9,12 +9,13 @@ from seamline.accounts.access import organization_of, require, user_of
 from seamline.accounts.permissions import Permission
 from seamline.core.apikit import Pagination
 from seamline.core.errors import found
-from seamline.core.schemas import problems
+from seamline.core.schemas import Id, problems
 
 from . import selectors, services
 from .models import ProductionOrder
 from .schemas import OrderDetail, OrderIn, OrderOut, StateName, TransitionIn
 from .selectors import style_and_factory
+from .states import permission_to_move
 
 __all__ = ["router"]
 
@@ -44,7 +45,7 @@ def _order(request: HttpRequest, order_id: int) -> ProductionOrder:
 @router.get("", response={200: list[OrderOut], **problems(401, 422)}, summary="List production orders")
 @paginate(Pagination)
 def order_list(
-    request: HttpRequest, state: StateName | None = None, style_id: int | None = None, open: bool = False
+    request: HttpRequest, state: StateName | None = None, style_id: Id | None = None, open: bool = False
 ) -> QuerySet[ProductionOrder]:
     return selectors.order_list(
         organization=organization_of(request), state=state, style_id=style_id, open_only=open
@@ -73,17 +74,17 @@ def order_create(request: HttpRequest, payload: OrderIn) -> Status:
 @router.get(
     "/{order_id}", response={200: OrderDetail, **problems(401, 404)}, summary="One order, lines and timeline"
 )
-def order_detail(request: HttpRequest, order_id: int) -> ProductionOrder:
+def order_detail(request: HttpRequest, order_id: Id) -> ProductionOrder:
     return _order(request, order_id)
 
 
 @router.post(
     "/{order_id}/transitions",
-    response={200: OrderDetail, **problems(400, 401, 404, 409, 422)},
+    response={200: OrderDetail, **problems(400, 401, 403, 404, 409, 422)},
     summary="Move an order to another state",
 )
-def order_transition(request: HttpRequest, order_id: int, payload: TransitionIn) -> ProductionOrder:
-    require(request, Permission.MOVE_ORDERS)
+def order_transition(request: HttpRequest, order_id: Id, payload: TransitionIn) -> ProductionOrder:
+    require(request, permission_to_move(payload.target))
     order = _order(request, order_id)
     services.production_order_transition(
         order=order, organization=organization_of(request), by=user_of(request), **payload.dict()

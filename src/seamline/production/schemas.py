@@ -5,10 +5,10 @@ from __future__ import annotations
 from datetime import date
 from typing import Any, Literal
 
-from ninja import Schema
 from pydantic import AliasPath, Field, ValidationInfo, field_validator
 
-from seamline.core.schemas import OrgRef, OutSchema, Rows, UtcDatetime
+from seamline.accounts.permissions import permissions_of
+from seamline.core.schemas import Id, InSchema, IsoDate, OrgRef, OutSchema, Rows, UtcDatetime
 
 from .states import BRAND, FACTORY, allowed_targets
 
@@ -17,15 +17,15 @@ __all__ = ["OrderDetail", "OrderIn", "OrderLineOut", "OrderOut", "StateName", "T
 StateName = Literal["draft", "planned", "cutting", "sewing", "finishing", "packed", "delivered", "cancelled"]
 
 
-class OrderIn(Schema):
-    style_id: int
-    factory_id: int
-    due_date: date
+class OrderIn(InSchema):
+    style_id: Id
+    factory_id: Id
+    due_date: IsoDate
     quantities: dict[str, int] = Field(description='units per SKU, e.g. {"CJ-INDIGO-M": 10}')
     notes: str = ""
 
 
-class TransitionIn(Schema):
+class TransitionIn(InSchema):
     target: StateName
     note: str = Field("", max_length=300)
 
@@ -55,10 +55,12 @@ class OrderOut(OutSchema):
     @field_validator("allowed_transitions", mode="before")
     @classmethod
     def _moves_of_caller(cls, state: str, info: ValidationInfo) -> list[str]:
-        """Read from the order's state: the moves the caller's side (brand or factory) may make from it."""
+        """Read from the order's state: the moves the caller's side (brand or factory) and role may make."""
         brand: OrgRef = info.data["brand"]
-        party = BRAND if info.context["request"].organization.pk == brand.id else FACTORY
-        return [str(target) for target in allowed_targets(state, party=party)]
+        request = info.context["request"]
+        party = BRAND if request.organization.pk == brand.id else FACTORY
+        mine = permissions_of(getattr(request, "role", None))
+        return [str(target) for target in allowed_targets(state, party=party, permissions=mine)]
 
 
 class OrderLineOut(OutSchema):

@@ -7,7 +7,7 @@ from seamline.accounts.selectors import factory_list
 from seamline.catalog.models import Style
 from seamline.catalog.selectors import style_get
 from seamline.core.errors import ValidationError
-from seamline.trace.namespaces import uuid_keys
+from seamline.trace.namespaces import Parties, parties, uuid_keys
 
 from .models import Carton, Garment, OrderTransition, ProductionOrder, ProductionOrderLine
 from .states import OPEN_STATES, State
@@ -82,12 +82,17 @@ def garment_get(*, organization: Organization, uid: str) -> Garment | None:
     )
 
 
-def garments_known(uids: list[str]) -> dict[str, int | None]:
-    """The ledger's look-up of garment identifiers (trace.namespaces): {uid: the brand of the order}."""
-    rows = Garment.objects.filter(uid__in=uuid_keys(uids)).values_list("uid", "order__brand_id")
-    return {str(uid): brand for uid, brand in rows}
+def garments_known(uids: list[str]) -> dict[str, Parties]:
+    """The ledger's look-up of garment identifiers (trace.namespaces): {uid: the order's brand, and its
+    brand and factory as the parties}."""
+    rows = Garment.objects.filter(uid__in=uuid_keys(uids)).values_list(
+        "uid", "order__brand_id", "order__factory_id"
+    )
+    return {str(uid): parties(brand, brand, factory) for uid, brand, factory in rows}
 
 
-def cartons_known(uids: list[str]) -> dict[str, int | None]:
-    rows = Carton.objects.filter(uid__in=uuid_keys(uids)).values_list("uid", "order__brand_id")
-    return {str(uid): brand for uid, brand in rows}
+def cartons_known(uids: list[str]) -> dict[str, Parties]:
+    rows = Carton.objects.filter(uid__in=uuid_keys(uids)).values_list(
+        "uid", "order__brand_id", "order__factory_id"
+    )
+    return {str(uid): parties(brand, brand, factory) for uid, brand, factory in rows}

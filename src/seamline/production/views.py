@@ -10,8 +10,8 @@ from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.views.decorators.http import require_POST
 
-from seamline.accounts.access import org_view, requires
-from seamline.accounts.permissions import Permission
+from seamline.accounts.access import org_view, require, requires
+from seamline.accounts.permissions import Permission, permissions_of
 from seamline.accounts.selectors import factory_list
 from seamline.catalog.selectors import style_list
 from seamline.core.errors import DomainError, ForbiddenError, found
@@ -24,7 +24,7 @@ from .models import ProductionOrder
 from .panels import ORDER_PANELS
 from .selectors import order_get, order_list
 from .services import party_of, production_order_create, production_order_transition
-from .states import OPEN_STATES, State, allowed_targets
+from .states import OPEN_STATES, State, allowed_targets, permission_to_move
 
 BRANDS_ONLY = "Only a brand places production orders; a factory receives them."
 
@@ -43,6 +43,10 @@ FLOW = [s for s in State if s != State.CANCELLED]
 
 def _org(request: HttpRequest) -> Any:
     return request.organization  # type: ignore[attr-defined]
+
+
+def _role(request: HttpRequest) -> str | None:
+    return request.role  # type: ignore[attr-defined]
 
 
 @org_view
@@ -91,8 +95,9 @@ def order_create_view(request: HttpRequest) -> HttpResponse:
     return render(request, "production/order_form.html", {"form": form}, status=422)
 
 
-def _panel_context(order: ProductionOrder, org: Any, error: str = "") -> dict[str, Any]:
+def _panel_context(order: ProductionOrder, org: Any, role: str | None, error: str = "") -> dict[str, Any]:
     party = party_of(order, org)
+    mine = permissions_of(role)  # an operator sees no button to place or cancel
     state = State(order.state)
     reached = FLOW.index(state) if state in FLOW else -1
     return {
@@ -100,7 +105,7 @@ def _panel_context(order: ProductionOrder, org: Any, error: str = "") -> dict[st
         "party": party,
         "actions": [
             (t.value, ACTION_LABELS[t], " ".join(transition_blockers(order, t.value)))
-            for t in allowed_targets(order.state, party=party)
+            for t in allowed_targets(order.state, party=party, permissions=mine)
         ],
         "flow": [(s.value, i <= reached, s == state) for i, s in enumerate(FLOW)],
         "is_open": state in OPEN_STATES,
@@ -113,7 +118,7 @@ def order_detail(request: HttpRequest, pk: int) -> HttpResponse:
     org = _org(request)
     order = found(order_get(organization=org, pk=pk))
     # Its work and materials, cut plans, floor, mass balance and passports come from the contexts above.
-    context = {**_panel_context(order, org), "panels": ORDER_PANELS.render(request, order)}
+    context = {**_panel_context(order, org, _role(request)), "panels": ORDER_PANELS.render(request, order)}
     return render(request, "production/order_detail.html", context)
 
 
@@ -125,12 +130,12 @@ def style_orders_panel(request: HttpRequest, style: Any) -> str:
 
 @require_POST
 @org_view
-@requires(Permission.MOVE_ORDERS)
 def order_transition(request: HttpRequest, pk: int) -> HttpResponse:
     """Move the order; HTMX gets the state panel back, a plain form post a redirect to the order."""
     org = _org(request)
-    order = found(order_get(organization=org, pk=pk))
     target = request.POST.get("target", "")
+    require(request, permission_to_move(target))
+    order = found(order_get(organization=org, pk=pk))
     error, status = "", 200
     try:
         production_order_transition(order=order, target=target, organization=org, by=request.user)
@@ -143,4 +148,5 @@ def order_transition(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, f"{order.number} is now {target}.")
         return redirect("production:order_detail", pk=order.pk)
     order = found(order_get(organization=org, pk=pk))
-    return render(request, "production/_state_panel.html", _panel_context(order, org, error), status=status)
+    context = _panel_context(order, org, _role(request), error)
+    return render(request, "production/_state_panel.html", context, status=status)

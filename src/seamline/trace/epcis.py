@@ -1,6 +1,7 @@
 """The EPCIS 2.0 REST interface (a subset of GS1's OpenAPI), at /epcis/.
 
     POST /epcis/capture              an EPCISDocument: 202 and Location of the capture job
+    OPTIONS /epcis/capture           the capture limits (GS1-EPCIS-Capture-Limit, ...-File-Size-Limit)
     GET  /epcis/capture/<id>         the job (running, success, errors)
     POST /epcis/events               one event: 201 (200 when its eventID is already recorded)
     GET  /epcis/events               SimpleEventQuery parameters; perPage and nextPageToken (Link: rel=next)
@@ -8,7 +9,8 @@
     GET  /epcis/context/seamline.jsonld   the JSON-LD context of Seamline's vocabulary
 
 Bearer tokens as for /api/v1 (a partner's token is bound to its facility), or the signed-in session for
-reads. Errors are RFC 9457 problem details naming the path of each bad field.
+reads. Errors are RFC 9457 problem details naming the path of each bad field; a body or a document too
+large for one capture is 413, and every answer of the capture interface states its limits.
 """
 
 from __future__ import annotations
@@ -18,6 +20,8 @@ from typing import Any
 from urllib.parse import quote
 
 import orjson
+from django.conf import settings
+from django.core.exceptions import RequestDataTooBig
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.urls import reverse
 from django.utils import timezone
@@ -31,9 +35,9 @@ from seamline.core.problems import problem
 from .eventhash import event_hash
 from .events import EPCIS_CONTEXT, VOCAB, seamline_context
 from .models import CaptureJob
-from .schema import EpcisSchemaError, validate_event
+from .schema import MAX_DEPTH, EpcisSchemaError, validate_event
 from .selectors import event_get, events_query, parse_query
-from .services import capture_document
+from .services import MAX_CAPTURE_EVENTS, capture_document
 
 EPCIS_JSON = "application/ld+json"
 _HEADERS = {"GS1-EPCIS-Version": "2.0.0", "GS1-CBV-Version": "2.0.0"}
@@ -48,7 +52,8 @@ class _Caller:
 def _caller(request: HttpRequest, *, write: bool) -> _Caller | None:
     header = request.headers.get("Authorization", "")
     if header.startswith("Bearer "):
-        token = token_authenticate(key=header[7:].strip())
+        key = header[7:].strip()
+        token = None if "\x00" in key else token_authenticate(key=key)  # PostgreSQL refuses NUL in text
         if token is None:
             return None
         facility = token.facility.epc_uri if token.facility_id else None
@@ -74,22 +79,61 @@ def _domain_problem(request: HttpRequest, exc: DomainError) -> HttpResponse:
     return problem(
         request,
         status=exc.status,
-        title="Unprocessable Content" if exc.status == 422 else "Conflict" if exc.status == 409 else "Error",
+        title={422: "Unprocessable Content", 409: "Conflict"}.get(exc.status, exc.title),
         detail=exc.detail,
-        code="validation-error" if exc.status == 422 else "conflict",
+        code={422: "validation-error", 409: "conflict"}.get(exc.status, exc.code),
         errors=errors,
     )
 
 
 def _json_body(request: HttpRequest) -> Any:
+    """The body as JSON. orjson: it refuses NaN, lone surrogates and nesting past 1,024 levels with an
+    error where json.loads would recurse until the interpreter gives up."""
     try:
-        return json.loads(request.body or b"null")
-    except ValueError as exc:
+        body = request.body
+    except RequestDataTooBig as exc:
+        raise _TooLarge from exc
+    try:
+        return orjson.loads(body or b"null")
+    except orjson.JSONDecodeError as exc:
+        if "depth" in str(exc):
+            raise _BadJson(f"nested deeper than {MAX_DEPTH} levels, the most accepted") from exc
         raise _BadJson(str(exc)) from exc
 
 
 class _BadJson(Exception):
     pass
+
+
+class _TooLarge(Exception):
+    pass
+
+
+def _capture_limits() -> dict[str, str]:
+    """What the capture interface takes at once (GS1 EPCIS 2.0 REST binding headers)."""
+    limits = {"GS1-EPCIS-Capture-Limit": str(MAX_CAPTURE_EVENTS), "GS1-Capture-Error-Behaviour": "rollback"}
+    if settings.DATA_UPLOAD_MAX_MEMORY_SIZE is not None:
+        limits["GS1-EPCIS-Capture-File-Size-Limit"] = str(settings.DATA_UPLOAD_MAX_MEMORY_SIZE)
+    return limits
+
+
+def _with_limits(response: HttpResponse) -> HttpResponse:
+    for name, value in {**_HEADERS, **_capture_limits()}.items():
+        response[name] = value
+    return response
+
+
+def _body_problem(request: HttpRequest, exc: _BadJson | _TooLarge) -> HttpResponse:
+    if isinstance(exc, _TooLarge):
+        size = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+        return problem(
+            request,
+            status=413,
+            title="Capture payload too large",
+            detail=f"The body is larger than {size:,} bytes, the most one capture takes",
+            code="capture-limit-exceeded",
+        )
+    return problem(request, status=400, title="Bad Request", detail=f"Not JSON: {exc}", code="malformed-json")
 
 
 def _respond(body: Any, *, status: int = 200, headers: dict[str, str] | None = None) -> HttpResponse:
@@ -100,8 +144,16 @@ def _respond(body: Any, *, status: int = 200, headers: dict[str, str] | None = N
 
 
 @csrf_exempt
-@require_http_methods(["POST"])
+@require_http_methods(["POST", "OPTIONS"])
 def capture(request: HttpRequest) -> HttpResponse:
+    if request.method == "OPTIONS":
+        response = HttpResponse(status=204)
+        response["Allow"] = "OPTIONS, POST"
+        return _with_limits(response)
+    return _with_limits(_capture(request))
+
+
+def _capture(request: HttpRequest) -> HttpResponse:
     caller = _caller(request, write=True)
     if caller is None:
         return _unauthorized(request)
@@ -110,10 +162,8 @@ def capture(request: HttpRequest) -> HttpResponse:
         job = capture_document(
             organization=caller.organization, document=document, facility_uri=caller.facility_uri
         )
-    except _BadJson as exc:
-        return problem(
-            request, status=400, title="Bad Request", detail=f"Not JSON: {exc}", code="malformed-json"
-        )
+    except (_BadJson, _TooLarge) as exc:
+        return _body_problem(request, exc)
     except DomainError as exc:
         return _domain_problem(request, exc)
     location = reverse("epcis:capture_job", args=[job.pk])
@@ -149,10 +199,10 @@ def capture_job(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def events(request: HttpRequest) -> HttpResponse:
     caller = _caller(request, write=request.method == "POST")
+    if request.method == "POST":
+        return _with_limits(_unauthorized(request) if caller is None else _post_event(request, caller))
     if caller is None:
         return _unauthorized(request)
-    if request.method == "POST":
-        return _post_event(request, caller)
     query, errors = parse_query({name: request.GET.getlist(name) for name in request.GET})
     if query is None:
         return problem(
@@ -189,10 +239,8 @@ def _query_document(event_list: list[dict[str, Any]]) -> dict[str, Any]:
 def _post_event(request: HttpRequest, caller: _Caller) -> HttpResponse:
     try:
         event = _json_body(request)
-    except _BadJson as exc:
-        return problem(
-            request, status=400, title="Bad Request", detail=f"Not JSON: {exc}", code="malformed-json"
-        )
+    except (_BadJson, _TooLarge) as exc:
+        return _body_problem(request, exc)
     if not isinstance(event, dict):
         return problem(
             request, status=400, title="Bad Request", detail="Send one event object.", code="bad-event"

@@ -360,12 +360,17 @@ def _canon_time(value: Any, ns: Mapping[str, str], vocab: str | None = None) -> 
         return text  # not a timestamp: hashed as written (the schema rejects it anyway)
     date, clock, fraction, offset = m.groups()
     offset = "+00:00" if offset in ("Z", "z") else offset
-    moment = datetime.fromisoformat(f"{date}T{clock}{offset}")
     fraction = fraction or ""
     ms = int(fraction[:3].ljust(3, "0"))
     if len(fraction) > 3 and fraction[3] >= "5":
         ms += 1
-    moment = moment.astimezone(UTC) + timedelta(milliseconds=ms)
+    try:
+        moment = datetime.fromisoformat(f"{date}T{clock}{offset}").astimezone(UTC)
+        moment += timedelta(milliseconds=ms)
+    except (ValueError, OverflowError):
+        # No such instant in UTC years 1-9999 (0001-01-01T00:00:00+14:00, a leap second): hashed as
+        # written, like any other text, so hashing never fails on what the schema lets through.
+        return text
     return moment.strftime("%Y-%m-%dT%H:%M:%S") + f".{moment.microsecond // 1000:03d}Z"
 
 

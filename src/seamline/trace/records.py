@@ -21,7 +21,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
 
@@ -37,6 +37,7 @@ __all__ = [
     "event_columns",
     "first_break",
     "identifiers",
+    "parse_time",
     "record_hash",
     "vocabulary_uri",
 ]
@@ -73,6 +74,27 @@ def vocabulary_uri(kind: str, value: str) -> str:
     return VOCAB_BASES[kind] + value
 
 
+def parse_time(text: str) -> datetime:
+    """An RFC 3339 date-time as an aware datetime; ValueError when it has no offset or its instant has no
+    UTC date from year 1 to 9999 (it could not be stored or compared).
+
+    >>> parse_time("2026-11-27t09:00:00z").isoformat()
+    '2026-11-27T09:00:00+00:00'
+    >>> parse_time("0001-01-01T00:00:00+14:00")
+    Traceback (most recent call last):
+    ...
+    ValueError: 0001-01-01T00:00:00+14:00 falls outside the years 1 to 9999 in UTC
+    """
+    # RFC 3339 allows a lower-case "t" and "z"; Python 3.11 reads neither "z" nor "+00:00" spelled "z".
+    value = datetime.fromisoformat(text.upper())
+    if value.tzinfo is None:
+        raise ValueError(f"{text} has no time zone offset")
+    try:
+        return value.astimezone(UTC)
+    except OverflowError:
+        raise ValueError(f"{text} falls outside the years 1 to 9999 in UTC") from None
+
+
 def event_columns(event: Mapping[str, Any]) -> dict[str, Any]:
     """The indexed columns of a record (times parsed; vocabulary as full URIs)."""
     return {
@@ -82,7 +104,7 @@ def event_columns(event: Mapping[str, Any]) -> dict[str, Any]:
         "disposition": vocabulary_uri("disp", event.get("disposition", "")),
         "biz_location": (event.get("bizLocation") or {}).get("id", ""),
         "read_point": (event.get("readPoint") or {}).get("id", ""),
-        "event_time": datetime.fromisoformat(event["eventTime"]),
+        "event_time": parse_time(event["eventTime"]),
     }
 
 

@@ -13,7 +13,7 @@ from django.db.models import Q, QuerySet
 from seamline.accounts.models import Organization
 
 from .models import Event, EventEpc
-from .records import vocabulary_uri
+from .records import parse_time, vocabulary_uri
 
 __all__ = ["EventQuery", "event_get", "events_about", "events_query", "visible_events"]
 
@@ -48,6 +48,8 @@ def visible_events(organization: Organization) -> QuerySet[Event]:
 
 
 def event_get(*, organization: Organization, event_id: str) -> Event | None:
+    if "\x00" in event_id:  # no event has one (capture refuses them), and PostgreSQL refuses to compare it
+        return None
     return visible_events(organization).filter(event_id=event_id).first()
 
 
@@ -68,19 +70,23 @@ def parse_query(params: Mapping[str, Sequence[str]]) -> tuple[EventQuery | None,
         if name not in QUERY_PARAMETERS:
             errors[name] = f"unknown query parameter (supported: {', '.join(QUERY_PARAMETERS)})"
             continue
+        if any("\x00" in value for value in values):  # PostgreSQL refuses NUL in text
+            errors[name] = "contains a NUL character"
+            continue
         split = tuple(v.strip() for value in values for v in value.split("|") if v.strip())
         filters[name] = split
         if name[:3] in ("GE_", "LT_"):
             try:
-                _time(split[0])
+                parse_time(split[0])
             except (ValueError, IndexError):
                 errors[name] = (
-                    f"{values[0]!r} is not a date-time with a time zone (e.g. 2026-11-27T09:00:00Z)"
+                    f"{values[0]!r} is not a date-time with a time zone in UTC years 1-9999"
+                    " (e.g. 2026-11-27T09:00:00Z)"
                 )
     per_page = 100
     if "perPage" in filters:
         text = filters.pop("perPage")[0] if filters["perPage"] else ""
-        if not text.isdigit() or not 1 <= int(text) <= MAX_PER_PAGE:
+        if not (text.isascii() and text.isdigit() and len(text) < 8) or not 1 <= int(text) <= MAX_PER_PAGE:
             errors["perPage"] = f"must be a whole number from 1 to {MAX_PER_PAGE}"
         else:
             per_page = int(text)
@@ -89,19 +95,14 @@ def parse_query(params: Mapping[str, Sequence[str]]) -> tuple[EventQuery | None,
         token = filters.pop("nextPageToken")
         try:
             when, pk = json.loads(base64.urlsafe_b64decode(token[0].encode()))
-            after = (datetime.fromisoformat(when), int(pk))
-        except (ValueError, IndexError, TypeError):
+            if not isinstance(when, str) or not isinstance(pk, int) or not 0 < pk < 2**63:
+                raise ValueError(token[0])
+            after = (parse_time(when), pk)
+        except (ValueError, IndexError, TypeError, RecursionError):
             errors["nextPageToken"] = "not a page token this server gave"
     if errors:
         return None, errors
     return EventQuery(filters, per_page, after), {}
-
-
-def _time(text: str) -> datetime:
-    value = datetime.fromisoformat(text.replace("Z", "+00:00"))
-    if value.tzinfo is None:
-        raise ValueError(text)
-    return value
 
 
 def events_query(*, organization: Organization, query: EventQuery) -> tuple[list[Event], str | None]:
@@ -124,7 +125,7 @@ def events_query(*, organization: Organization, query: EventQuery) -> tuple[list
         ("LT_recordTime", "record_time__lt"),
     ):
         if name in f:
-            qs = qs.filter(**{lookup: _time(f[name][0])})
+            qs = qs.filter(**{lookup: parse_time(f[name][0])})
     for name, roles in _EPC_ROLES.items():
         if name in f:
             qs = qs.filter(pk__in=_naming(f[name], roles))

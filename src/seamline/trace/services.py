@@ -7,9 +7,8 @@ EPCIS capture interface: it checks a document, then stores it whole or not at al
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping, Sequence
-from datetime import UTC, datetime, timedelta
-from decimal import Decimal
+from collections.abc import Iterator, Mapping, Sequence
+from datetime import UTC
 from typing import Any
 
 from django.db import connection, transaction
@@ -18,10 +17,11 @@ from django.utils import timezone
 from seamline.accounts.models import Organization
 from seamline.core.errors import ConflictError, ValidationError
 
+from .capture import check_events, take
+from .errors import CaptureTooLarge
 from .eventhash import event_hash
 from .events import document_context
 from .models import CaptureJob, Chain, Event, EventEpc
-from .namespaces import PREFIX, Stock, namespace, split
 from .records import (
     Break,
     Record,
@@ -34,9 +34,7 @@ from .records import (
 )
 from .schema import EpcisSchemaError, validate_document
 
-__all__ = ["capture_document", "chain_verify", "record", "record_events"]
-
-_CLOCK_SKEW = timedelta(minutes=5)
+__all__ = ["MAX_CAPTURE_EVENTS", "capture_document", "chain_verify", "record", "record_events"]
 
 
 def record_events(
@@ -136,16 +134,33 @@ def _locked_chain(organization: Organization) -> Chain:
 
 # Capture ----------------------------------------------------------------------------------------------
 
+# The most events one capture takes (announced as GS1-EPCIS-Capture-Limit). A capture is checked and
+# stored in one transaction that holds the organization's chain lock, so every other writer of that
+# organization waits for it: 1,000 events keep that wait to about a second, and a partner's scanner sends
+# far fewer at a time.
+MAX_CAPTURE_EVENTS = 1000
+
 
 def capture_document(
     *, organization: Organization, document: Any, facility_uri: str | None = None
 ) -> CaptureJob:
     """Check and store an EPCIS document whole, or nothing of it.
 
-    ValidationError naming the path of each bad field: schema errors (format checking on), an event in
-    the future, an unknown Seamline EPC, more meters taken from a roll than it has left, an event at a
-    facility other than the token's. Meters taken from a Seamline roll (inputQuantityList) come off it.
+    CaptureTooLarge (413) past MAX_CAPTURE_EVENTS events. ValidationError naming the path of each bad
+    field: nesting deeper than schema.MAX_DEPTH or text the ledger cannot store, schema errors (format
+    checking on), a time outside UTC years 1-9999 or in the future, a Seamline EPC that does not exist or
+    that the organization is not a party to (both read "unknown EPC"), meters taken from a roll the
+    organization does not hold or beyond what it has left, an event of a facility-bound token that does
+    not name its facility as readPoint or bizLocation or names another place. Meters taken from a
+    Seamline roll (inputQuantityList) come off it; the events are stamped with the brand whose goods they
+    are about (when there is one), so that brand reads them too.
     """
+    count = _event_count(document)
+    if count > MAX_CAPTURE_EVENTS:
+        raise CaptureTooLarge(
+            f"The document holds {count} events; a capture takes at most {MAX_CAPTURE_EVENTS}",
+            fields={"epcisBody.eventList": f"{count} events, more than {MAX_CAPTURE_EVENTS}"},
+        )
     try:
         validate_document(document)
     except EpcisSchemaError as exc:
@@ -153,15 +168,22 @@ def capture_document(
     events = _events_of(document)
     context = document.get("@context")
     with transaction.atomic():
-        takes, brand = _check_events(events, organization=organization, facility_uri=facility_uri)
+        checked = check_events(events, organization=organization, facility_uri=facility_uri)
         job = CaptureJob.objects.create(organization=organization, event_count=len(events))
         created = record_events(
-            organization=organization, events=events, context=context, brand=brand, capture_job=job
+            organization=organization, events=events, context=context, brand=checked.brand, capture_job=job
         )
-        _take(takes)
+        take(checked.takes, holder=organization)
         job.status, job.new_count, job.finished_at = CaptureJob.Status.SUCCESS, len(created), timezone.now()
         job.save(update_fields=["status", "new_count", "finished_at"])
     return job
+
+
+def _event_count(document: Any) -> int:
+    """How many events the document lists, looked at before anything else reads it."""
+    body = document.get("epcisBody") if isinstance(document, Mapping) else None
+    events = body.get("eventList") if isinstance(body, Mapping) else None
+    return len(events) if isinstance(events, list) else 0
 
 
 def _events_of(document: Mapping[str, Any]) -> list[Mapping[str, Any]]:
@@ -169,97 +191,6 @@ def _events_of(document: Mapping[str, Any]) -> list[Mapping[str, Any]]:
     if "eventList" in body:
         return list(body["eventList"])
     return [body["event"]] if "event" in body else []
-
-
-def _check_events(
-    events: Sequence[Mapping[str, Any]], *, organization: Organization, facility_uri: str | None
-) -> tuple[dict[str, Decimal], Organization | None]:
-    """Field errors of what the schema cannot know; the quantities taken from Seamline's goods (a roll's
-    meters, by the namespaces that allow it); the brand whose goods they are."""
-    errors: dict[str, str] = {}
-    latest = timezone.now() + _CLOCK_SKEW
-    mentioned: dict[str, set[str]] = {}
-    takes: dict[str, Decimal] = {}
-    for index, event in enumerate(events):
-        path = f"epcisBody.eventList[{index}]"
-        when = datetime.fromisoformat(event["eventTime"])
-        if when > latest:
-            errors[f"{path}.eventTime"] = f"{event['eventTime']} is in the future"
-        if facility_uri is not None:
-            for key in ("readPoint", "bizLocation"):
-                place = (event.get(key) or {}).get("id")
-                if place is not None and place != facility_uri:
-                    errors[f"{path}.{key}.id"] = (
-                        f"your token records events at {facility_uri} only, not {place}"
-                    )
-        for epc, role, quantity, uom in identifiers(event):
-            named = split(epc)
-            if named is None:
-                continue
-            mentioned.setdefault(epc, set()).add(path)
-            space = namespace(named[0])
-            if role == "in_class" and quantity is not None and space is not None and space.take is not None:
-                if uom != space.uom:
-                    errors[f"{path}.inputQuantityList"] = (
-                        f"quantities of {epc} must be in {space.uom}, not {uom}"
-                    )
-                takes[epc] = takes.get(epc, Decimal(0)) + quantity
-    known, brands = _known_epcs(mentioned)
-    for epc, paths in mentioned.items():
-        if epc not in known:
-            for path in sorted(paths):
-                errors.setdefault(f"{path}", f"unknown EPC {epc}")
-    for epc, stock in _stocks(takes).items():
-        if takes[epc] > stock.left:
-            unit = stock.unit
-            errors[f"inputQuantityList.{epc}"] = (
-                f"takes {takes[epc]} {unit} from {stock.label}, which has {stock.left} {unit} left"
-            )
-    if errors:
-        raise ValidationError("The EPCIS document is not valid", fields=errors)
-    return takes, (brands[0] if len(brands) == 1 else None)
-
-
-def _by_kind(epcs: Iterable[str]) -> dict[str, list[str]]:
-    grouped: dict[str, list[str]] = {}
-    for epc in epcs:
-        named = split(epc)
-        if named is not None:
-            grouped.setdefault(named[0], []).append(named[1])
-    return grouped
-
-
-def _known_epcs(mentioned: Mapping[str, Any]) -> tuple[set[str], list[Organization]]:
-    """Which Seamline EPCs exist (each kind's namespace looks its keys up), and the brands whose goods
-    they are."""
-    known: set[str] = set()
-    brand_ids: set[int] = set()
-    for kind, keys in _by_kind(mentioned).items():
-        space = namespace(kind)
-        if space is None:
-            continue
-        for key, brand_id in space.resolve(keys).items():
-            known.add(f"{PREFIX}{kind}:{key}")
-            if brand_id is not None:
-                brand_ids.add(brand_id)
-    return known, list(Organization.objects.filter(pk__in=brand_ids))
-
-
-def _stocks(takes: Mapping[str, Decimal]) -> dict[str, Stock]:
-    stocks: dict[str, Stock] = {}
-    for kind, keys in _by_kind(takes).items():
-        space = namespace(kind)
-        if space is not None and space.stock is not None:
-            stocks.update({f"{PREFIX}{kind}:{k}": v for k, v in space.stock(keys).items()})
-    return stocks
-
-
-def _take(takes: Mapping[str, Decimal]) -> None:
-    """Quantities captured as taken from Seamline's goods come off them (each kind in a fixed order)."""
-    for kind, keys in sorted(_by_kind(takes).items()):
-        space = namespace(kind)
-        if space is not None and space.take is not None:
-            space.take({key: takes[f"{PREFIX}{kind}:{key}"] for key in sorted(keys)})
 
 
 # Verify -----------------------------------------------------------------------------------------------
