@@ -8,6 +8,7 @@
     seamline cutplan ORDER [--colour C] [--table CM] [--plies N] [--json] [--svg-dir DIR]   plan a cut
     seamline trace hash DOCUMENT | trace verify [--organization SLUG]   event hashes; check the ledger
     seamline footprint ORDER [--recalculate] [--json]   carbon and water per garment, against offshore
+    seamline footprint factors [--version V] [--check] [--registry PATH]   the factor registry, its sources
     seamline passport issue ORDER | passport verify FILE-OR-URL   digital product passports
 
 Errors print one line and exit with status 2.
@@ -196,9 +197,16 @@ def build_parser() -> argparse.ArgumentParser:
     fp = sub.add_parser(
         "footprint", help="carbon and water of a production order's garments, from the ledger"
     )
-    fp.add_argument("order", help="the production order: PO-00001 or its id")
+    fp.add_argument(
+        "order", help="the production order: PO-00001 or its id; or `factors` to list the factor registry"
+    )
     fp.add_argument("--recalculate", action="store_true", help="publish a new version even if one exists")
     fp.add_argument("--json", action="store_true", help="print the published footprint as JSON")
+    fp.add_argument("--version", help="factors: the registry version (default: the newest)")
+    fp.add_argument(
+        "--check", action="store_true", help="factors: check every value against the source files it cites"
+    )
+    fp.add_argument("--registry", help="factors: a registry directory or file (default: the shipped one)")
 
     passport = sub.add_parser("passport", help="digital product passports: issue and verify")
     passport_sub = passport.add_subparsers(dest="passport_command", required=True)
@@ -452,11 +460,61 @@ def cmd_trace(args: argparse.Namespace) -> int:
     return 1 if broken else 0
 
 
+def cmd_footprint_factors(args: argparse.Namespace) -> int:
+    """Print every factor and parameter of a registry version; with --check, exit 1 on a source problem."""
+    from pathlib import Path
+
+    from seamline.footprint.factors import Factor, Parameter, dqr_text, load_registry
+    from seamline.footprint.sources import check_registry
+
+    path = Path(args.registry) if args.registry else None
+    registry = load_registry(args.version, path=path)
+    print(
+        f"factor registry {registry.version}: {len(registry.factors)} factors, "
+        f"{len(registry.parameters)} parameters (rating: PACT DQR technological/temporal/geographical/"
+        "completeness/reliability, 1 best)"
+    )
+    rows: list[tuple[Factor | Parameter, str, str]] = [
+        (f, str(f.co2e_kg), f"kg CO2e/{f.unit}") for f in registry.factors.values()
+    ]
+    rows += [(p, str(p.value), p.unit) for p in registry.parameters.values()]
+    for item, value, unit in rows:
+        rating = dqr_text(item.dqr) or "-"
+        source = item.source if len(item.source) <= 72 else item.source[:71] + "…"
+        flag = "" if item.sourced else "  UNSOURCED"
+        print(
+            f"{item.id:<48} {value:>20} {unit:<12} {item.year} {item.licence[:24]:<24} {rating:<9} "
+            f"{source}{flag}"
+        )
+    if not args.check:
+        return 0
+    sources = path / "sources" if path is not None and (path / "sources").is_dir() else None
+    problems = check_registry(registry, sources)
+    unsourced = [problem for problem in problems if problem.kind == "unsourced"]
+    failures = [problem for problem in problems if problem.kind != "unsourced"]
+    for problem in unsourced:
+        print(f"warning: UNSOURCED {problem.id}: {problem.message}")
+    for problem in failures:
+        print(f"PROBLEM {problem}")
+    checked = sum(1 for item, _, _ in rows if item.check)
+    print(
+        f"check: {checked} values checked against their source files, {len(unsourced)} unsourced "
+        f"(labelled, kept off passports), {len(failures)} problems"
+    )
+    return 1 if failures else 0
+
+
 def cmd_footprint(args: argparse.Namespace) -> int:
     """Publish (when there is none, or with --recalculate) and print an order's footprint."""
     import json
 
+    if args.order == "factors":
+        return cmd_footprint_factors(args)
+    if args.version or args.check or args.registry:
+        return _fail("--version, --check and --registry go with `seamline footprint factors`")
     _setup()
+    from seamline.footprint.calc import BOUNDARIES
+    from seamline.footprint.display import WATER_PARTS
     from seamline.footprint.models import FootprintSnapshot
     from seamline.footprint.services import footprint_publish
     from seamline.production.models import ProductionOrder
@@ -467,6 +525,9 @@ def cmd_footprint(args: argparse.Namespace) -> int:
     snapshot = FootprintSnapshot.objects.filter(order=order).order_by("-version").first()
     if snapshot is None or args.recalculate:
         snapshot = footprint_publish(order=order)
+    stored = snapshot.assumptions.get("boundaries", {})
+    # in the engine's order: PostgreSQL's jsonb keeps object keys in an order of its own
+    boundaries = {name: stored[name]["co2e_kg"] for name in BOUNDARIES if name in stored}
     summary = {
         "order": order.number,
         "version": snapshot.version,
@@ -483,6 +544,10 @@ def cmd_footprint(args: argparse.Namespace) -> int:
         "offshore": {
             cc: {k: v for k, v in run.items() if k != "by_step"} for cc, run in snapshot.baselines.items()
         },
+        "method_version": snapshot.method_version,
+        "boundaries": boundaries,
+        "water_split_l_per_garment": snapshot.water_split,
+        "unsourced": snapshot.unsourced,
     }
     if args.json:
         print(json.dumps(summary, indent=2))
@@ -501,6 +566,16 @@ def cmd_footprint(args: argparse.Namespace) -> int:
     )
     for cc, run in snapshot.baselines.items():
         print(f"made in {cc}: {run['co2e_customer_kg']} kg CO2e, {run['km']} km")
+    if boundaries:
+        totals = " · ".join(f"{name} {kg}" for name, kg in boundaries.items())
+        print(f"boundaries, kg CO2e a garment (the headline is cradle-to-customer): {totals}")
+    if snapshot.water_split:
+        split = snapshot.water_split  # in the display's order: jsonb keeps keys in an order of its own
+        print("water, L a garment: " + ", ".join(f"{k} {split[k]}" for k in WATER_PARTS if k in split))
+    if snapshot.unsourced:
+        print("UNSOURCED factors (no citable published value; passports and hangtags print no figure):")
+        for entry in snapshot.unsourced:
+            print(f"  {entry['factor_id']}: {entry['activity']} ({entry['reason']})")
     return 0
 
 

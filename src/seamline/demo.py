@@ -185,6 +185,13 @@ def demo_seed() -> bool:
         mill="Ibara Selvedge Works, Okayama",
         country_of_origin="JP",
         price_per_m="24.50",
+        # The mill's spec: 7s x 7s, 64 ends x 42 picks an inch, warp crimp 10 %, weft 6 %: the warp is 61 %
+        # of the mass. Rope-dyed warp, ecru weft, woven on shuttle looms, shipped from Kobe.
+        construction="woven_shuttle",
+        dyeing="warp_indigo_rope",
+        warp_share_pct="61",
+        yarn_dtex="844",
+        mill_port="JPUKB",
     )
     silk = material_create(
         organization=brand,
@@ -196,6 +203,9 @@ def demo_seed() -> bool:
         mill="Hangzhou charmeuse mill",
         country_of_origin="CN",
         price_per_m="38.00",
+        construction="woven_rapier",
+        dyeing="piece",
+        mill_port="CNNGB",
     )
     certification_add(
         material=silk,
@@ -213,6 +223,10 @@ def demo_seed() -> bool:
         mill="Tiruppur organic mill",
         country_of_origin="IN",
         price_per_m="6.80",
+        construction="woven_air_jet",
+        dyeing="piece",
+        yarn_dtex="200",
+        mill_port="INMAA",
     )
     certification_add(
         material=pocketing,
@@ -270,6 +284,7 @@ def demo_seed() -> bool:
         category="Outerwear",
         sizes=JACKET_SIZES,
         colourways=["Indigo Rinse"],
+        care_wash_c=30,  # wash cold, inside out; hang dry
     )
     bom_line_add(
         style=jacket,

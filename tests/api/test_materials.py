@@ -38,11 +38,39 @@ def test_create_answers_201_with_the_material(factory) -> None:
         "country_of_origin": "IT",
         "price_per_m": "12.50",
         "currency": "USD",
+        "construction": "",
+        "dyeing": "",
+        "warp_share_pct": None,
+        "yarn_dtex": None,
+        "mill_port": "",
         "organization": {"id": factory.org.pk, "name": "Alameda Street Sewing"},
         "certifications": [],
         "created_at": body["created_at"],
     }
     assert body["created_at"].endswith("Z")
+
+
+def test_the_construction_is_recorded_and_checked(factory) -> None:
+    denim = {
+        **TWILL,
+        "construction": "woven_shuttle",
+        "dyeing": "warp_indigo_rope",
+        "warp_share_pct": "61",
+        "yarn_dtex": 844,
+        "mill_port": "jpukb",
+    }
+    body = post(factory.api(), URL, denim).json()
+    assert (body["construction"], body["warp_share_pct"], body["yarn_dtex"], body["mill_port"]) == (
+        "woven_shuttle",
+        "61.00",
+        "844.0",
+        "JPUKB",
+    )
+    bad = {**denim, "construction": "felted", "warp_share_pct": 0, "mill_port": "Kobe!"}
+    response = post(factory.api(), URL, bad)
+    assert response.status_code == 422
+    fields = {error["field"] for error in response.json()["errors"]}
+    assert {"construction", "warp_share_pct", "mill_port"} <= fields and Material.objects.count() == 1
 
 
 def test_a_composition_not_summing_to_100_is_422_and_writes_nothing(factory) -> None:

@@ -136,3 +136,51 @@ def test_pact_customer_boundary_and_bad_input():
         _pf(boundary="gate-to-gate")
     with pytest.raises(ValueError, match="end after"):
         _pf(reference_period=(datetime(2026, 2, 1, tzinfo=UTC), datetime(2026, 1, 1, tzinfo=UTC)))
+
+
+GRID_DQR = {"technological": 1, "temporal": 1, "geographical": 1, "completeness": 3, "reliability": 2}
+
+
+def test_pact_dqr_per_indicator_from_the_factors_own_ratings():
+    _, pf = _pf(dqr={"electricity.grid.us-camx": GRID_DQR})
+    dqi = pf["pcf"]["dqi"]
+    # the grid lines (2.7 of 10.98 kg) carry their own ratings; the rest, unrated, quality 3 -> 2.0
+    for key, rating in GRID_DQR.items():
+        expected = round((2.7 * rating + 8.28 * 2.0) / 10.98, 2)
+        assert dqi[f"{key}DQR"] == pytest.approx(expected), key
+    assert dqi["technologicalDQR"] < dqi["reliabilityDQR"] < dqi["completenessDQR"]
+    rated = {
+        line.factor_id: {key: 3 for key in GRID_DQR} for line in calculate(garment_activities(), REG).lines
+    }
+    assert set(_pf(dqr=rated)[1]["pcf"]["dqi"].values()) == {100, 3.0}  # every line rated 3: all 3
+
+
+def test_pact_boundaries_exclusions_and_unsourced_factors():
+    gate = _pf()[1]["pcf"]["boundaryProcessesDescription"]
+    assert "warp sizing on the warp only" in gate and "shipped in from the mill's port" in gate
+    grave = _pf(boundary="cradle-to-grave")[1]["pcf"]["boundaryProcessesDescription"]
+    assert "landfill against take-back" in grave and "excludes the use phase" in grave
+    with_use = _pf(boundary="cradle-to-grave-with-use")[1]
+    assert "washes at the care label's temperature" in with_use["pcf"]["boundaryProcessesDescription"]
+    assert (
+        with_use["pcf"]["pCfExcludingBiogenic"]
+        == _pf(boundary="cradle-to-grave")[1]["pcf"]["pCfExcludingBiogenic"]
+    )
+    # a method-1 snapshot keeps the description it was made with, and has no with-use boundary
+    old = _pf(method_version=1)[1]["pcf"]["boundaryProcessesDescription"]
+    assert "sizing" not in old and old.startswith("fibre production, yarn and fabric processes (with")
+    with pytest.raises(ValueError, match="method 1 has no cradle-to-grave-with-use boundary"):
+        _pf(method_version=1, boundary="cradle-to-grave-with-use")
+
+    assert _pf()[1]["pcf"]["exemptedEmissionsDescription"] == ""
+    finishing = "Mill finishing (desizing, sanforizing, drying) is not counted."
+    assert _pf(exclusions=[finishing])[1]["pcf"]["exemptedEmissionsDescription"] == finishing
+
+    unsourced = [{"factor_id": "fibre.elastane", "activity": "Elastane", "reason": "no citable LCA"}]
+    _, pf = _pf(unsourced=unsourced, comment="Seamline footprint v3 of PO-00003.")
+    assert pf["comment"] == (
+        "Seamline footprint v3 of PO-00003. Unsourced factors, with no citable published value: "
+        "fibre.elastane (no citable LCA)."
+    )
+    assert pf["pcf"]["pCfExcludingBiogenic"] == _pf()[1]["pcf"]["pCfExcludingBiogenic"]  # still exported
+    assert "Unsourced" not in _pf()[1]["comment"]

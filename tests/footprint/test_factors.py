@@ -11,11 +11,20 @@ from pathlib import Path
 
 import pytest
 
-from seamline.footprint.factors import DATA_DIR, FactorError, is_geography, load_registry, registry_versions
+from seamline.footprint.factors import (
+    DATA_DIR,
+    Factor,
+    FactorError,
+    Registry,
+    is_geography,
+    load_registry,
+    quality_from_dqr,
+    registry_versions,
+)
 from seamline.footprint.units import UNITS
 
-SHIPPED = DATA_DIR / "factors-2026.1.json"
-CARBONFACT = Path("/work/shared/data/factors/carbonfact")
+SHIPPED = DATA_DIR / "factors-2026.1.json"  # the first release: the bad-file tests below mutate a copy of it
+CARBONFACT = DATA_DIR / "sources" / "carbonfact"
 
 
 def _document() -> dict:
@@ -30,9 +39,15 @@ def _write(directory: Path, document: dict, version: str | None = None) -> Path:
     return path
 
 
-def test_shipped_registry_loads_and_every_factor_is_sound():
-    registry = load_registry()
-    assert registry.version == "2026.1" == registry_versions()[-1]
+def test_newest_shipped_registry_is_2026_2():
+    assert registry_versions()[-2:] == ["2026.1", "2026.2"]
+    assert load_registry().version == "2026.2"
+
+
+@pytest.mark.parametrize("version", ["2026.1", "2026.2"])
+def test_shipped_registry_loads_and_every_factor_is_sound(version):
+    registry = load_registry(version)
+    assert registry.version == version
     assert len(registry.factors) >= 50
     for fid, factor in registry.factors.items():
         assert factor.id == fid and factor.version == registry.version
@@ -41,10 +56,14 @@ def test_shipped_registry_loads_and_every_factor_is_sound():
         assert factor.water_l is None or (isinstance(factor.water_l, Decimal) and factor.water_l >= 0)
         assert 1 <= factor.quality <= 5
         assert factor.source and factor.licence and is_geography(factor.geography)
+        if version != "2026.1":  # schema /2: rated, and the quality follows from the ratings
+            assert factor.dqr is not None and factor.quality == quality_from_dqr(factor.dqr)
+            assert factor.sourced or factor.unsourced_reason
 
 
-def test_shipped_registry_covers_the_issue():
-    ids = set(load_registry().factors)
+@pytest.mark.parametrize("version", ["2026.1", "2026.2"])
+def test_shipped_registry_covers_the_issue(version):
+    ids = set(load_registry(version).factors)
     required = {
         "fibre.cotton.conventional", "fibre.cotton.organic", "fibre.cotton.recycled",
         "fibre.polyester.virgin", "fibre.polyester.recycled", "fibre.elastane.virgin",
@@ -64,8 +83,27 @@ def test_shipped_registry_covers_the_issue():
         assert any(i.startswith(prefix) for i in ids), prefix
 
 
-def test_factor_units_are_the_expected_ones():
-    registry = load_registry()
+def test_2026_2_covers_issue_14():
+    registry = load_registry("2026.2")
+    ids = set(registry.factors)
+    required = {
+        "electricity.grid.us", "electricity.grid.jp", "transport.road.van", "water.treatment",
+        "use.washing.machine-30c", "use.washing.machine-40c", "use.washing.machine-60c",
+        "use.drying.tumble-cotton", "water.reference.garment-dyeing-conventional",
+        "process.spinning.ring-cotton-woven-dtex45", "process.spinning.ring-cotton-knit-dtex370",
+        "process.spinning.open-end-cotton-dtex170", "process.weaving.air-jet-dtex45",
+        "process.weaving.sizing-natural-fibres",
+    }  # fmt: skip
+    assert required <= ids
+    assert set(registry.parameters) == {"parameter.bev-van.kwh-per-km", "parameter.cargo-bike.kwh-per-km"}
+    assert registry.get("electricity.grid.us").basis == "lifecycle"
+    assert registry.get("electricity.grid.us-camx").basis == "combustion, in-region generation"
+    assert not registry.get("transport.road.bev-van-camx").sourced
+
+
+@pytest.mark.parametrize("version", ["2026.1", "2026.2"])
+def test_factor_units_are_the_expected_ones(version):
+    registry = load_registry(version)
     assert registry.get("electricity.grid.us-camx").unit == "kWh"
     assert registry.get("heat.natural-gas.mj").unit == "MJ"
     assert registry.get("transport.sea.container").unit == "t.km"
@@ -73,8 +111,27 @@ def test_factor_units_are_the_expected_ones():
     assert registry.get("fibre.cotton.organic").unit == "kg"
 
 
+def test_hand_checked_values_2026_2():
+    registry = load_registry("2026.2")
+    assert registry.get("electricity.grid.us-camx").co2e_kg == Decimal("0.195")  # eGRID2023 195.0 kg/MWh
+    assert registry.get("electricity.grid.us-camx").year == 2023
+    assert registry.get("transport.road.truck").co2e_kg == Decimal("0.09752")  # DESNZ 27_304_3140_14_1
+    assert registry.get("packaging.ldpe-mailer").co2e_kg == Decimal("2.95932")  # LDPE and LLDPE, not film
+    assert registry.get("water.treatment").water_l == 0  # the litre is counted once, at supply
+    assert registry.parameter("parameter.bev-van.kwh-per-km").value == Decimal("0.3528")
+    assert registry.parameter("parameter.bev-van.kwh-per-km").unit == "kWh/km"
+    gas_kwh, gas_mj = (
+        registry.get("heat.natural-gas.kwh").co2e_kg,
+        registry.get("heat.natural-gas.mj").co2e_kg,
+    )
+    assert abs(gas_mj * Decimal("3.6") - gas_kwh) < Decimal("1e-7")
+    assert "blue water" in registry.get("fibre.cotton.conventional").activity
+    indigo = registry.get("water.reference.indigo-dyeing-conventional").activity
+    assert "MILL warp (rope)" in indigo and "dyed yarn" in indigo
+
+
 def test_hand_checked_values():
-    registry = load_registry()
+    registry = load_registry("2026.1")
     assert registry.get("electricity.grid.us-camx").co2e_kg == Decimal("0.2265")  # eGRID2022 226.5 kg/MWh
     assert registry.get("electricity.grid.us-camx").geography == "US-CAMX"
     # the per-MJ gas factor is the per-kWh one divided by 3.6 MJ/kWh (to 8 significant digits)
@@ -88,7 +145,7 @@ def test_hand_checked_values():
     assert registry.get("transport.road.bev-van-camx").co2e_kg == Decimal("0.25") * Decimal("0.2265")
 
 
-@pytest.mark.skipif(not CARBONFACT.is_dir(), reason="Carbonfact CSVs not on this machine")
+@pytest.mark.parametrize("version", ["2026.1", "2026.2"])
 @pytest.mark.parametrize(
     ("csv_name", "descriptor_end", "factor_id"),
     [
@@ -102,10 +159,10 @@ def test_hand_checked_values():
         ("knitting", "CIRCULAR#ANY?DTEX=200@WORLD", "process.knitting.circular-dtex200"),
     ],
 )  # fmt: skip
-def test_carbonfact_rows_match_the_source(csv_name, descriptor_end, factor_id):
+def test_carbonfact_rows_match_the_source(csv_name, descriptor_end, factor_id, version):
     with (CARBONFACT / f"{csv_name}.csv").open(newline="", encoding="utf-8") as handle:
         (row,) = [r for r in csv.DictReader(handle) if r["descriptor"].endswith(descriptor_end)]
-    factor = load_registry().get(factor_id)
+    factor = load_registry(version).get(factor_id)
     assert factor.co2e_kg == Decimal(row["GHG"])
     loss = row.get("Input_required_kg") or row.get("Input required (kg)")
     assert factor.input_kg_per_kg == Decimal(loss)
@@ -114,8 +171,22 @@ def test_carbonfact_rows_match_the_source(csv_name, descriptor_end, factor_id):
 
 
 def test_carbonfact_attribution_ships_beside_the_data():
-    assert (DATA_DIR / "LICENSE-CC-BY-SA-4.0.txt").is_file()
+    assert (DATA_DIR / "LICENSE-CC-BY-SA-4.0.txt").is_file()  # 2026.1's notes point here
     assert "Carbonfact" in (DATA_DIR / "CITATION-carbonfact.cff").read_text(encoding="utf-8")
+    assert (CARBONFACT / "LICENSE-CC-BY-SA-4.0.txt").is_file()
+    assert "Carbonfact" in (CARBONFACT / "CITATION.cff").read_text(encoding="utf-8")
+    for folder in ("desnz", "ember", "carbonfact"):
+        readme = (DATA_DIR / "sources" / folder / "README.md").read_text(encoding="utf-8")
+        assert "Licence" in readme and "Attribution" in readme
+
+
+def test_old_style_factor_and_registry_construction_still_work():
+    factor = Factor("a.b", "x", "kg", Decimal("1"), None, "WORLD", 2024, "s", "l", 3, version="t")
+    assert factor.sourced and factor.unsourced_reason == "" and factor.dqr is None and factor.check is None
+    registry = Registry("t", {factor.id: factor})
+    assert dict(registry.parameters) == {} and hash(factor)
+    with pytest.raises(FactorError, match=re.escape("'parameter.nope'")):
+        registry.parameter("parameter.nope")
 
 
 def test_unknown_factor_id_names_the_id():

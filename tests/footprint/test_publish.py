@@ -13,6 +13,7 @@ import pytest
 from django.urls import reverse
 
 from seamline.core.errors import ValidationError
+from seamline.footprint.calc import stage
 from seamline.footprint.factors import load_registry
 from seamline.footprint.models import FootprintSnapshot, GarmentFootprint
 from seamline.footprint.services import footprint_publish
@@ -30,26 +31,41 @@ def _lines(row: GarmentFootprint, step: str) -> list[dict]:
     return [line for line in _all(row) if line["step"] == step]
 
 
+def _lines_by_factor(row: GarmentFootprint, step: str, *factors: str) -> list[dict]:
+    return [next(line for line in _lines(row, step) if line["factor_id"] == factor) for factor in factors]
+
+
 def test_recorded_steps_become_lines_computed_as_by_hand(delivered):
     order = delivered["order"]
     snapshot = footprint_publish(order=order)
     registry = load_registry()
-    grid = registry.get("electricity.grid.us-camx").co2e_kg
-    water = registry.get("water.supply.municipal").co2e_kg
+    grid = registry.get("electricity.grid.us").co2e_kg
+    water = registry.get("water.supply.municipal").co2e_kg + registry.get("water.treatment").co2e_kg
     garments = snapshot.garments
     row = snapshot.garment_rows.first()
     # the dye house measured 41.5 kWh and 620 L for the whole batch (see the fixture)
-    dye = {line["unit"]: line for line in _lines(row, "garment dyeing")}
+    dye = {
+        line["unit"]: line for line in _lines(row, "garment dyeing") if line["factor_id"] != "water.treatment"
+    }
     assert Decimal(dye["kWh"]["co2e_kg"]) == (Decimal("41.5") / garments * grid).quantize(Decimal("0.0001"))
     assert Decimal(dye["L"]["water_l"]) == (Decimal("620") / garments).quantize(Decimal("0.01"))
-    assert Decimal(dye["L"]["co2e_kg"]) == (Decimal("620") / garments * water).quantize(Decimal("0.0001"))
+    supply, treatment = _lines_by_factor(row, "garment dyeing", "water.supply.municipal", "water.treatment")
+    assert Decimal(supply["water_l"]) == (Decimal("620") / garments).quantize(Decimal("0.01"))
+    assert Decimal(treatment["water_l"]) == 0  # a litre is counted once, where it is supplied
+    assert Decimal(supply["co2e_kg"]) + Decimal(treatment["co2e_kg"]) == pytest.approx(
+        Decimal("620") / garments * water, abs=Decimal("0.0002")
+    )
     assert dye["kWh"]["primary"] and dye["kWh"]["source"].startswith("event ni:///sha-256;")
     # cutting was not metered: 4.5 SAM minutes (the style's routing) at the default 1.2 kW
     [cutting] = _lines(row, "cutting")
     assert Decimal(cutting["quantity"]) == Decimal("4.5") / 60 * Decimal("1.2")
     assert not cutting["primary"] and cutting["source"].startswith("default:")
-    total = sum(Decimal(line["co2e_kg"]) for line in _all(row) if line["step"] not in ("end_of_life",))
-    assert row.co2e_customer_kg == total
+    headline = [line for line in _all(row) if stage(line["step"]) in ("production", "delivery")]
+    assert row.co2e_customer_kg == sum(Decimal(line["co2e_kg"]) for line in headline)
+    # nothing beyond the customer's door is in the headline, and it is all still listed
+    # (the fixture's style has no care label: no use phase)
+    assert {stage(line["step"]) for line in _all(row)} == {"production", "delivery", "end_of_life"}
+    assert snapshot.co2e_grave_kg > snapshot.co2e_customer_kg and snapshot.co2e_use_kg is None
 
 
 def test_every_figure_names_a_source_that_exists(delivered):
@@ -74,27 +90,27 @@ def test_a_new_factor_version_leaves_the_published_footprint_as_it_was(delivered
     sources = list(first.sources)
     folder = tmp_path / "factors"
     shutil.copytree(SHIPPED, folder)
-    data = json.loads((folder / "factors-2026.1.json").read_text())
-    data["version"] = "2026.2"
+    data = json.loads((folder / f"factors-{first.registry_version}.json").read_text())
+    data["version"] = "2099.1"
     for factor in data["factors"]:
-        if factor["id"] == "electricity.grid.us-camx":
+        if factor["id"] == "electricity.grid.us":
             factor["co2e_kg"] = 0.1  # a cleaner grid next year
-    (folder / "factors-2026.2.json").write_text(json.dumps(data))
+    (folder / "factors-2099.1.json").write_text(json.dumps(data))
     second = footprint_publish(order=order, registry=load_registry(path=folder))
-    assert (first.version, second.version, second.registry_version) == (1, 2, "2026.2")
+    assert (first.version, second.version, second.registry_version) == (1, 2, "2099.1")
     assert (
         list(GarmentFootprint.objects.filter(snapshot=first).values_list("co2e_customer_kg", "lines"))
         == before
     )
     first.refresh_from_db()
-    assert first.sources == sources and first.registry_version == "2026.1"
+    assert first.sources == sources and first.registry_version == load_registry().version
     assert second.co2e_customer_kg < first.co2e_customer_kg
     changed = {
         (a["step"], a["factor_id"])
         for a, b in zip(_all(first.garment_rows.first()), _all(second.garment_rows.first()), strict=True)
         if a["co2e_kg"] != b["co2e_kg"]
     }
-    assert changed and all(factor == "electricity.grid.us-camx" for _, factor in changed)
+    assert changed and all(factor == "electricity.grid.us" for _, factor in changed)
 
 
 def test_the_offshore_garment_differs_only_in_grids_and_legs(delivered):
@@ -141,10 +157,10 @@ def test_the_pages_show_figures_the_chart_and_sources_one_click_away(delivered, 
     assert f"{snapshot.co2e_customer_kg:.2f} kg" in page and "Dhaka, BD" in page and "Guangzhou, CN" in page
     assert page.count('class="fp-bar"') >= 3 and "<svg" in page
     assert "/epcis/events/ni%3A%2F%2F%2Fsha-256" in page  # a recorded line links to its event
-    factor_url = reverse("footprint:factor", args=[snapshot.registry_version, "electricity.grid.us-camx"])
+    factor_url = reverse("footprint:factor", args=[snapshot.registry_version, "electricity.grid.us"])
     assert factor_url in page
     factor_page = client.get(factor_url).content.decode()
-    assert "eGRID" in factor_page and "Licence" in factor_page
+    assert "Ember" in factor_page and "Licence" in factor_page
     rows = list(
         csv.reader(io.StringIO(client.get(reverse("footprint:csv", args=[order.pk])).content.decode()))
     )
@@ -170,7 +186,9 @@ def test_the_command_publishes_once_and_prints(delivered, capsys):
     assert FootprintSnapshot.objects.count() == 2
 
 
-def test_waterless_dyeing_shows_the_water_it_saved(sewn, factory):
+@pytest.fixture
+def waterless(sewn, factory):
+    """The sewn order, garment-dyed without a drop of water."""
     from seamline.cutting.models import Bundle
     from seamline.facilities.models import Facility
     from seamline.floor import services as floor
@@ -187,13 +205,36 @@ def test_waterless_dyeing_shows_the_water_it_saved(sewn, factory):
         energy_kwh=Decimal("20"),
         water_l=Decimal("0"),
     )
+    return order
+
+
+def test_waterless_garment_dyeing_claims_no_saving_without_a_like_for_like_reference(waterless):
+    order = waterless
     snapshot = footprint_publish(order=order)
-    reference = load_registry().get("water.reference.indigo-dyeing-conventional").water_l
+    # The mill's indigo warp-dyeing reference is not a garment-dyeing one, and the garment-dyeing one has no
+    # citable figure: nothing is claimed, and the snapshot says why.
+    assert not load_registry().get("water.reference.garment-dyeing-conventional").sourced
+    assert snapshot.water_saved_l == 0 and all(r.water_saved_l == 0 for r in snapshot.garment_rows.all())
+    assert snapshot.assumptions["water_saved"]["reference"] is None
+    assert "no saving claimed" in snapshot.assumptions["water_saved"]["note"]
+
+
+def test_a_sourced_garment_dyeing_reference_claims_litres_per_kg_of_garment(waterless, tmp_path):
+    order = waterless
+    folder = tmp_path / "factors"
+    shutil.copytree(SHIPPED, folder)
+    path = folder / f"factors-{load_registry().version}.json"
+    data = json.loads(path.read_text())
+    for factor in data["factors"]:
+        if factor["id"] == "water.reference.garment-dyeing-conventional":
+            factor.update(sourced=True, water_l=60, source="a test reference, 60 L a kg")
+            factor.pop("unsourced_reason", None)
+    path.write_text(json.dumps(data))
+    snapshot = footprint_publish(order=order, registry=load_registry(path=folder))
     for row in snapshot.garment_rows.all():
-        weaving = min(
-            Decimal(x["quantity"]) for x in _all(row) if x["step"] in ("spinning", "weaving", "dyeing")
-        )
+        # the fixture's fabric is piece-dyed: dyeing is its last mill step, on all the fabric cut
+        fabric = Decimal(next(x["quantity"] for x in _all(row) if x["step"] == "dyeing"))
         offcuts = sum((Decimal(x["quantity"]) for x in _all(row) if x["step"] == "offcuts"), Decimal(0))
-        assert row.water_saved_l == ((weaving - offcuts) * reference).quantize(Decimal("0.01"))
-    page = factory.client().get(reverse("footprint:order", args=[order.pk])).content.decode()
-    assert "saved by waterless dyeing" in page
+        garment_kg = fabric - offcuts
+        assert row.water_saved_l == (garment_kg * 60).quantize(Decimal("0.01"))
+    assert snapshot.assumptions["water_saved"]["reference"] == "water.reference.garment-dyeing-conventional"

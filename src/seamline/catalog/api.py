@@ -53,6 +53,11 @@ MATERIAL_OUT_COLUMNS = (
     "country_of_origin",
     "price_per_m",
     "currency",
+    "construction",
+    "dyeing",
+    "warp_share_pct",
+    "yarn_dtex",
+    "mill_port",
     "created_at",
     "organization__name",
 )
@@ -75,6 +80,8 @@ STYLE_OUT_COLUMNS = (
     "category",
     "sizes",
     "colourways",
+    "care_wash_c",
+    "care_tumble_dry",
     "created_at",
     "organization__name",
 )

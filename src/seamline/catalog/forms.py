@@ -12,7 +12,7 @@ from django.db.models import QuerySet
 from seamline.core.forms import split_csv
 from seamline.facilities.models import Facility, FacilityKind
 
-from .models import Material, Style
+from .models import Construction, Dyeing, Material, Style
 
 NUMBER = r"\d+(?:[.,]\d+)?"
 _FIBRE_LINE = [
@@ -62,6 +62,26 @@ class MaterialForm(forms.Form):
     )
     price_per_m = forms.DecimalField(label="Price per m", required=False, decimal_places=2, max_digits=10)
     currency = forms.CharField(max_length=3, initial="USD")
+    # How it is made: the footprint applies each mill step to the mass it touches (blank: a stated default).
+    construction = forms.ChoiceField(choices=[("", "Not recorded"), *Construction.choices], required=False)
+    dyeing = forms.ChoiceField(choices=[("", "Not recorded"), *Dyeing.choices], required=False)
+    warp_share_pct = forms.DecimalField(
+        label="Warp share (% of the mass)",
+        required=False,
+        decimal_places=2,
+        max_digits=5,
+        help_text="Denim: 55–65 %. Leave blank for knits.",
+    )
+    yarn_dtex = forms.DecimalField(
+        label="Yarn count (dtex)",
+        required=False,
+        decimal_places=1,
+        max_digits=7,
+        help_text="Ne 7 = 844 dtex.",
+    )
+    mill_port = forms.CharField(
+        max_length=5, required=False, label="Mill's port", help_text="UN/LOCODE, e.g. JPUKB (Kobe)."
+    )
 
     def clean_composition(self) -> dict[str, str]:
         return parse_composition(self.cleaned_data["composition"])
@@ -124,6 +144,14 @@ class StyleForm(forms.Form):
     category = forms.CharField(max_length=64, help_text="e.g. Outerwear, Dresses")
     sizes = forms.CharField(max_length=500, help_text="Comma-separated, smallest first: XS, S, M, L")
     colourways = forms.CharField(max_length=500, help_text="Comma-separated: Indigo Rinse, Ecru")
+    care_wash_c = forms.TypedChoiceField(
+        label="Care label: wash at",
+        choices=[("", "Not machine washed"), (30, "30 °C"), (40, "40 °C"), (60, "60 °C")],
+        coerce=int,
+        empty_value=None,
+        required=False,
+    )
+    care_tumble_dry = forms.BooleanField(label="Care label allows tumble drying", required=False)
 
     def clean_sizes(self) -> list[str]:
         return split_csv(self.cleaned_data["sizes"])

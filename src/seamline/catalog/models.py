@@ -9,6 +9,22 @@ from seamline.accounts.models import Organization
 from seamline.facilities.models import Facility, FacilityKind
 
 
+class Construction(models.TextChoices):
+    WOVEN_SHUTTLE = "woven_shuttle", "Woven on shuttle looms (selvedge)"
+    WOVEN_AIR_JET = "woven_air_jet", "Woven on air-jet looms"
+    WOVEN_RAPIER = "woven_rapier", "Woven on rapier looms"
+    KNIT_CIRCULAR = "knit_circular", "Circular knit"
+    KNIT_FLAT = "knit_flat", "Flat knit"
+
+
+class Dyeing(models.TextChoices):
+    WARP_INDIGO_ROPE = "warp_indigo_rope", "Warp yarn rope-dyed with indigo (denim)"
+    YARN = "yarn", "All yarn dyed"
+    PIECE = "piece", "Dyed as fabric"
+    GARMENT = "garment", "Dyed as garments (no mill dyeing)"
+    NONE = "none", "Undyed"
+
+
 class Material(models.Model):
     class Kind(models.TextChoices):
         FABRIC = "fabric", "Fabric"
@@ -26,6 +42,23 @@ class Material(models.Model):
     country_of_origin = models.CharField(max_length=2, blank=True, help_text="ISO 3166-1 alpha-2")
     price_per_m = models.DecimalField(max_digits=10, decimal_places=2, null=True, blank=True)
     currency = models.CharField(max_length=3, default="USD")
+    # The construction the footprint's mill chain follows (blank: inferred from the name, with a default).
+    construction = models.CharField(max_length=16, choices=Construction.choices, blank=True)
+    dyeing = models.CharField(max_length=16, choices=Dyeing.choices, blank=True)
+    warp_share_pct = models.DecimalField(
+        "warp share (% of the fabric mass)", max_digits=5, decimal_places=2, null=True, blank=True
+    )
+    yarn_dtex = models.DecimalField(
+        "yarn count (dtex)",
+        max_digits=7,
+        decimal_places=1,
+        null=True,
+        blank=True,
+        help_text="Ne 7 = 844 dtex",
+    )
+    mill_port = models.CharField(
+        max_length=5, blank=True, help_text="UN/LOCODE of the port the fabric ships from, e.g. JPUKB (Kobe)"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -33,6 +66,11 @@ class Material(models.Model):
         constraints = [
             models.CheckConstraint(condition=models.Q(weight_gsm__gt=0), name="material_weight_positive"),
             models.CheckConstraint(condition=models.Q(usable_width_cm__gt=0), name="material_width_positive"),
+            models.CheckConstraint(
+                condition=models.Q(warp_share_pct__gt=0, warp_share_pct__lt=100),
+                name="material_warp_share_range",
+            ),
+            models.CheckConstraint(condition=models.Q(yarn_dtex__gt=0), name="material_yarn_dtex_positive"),
         ]
 
     def __str__(self) -> str:
@@ -97,6 +135,14 @@ class Style(models.Model):
     category = models.CharField(max_length=64)
     sizes = models.JSONField(default=list, help_text="ordered size range, e.g. ['XS', 'S', 'M']")
     colourways = models.JSONField(default=list)
+    # The care label, for the footprint's use phase: the wash temperature (None: not machine washed).
+    care_wash_c = models.PositiveSmallIntegerField(
+        "care label wash temperature (°C)",
+        choices=[(30, "30 °C"), (40, "40 °C"), (60, "60 °C")],
+        null=True,
+        blank=True,
+    )
+    care_tumble_dry = models.BooleanField("care label allows tumble drying", default=False)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -79,6 +79,11 @@ class MaterialIn(InSchema):
     country_of_origin: str = ""
     price_per_m: DecimalIn | None = Field(None, le=PRICE_MAX)
     currency: str = "USD"
+    construction: str = Field("", max_length=16)
+    dyeing: str = Field("", max_length=16)
+    warp_share_pct: DecimalIn | None = None
+    yarn_dtex: DecimalIn | None = None
+    mill_port: str = Field("", max_length=5)
 
 
 class MaterialRef(OutSchema):
@@ -98,6 +103,11 @@ class MaterialOut(OutSchema):
     country_of_origin: str
     price_per_m: Decimal | None
     currency: str
+    construction: str
+    dyeing: str
+    warp_share_pct: Decimal | None
+    yarn_dtex: Decimal | None
+    mill_port: str
     organization: OrgRef
     # Read from the plain list the API's material queries prefetch (catalog.api._materials_out).
     certifications: list[CertificationOut] = Field(validation_alias="certification_list")
@@ -134,6 +144,8 @@ class StyleIn(InSchema):
     category: str = Field(max_length=64)
     sizes: list[Size] = Field(max_length=50)
     colourways: list[Colour] = Field(max_length=50)
+    care_wash_c: int | None = Field(None, description="the care label's wash temperature: 30, 40 or 60 °C")
+    care_tumble_dry: bool = False
 
 
 class VariantOut(OutSchema):
@@ -185,6 +197,8 @@ class StyleOut(OutSchema):
     category: str
     sizes: list[str]
     colourways: list[str]
+    care_wash_c: int | None
+    care_tumble_dry: bool
     variant_count: int
     organization: OrgRef
     created_at: UtcDatetime

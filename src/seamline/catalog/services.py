@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import date, datetime
 from decimal import Decimal
@@ -19,7 +20,17 @@ from seamline.trace.events import material_class_uri
 from seamline.trace.services import record
 
 from .events import roll_received
-from .models import BomLine, Certification, FabricRoll, Material, Operation, Style, Variant
+from .models import (
+    BomLine,
+    Certification,
+    Construction,
+    Dyeing,
+    FabricRoll,
+    Material,
+    Operation,
+    Style,
+    Variant,
+)
 
 HUNDRED = Decimal(100)
 
@@ -64,6 +75,10 @@ def _bounded(
     )
 
 
+UN_LOCODE = re.compile(r"[A-Z]{2}[A-Z2-9]{3}")
+CARE_WASH_C = (30, 40, 60)
+
+
 @transaction.atomic
 def material_create(
     *,
@@ -78,6 +93,11 @@ def material_create(
     country_of_origin: str = "",
     price_per_m: Any = None,
     currency: str = "USD",
+    construction: str = "",
+    dyeing: str = "",
+    warp_share_pct: Any = None,
+    yarn_dtex: Any = None,
+    mill_port: str = "",
 ) -> Material:
     errors = FieldErrors()
     name = errors.required("name", name)
@@ -94,6 +114,7 @@ def material_create(
         errors.decimal("price_per_m", price_per_m, places=2, min_value=0) if price_per_m is not None else None
     )
     country = errors.country("country_of_origin", country_of_origin)
+    build = _construction(errors, construction, dyeing, warp_share_pct, yarn_dtex, mill_port)
     if len(currency) != 3 or not currency.isalpha():
         errors.add("currency", f"{currency!r} is not an ISO 4217 currency code.")
     errors.raise_if_any("The material is not valid")
@@ -109,7 +130,41 @@ def material_create(
         country_of_origin=country,
         price_per_m=price,
         currency=currency.upper(),
+        **build,
     )
+
+
+def _construction(
+    errors: FieldErrors, construction: str, dyeing: str, warp_share_pct: Any, yarn_dtex: Any, mill_port: str
+) -> dict[str, Any]:
+    """How the fabric is made, for the footprint's mill chain; every part optional."""
+    if construction and construction not in Construction.values:
+        errors.add(
+            "construction", f"Unknown construction {construction!r}; one of {', '.join(Construction.values)}."
+        )
+    if dyeing and dyeing not in Dyeing.values:
+        errors.add("dyeing", f"Unknown dyeing {dyeing!r}; one of {', '.join(Dyeing.values)}.")
+    warp = None
+    if warp_share_pct is not None:
+        warp = errors.decimal("warp_share_pct", warp_share_pct, places=2, min_value=1, max_value=99, unit="%")
+        if construction.startswith("knit"):
+            errors.add("warp_share_pct", "A knit has no warp.")
+    dtex = None
+    if yarn_dtex is not None:
+        dtex = errors.decimal("yarn_dtex", yarn_dtex, places=1, min_value=5, max_value=5000, unit="dtex")
+    port = mill_port.strip().upper()
+    if port and not UN_LOCODE.fullmatch(port):
+        errors.add(
+            "mill_port",
+            f"{mill_port!r} is not a UN/LOCODE (two letters of country, three of place, e.g. JPUKB).",
+        )
+    return {
+        "construction": construction,
+        "dyeing": dyeing,
+        "warp_share_pct": warp,
+        "yarn_dtex": dtex,
+        "mill_port": port,
+    }
 
 
 @transaction.atomic
@@ -234,9 +289,15 @@ def style_create(
     category: str,
     sizes: Sequence[str],
     colourways: Sequence[str],
+    care_wash_c: int | None = None,
+    care_tumble_dry: bool = False,
 ) -> Style:
     """A style and one variant (SKU) for every size in every colourway."""
     errors = FieldErrors()
+    if care_wash_c is not None and care_wash_c not in CARE_WASH_C:
+        errors.add(
+            "care_wash_c", f"A care label washes at {', '.join(map(str, CARE_WASH_C))} °C, not {care_wash_c}."
+        )
     code = errors.required("code", code).upper()
     name = errors.required("name", name)
     category = errors.required("category", category)
@@ -256,7 +317,14 @@ def style_create(
     if Style.objects.filter(organization=organization, code=code).exists():
         raise ConflictError(f"Style {code} exists", fields={"code": "Already used by another style."})
     style = Style.objects.create(
-        organization=organization, code=code, name=name, category=category, sizes=sizes, colourways=colourways
+        organization=organization,
+        code=code,
+        name=name,
+        category=category,
+        sizes=sizes,
+        colourways=colourways,
+        care_wash_c=care_wash_c,
+        care_tumble_dry=care_tumble_dry,
     )
     Variant.objects.bulk_create(
         Variant(style=style, size=size, colour=colour, sku=_sku(code, colour, size), position=i)

@@ -86,7 +86,7 @@ def material_create_view(request: HttpRequest) -> HttpResponse:
     form = MaterialForm(request.POST or None)
     if request.method != "POST":
         return render(request, "catalog/material_form.html", {"form": form})
-    optional = ("weight_gsm", "usable_width_cm", "price_per_m")
+    optional = ("weight_gsm", "usable_width_cm", "price_per_m", "warp_share_pct", "yarn_dtex")
     material = submit(
         form, lambda data: material_create(organization=_org(request), **_optional(data, *optional))
     )

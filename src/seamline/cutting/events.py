@@ -66,9 +66,14 @@ def offcuts_shipped(
     facility: str,
     recycler: str,
     when: datetime,
+    lay: str | None = None,
     event_id: str | None = None,
 ) -> dict[str, Any]:
-    """Off-cuts leave for the recycler: ObjectEvent OBSERVE, departing, their mass in KGM."""
+    """Off-cuts leave for the recycler: ObjectEvent OBSERVE, departing, their mass in KGM.
+
+    ``lay``: the eventID of the cutting event of the lay they came from (``sl:lay``), so that they are
+    told from another lay's off-cuts recorded at the same time and place.
+    """
     event = ev.new_event("ObjectEvent", when, event_id)
     event |= {
         "quantityList": [ev.quantity_element(material_class_offcut, mass_kg, ev.UOM_KILOGRAM, "mass_kg")],
@@ -78,6 +83,8 @@ def offcuts_shipped(
         "readPoint": {"id": ev.check_uri(facility, "facility")},
         "destinationList": [{"type": "location", "destination": ev.check_uri(recycler, "recycler")}],
     }
+    if lay is not None:
+        event["sl:lay"] = ev.check_uri(lay, "lay")
     return event
 
 

@@ -20,7 +20,8 @@ from seamline.core.errors import ConflictError, ForbiddenError, ValidationError
 from seamline.core.validation import FieldErrors
 from seamline.facilities.models import Facility, FacilityKind
 from seamline.production.models import ProductionOrder
-from seamline.trace.events import offcut_class_uri
+from seamline.trace.eventhash import event_hash
+from seamline.trace.events import document_context, offcut_class_uri
 from seamline.trace.services import record
 
 from . import tasks
@@ -452,19 +453,20 @@ def _record_cut(
     facility = rolls[uses[0].roll_id].facility
     when = lay.cut_at
     operator = (by.get_full_name() or by.get_username()) if by is not None else None
-    events = [
-        lay_cut_event(
-            inputs=[(rolls[u.roll_id].epc_uri, u.meters) for u in uses],
-            bundles=[
-                {"uri": b.epc_uri, "size": b.size, "plies": f"{b.ply_from}-{b.ply_to}", "pieces": b.pieces}
-                for b in bundles
-            ],
-            facility=facility.epc_uri,
-            when=when,
-            order_number=plan.order.number,
-            operator=operator,
-        )
-    ]
+    cut = lay_cut_event(
+        inputs=[(rolls[u.roll_id].epc_uri, u.meters) for u in uses],
+        bundles=[
+            {"uri": b.epc_uri, "size": b.size, "plies": f"{b.ply_from}-{b.ply_to}", "pieces": b.pieces}
+            for b in bundles
+        ],
+        facility=facility.epc_uri,
+        when=when,
+        order_number=plan.order.number,
+        operator=operator,
+    )
+    # Its eventID, the event hash the ledger would give it anyway, set here so that its off-cuts name it.
+    cut["eventID"] = event_hash(cut, document_context())
+    events = [cut]
     if plan.recycler is not None and lay.offcut_kg > 0:
         offcuts = offcuts_shipped(
             material_class_offcut=offcut_class_uri(plan.material_id),
@@ -472,6 +474,7 @@ def _record_cut(
             facility=facility.epc_uri,
             recycler=plan.recycler.epc_uri,
             when=when,
+            lay=cut["eventID"],  # not another lay's, cut at the same time and place
         )
         events.append({**offcuts, "sl:orderNumber": plan.order.number})  # ties the off-cuts to the order
     record(organization=plan.order.factory, events=events, brand=plan.order.brand)

@@ -12,6 +12,17 @@ from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from itertools import pairwise
 
+from .baseline import (
+    DOWNTOWN_LOS_ANGELES,
+    PORT_OF_LOS_ANGELES,
+    PORTS,
+    ROAD_CIRCUITY,
+    LatLon,
+    great_circle_km,
+    port_name,
+    route_km,
+    sea_km_between,
+)
 from .calc import Activity, ChainStep, material_chain
 from .factors import Registry
 
@@ -20,16 +31,24 @@ __all__ = [
     "Batch",
     "GarmentRecord",
     "Leg",
+    "LifeAfterSale",
     "MaterialSpec",
     "garment_activities",
+    "garment_kg",
     "material_spec",
 ]
 
-GRID = "electricity.grid.us-camx"  # Los Angeles: CAISO / eGRID CAMX
+GRID = "electricity.grid.us"  # Los Angeles on Ember's lifecycle basis: the offshore grids' basis too
+GRID_REGIONAL = "electricity.grid.us-camx"  # eGRID CAMX: combustion only, in-region generation (shown apart)
 WATER = "water.supply.municipal"
+WASTEWATER = "water.treatment"
 RECYCLING = "end-of-life.textile.fibre-to-fibre-recycling"
-TRUCK = "transport.road.truck"
-VAN = "transport.road.bev-van-camx"
+LANDFILL = "end-of-life.textile.landfill"
+VAN = "transport.road.van"  # a move between facilities of the same city: a van, not a 40 t truck
+DRAYAGE = "transport.road.truck"  # a container from the port to the factory
+SEA = "transport.sea.container"
+VAN_KWH_PER_KM = "parameter.bev-van.kwh-per-km"
+INBOUND_STEP = "transport:inbound fabric"
 
 # Defaults for what a small factory rarely meters, each with its reason (shown on the footprint page).
 DEFAULTS: dict[str, tuple[Decimal, str]] = {
@@ -43,18 +62,40 @@ DEFAULTS: dict[str, tuple[Decimal, str]] = {
     "carton_kg": (Decimal("0.90"), "one corrugated shipping carton"),
     "delivery_route_km": (Decimal("12"), "a local e-van route across the city"),
     "parcels_per_route": (Decimal("20"), "parcels an e-van delivers on one route"),
+    "washes": (Decimal("52"), "52 washes (one a week for a year): an assumption, not a published figure"),
 }
+
+# A fabric's construction when its catalog entry does not record it, each default with its reason.
+WARP_SHARE_DEFAULTS: dict[str, tuple[Decimal, str]] = {
+    "denim": (
+        Decimal("0.60"),
+        "denim warps carry 55-65 % of the fabric mass (3/1 twill); the midpoint, an estimate",
+    ),
+    "woven": (Decimal("0.50"), "a balanced plain weave: warp and weft of equal mass, an estimate"),
+}
+YARN_DTEX_DEFAULTS: dict[str, tuple[Decimal, str]] = {
+    "denim": (Decimal("844"), "Ne 7, a usual 13-14 oz denim warp yarn, an estimate"),
+    "other": (Decimal("200"), "a 200 dtex yarn (Ne 30), an estimate"),
+}
+FINISHING_EXCLUDED = (
+    "Mill finishing (desizing, sanforizing, drying) is not counted: the Carbonfact database v1.1.0 has no "
+    "finishing process and no other published value is in the registry."
+)
+MILL_TO_PORT_EXCLUDED = "The mill's truck to its port is not counted: the mill's address is not recorded."
 
 
 @dataclass(frozen=True)
 class MaterialSpec:
-    """The fabric: its width and weight, its fibres and the mill steps behind it (secondary data)."""
+    """The fabric: width, weight, fibres, its mill steps and where it ships from (secondary data)."""
 
     name: str
     width_m: Decimal
     gsm: Decimal
     fibres: Mapping[str, Decimal]
     processes: tuple[ChainStep, ...]
+    mill_port: str = ""  # UN/LOCODE; "" when not recorded: no inbound leg
+    notes: tuple[str, ...] = ()  # the construction as used: what was recorded, what defaulted and why
+    exclusions: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -70,7 +111,7 @@ class Batch:
 
 @dataclass(frozen=True)
 class Leg:
-    """Garments moved between two places of the chain (by truck, in t.km of their mass)."""
+    """Garments moved between two places of the chain (by van, in t.km of their mass)."""
 
     step: str
     km: Decimal
@@ -95,6 +136,18 @@ class GarmentRecord:
     delivered_source: str = ""
     batches: tuple[Batch, ...] = ()
     legs: tuple[Leg, ...] = field(default_factory=tuple)
+    cut_at: LatLon | None = None  # the cutting floor, where the fabric arrives
+
+
+@dataclass(frozen=True)
+class LifeAfterSale:
+    """What the garment meets after delivery: its care label and the brand's take-back share."""
+
+    wash_c: int | None = None  # None: not machine washed, no use phase modelled
+    tumble_dry: bool = False
+    washes: Decimal = DEFAULTS["washes"][0]
+    takeback_share: Decimal = Decimal(0)  # of garments returned to the fibre-to-fibre recycler
+    takeback_source: str = "default: no take-back programme recorded, every garment to landfill"
 
 
 _FIBRES = {
@@ -110,20 +163,56 @@ _FIBRES = {
     "viscose": "fibre.viscose.conventional",
     "lyocell": "fibre.lyocell.conventional",
 }
+_LOOMS = {
+    "woven_shuttle": "process.weaving.shuttle",
+    "woven_rapier": "process.weaving.rapier",
+}
+_DYEING = {
+    "warp_indigo_rope": "process.dyeing.indigo-rope-continuous-cellulosic",
+    "yarn": "process.dyeing.vat-batch-yarn-cellulosic",
+    "piece": "process.dyeing.reactive-continuous-cellulosic",
+    "piece_knit": "process.dyeing.reactive-batch-cellulosic",
+}
+SIZING = "process.weaving.sizing-natural-fibres"
+
+
+def nearest_row(registry: Registry, prefix: str, dtex: Decimal) -> tuple[str, str]:
+    """The registry's row for the yarn count nearest to ``dtex`` among ids "<prefix><N>", and a note.
+
+    The database's rows stop at 370 dtex; a coarser yarn takes the coarsest row, and the note says so (finer
+    yarns take more energy a kilogram, so that row is an upper bound for a coarse denim yarn).
+    """
+    rows = sorted(
+        (Decimal(fid.removeprefix(prefix)), fid)
+        for fid in registry.factors
+        if fid.startswith(prefix) and fid.removeprefix(prefix).isdigit()
+    )
+    if not rows:
+        raise ValueError(f"no factor {prefix}<dtex> in registry {registry.version}")
+    count, fid = min(rows, key=lambda row: (abs(row[0] - dtex), row[0]))
+    if dtex > rows[-1][0]:
+        return fid, f"{dtex} dtex yarn on the database's coarsest row ({count} dtex): an upper bound"
+    return fid, f"{dtex} dtex yarn on the {count} dtex row"
 
 
 def material_spec(
-    name: str, composition: Mapping[str, object], *, width_cm: Decimal, gsm: Decimal
+    name: str,
+    composition: Mapping[str, object],
+    *,
+    width_cm: Decimal,
+    gsm: Decimal,
+    registry: Registry,
+    construction: str = "",
+    dyeing: str = "",
+    warp_share_pct: Decimal | None = None,
+    yarn_dtex: Decimal | None = None,
+    mill_port: str = "",
 ) -> MaterialSpec:
-    """The spec of a fabric from its catalog entry: composition (percent by fibre) and a mill route.
+    """The spec of a fabric from its catalog entry: fibres, and the mill steps applied to the mass they touch.
 
-    Selvedge denim is ring-spun, rope-dyed with indigo and woven on shuttle looms; other cellulosic wovens
-    are taken as air-jet woven and reactive dyed; silk as rapier woven. ValueError names a fibre the
-    registry has no factor for.
-
-    >>> spec = material_spec("selvedge denim", {"cotton": 100}, width_cm=Decimal(80), gsm=Decimal(458))
-    >>> dict(spec.fibres), [p.step for p in spec.processes]
-    ({'fibre.cotton.conventional': Decimal('1')}, ['spinning', 'dyeing', 'weaving'])
+    What the entry does not record is defaulted by the fabric's name (selvedge: shuttle looms; denim: warp
+    rope-dyed with indigo; silk: rapier) and each default is noted. Woven warps are sized; in denim only the
+    warp is dyed. ValueError names a fibre the registry has no factor for.
     """
     fibres: dict[str, Decimal] = {}
     for fibre, percent in composition.items():
@@ -132,29 +221,95 @@ def material_spec(
             raise ValueError(f"{name}: no fibre factor for {fibre!r} (known: {', '.join(_FIBRES)})")
         fibres[factor] = fibres.get(factor, Decimal(0)) + Decimal(str(percent)) / 100
     lower = name.lower()
-    if "denim" in lower or "selvedge" in lower:
-        processes = (
-            ChainStep("spinning", "process.spinning.ring-cotton-woven-dtex370"),
-            ChainStep("dyeing", "process.dyeing.indigo-rope-continuous-cellulosic"),
-            ChainStep(
-                "weaving",
-                "process.weaving.shuttle" if "selvedge" in lower else "process.weaving.air-jet-dtex370",
-            ),
+    denim = "denim" in lower or "selvedge" in lower
+    notes: list[str] = []
+    if not construction:
+        construction = (
+            "woven_shuttle"
+            if "selvedge" in lower
+            else "woven_rapier"
+            if "silk" in lower
+            else "knit_circular"
+            if "jersey" in lower or "knit" in lower
+            else "woven_air_jet"
         )
-    elif "silk" in lower:
-        processes = (ChainStep("weaving", "process.weaving.rapier"),)
+        notes.append(f"construction not recorded: taken as {construction.replace('_', ' ')} from the name")
+    if not dyeing:
+        dyeing = "warp_indigo_rope" if denim else "piece"
+        notes.append(f"dyeing not recorded: taken as {dyeing.replace('_', ' ')} from the name")
+    woven = construction.startswith("woven")
+    cotton = any(fid.startswith("fibre.cotton.") for fid in fibres)
+    if yarn_dtex is None:
+        yarn_dtex, why = YARN_DTEX_DEFAULTS["denim" if denim else "other"]
+        notes.append(f"yarn count not recorded: {why}")
+    warp = Decimal(1)
+    if woven:
+        if warp_share_pct is None:
+            warp, why = WARP_SHARE_DEFAULTS["denim" if dyeing == "warp_indigo_rope" else "woven"]
+            notes.append(f"warp share not recorded: {why}")
+        else:
+            warp = Decimal(str(warp_share_pct)) / 100
+            notes.append(f"warp share {warp_share_pct} % of the fabric mass, as recorded")
+
+    steps: list[ChainStep] = []
+    if construction == "woven_rapier" and not cotton:  # reeled silk: no spinning row applies
+        pass
     else:
-        processes = (
-            ChainStep("spinning", "process.spinning.ring-cotton-woven-dtex200"),
-            ChainStep("weaving", "process.weaving.air-jet-dtex200"),
-            ChainStep("dyeing", "process.dyeing.reactive-continuous-cellulosic"),
-        )
-    return MaterialSpec(name, width_cm / 100, gsm, fibres, processes)
+        family = "ring-cotton-woven-dtex" if woven else "ring-cotton-knit-dtex"
+        fid, why = nearest_row(registry, f"process.spinning.{family}", Decimal(yarn_dtex))
+        steps.append(ChainStep("spinning", fid, note=f" (spinning: {why})"))
+    warp_note = f" (warp only: {warp * 100:.0f} % of the yarn)"
+    if dyeing == "warp_indigo_rope":
+        steps.append(ChainStep("dyeing", _DYEING["warp_indigo_rope"], warp, warp_note))
+    elif dyeing == "yarn":
+        steps.append(ChainStep("dyeing", _DYEING["yarn"]))
+    if woven:
+        steps.append(ChainStep("sizing", SIZING, warp, warp_note))
+        loom = _LOOMS.get(construction)
+        if loom is None:
+            loom, why = nearest_row(registry, "process.weaving.air-jet-dtex", Decimal(yarn_dtex))
+            steps.append(ChainStep("weaving", loom, note=f" (weaving: {why})"))
+        else:
+            steps.append(ChainStep("weaving", loom))
+    else:
+        fid, why = nearest_row(registry, "process.knitting.circular-dtex", Decimal(yarn_dtex))
+        steps.append(ChainStep("knitting", "process.knitting.flat" if construction == "knit_flat" else fid))
+    if dyeing == "piece":
+        steps.append(ChainStep("dyeing", _DYEING["piece" if woven else "piece_knit"]))
+    exclusions = [FINISHING_EXCLUDED]
+    if mill_port and mill_port not in PORTS:
+        exclusions.append(f"The fabric's way in is not counted: no sea route is known from port {mill_port}.")
+        mill_port = ""
+    elif mill_port:
+        exclusions.append(MILL_TO_PORT_EXCLUDED)
+    else:
+        exclusions.append("The fabric's way in is not counted: the mill's port is not recorded.")
+    return MaterialSpec(
+        name, width_cm / 100, gsm, fibres, tuple(steps), mill_port, tuple(notes), tuple(exclusions)
+    )
 
 
-def garment_activities(record: GarmentRecord, material: MaterialSpec, registry: Registry) -> list[Activity]:
-    """The activities of one garment, in the order of its making."""
-    fabric_kg = (record.fabric_m * material.width_m * material.gsm / 1000).quantize(Decimal("0.000001"))
+def garment_kg(record: GarmentRecord, material: MaterialSpec) -> Decimal:
+    """The fabric cut for the garment (its share of the lay, off-cuts included), in kg."""
+    return (record.fabric_m * material.width_m * material.gsm / 1000).quantize(Decimal("0.000001"))
+
+
+def garment_activities(
+    record: GarmentRecord,
+    material: MaterialSpec,
+    registry: Registry,
+    *,
+    grid: str = GRID,
+    after: LifeAfterSale | None = None,
+) -> list[Activity]:
+    """The activities of one garment, in the order of its life: making, delivery, use, end of life.
+
+    ``grid`` is the factor of the city's electricity (the cutting, sewing and finishing floors' and the
+    delivery van's). ``after`` adds the use phase (when the care label says how it is washed) and the end of
+    life; without it the garment ends at the customer's door.
+    """
+    fabric_kg = garment_kg(record, material)
+    kept_kg = fabric_kg - min(record.offcut_kg, fabric_kg)
     activities = material_chain(
         fabric_kg,
         fibres=material.fibres,
@@ -168,6 +323,7 @@ def garment_activities(record: GarmentRecord, material: MaterialSpec, registry: 
     )
     if record.offcut_kg:  # the off-cuts' mass was recorded when they left for the recycler
         activities[-1] = replace(activities[-1], source=record.offcut_source, primary=True)
+    activities += inbound_fabric(fabric_kg, material.mill_port, record.cut_at, record.cut_source)
     for step, minutes, key in (
         ("cutting", record.sam_cutting_min, "cutting_kw"),
         ("sewing", record.sam_sewing_min, "sewing_kw"),
@@ -175,24 +331,24 @@ def garment_activities(record: GarmentRecord, material: MaterialSpec, registry: 
         kw, why = DEFAULTS[key]
         kwh = (minutes / 60 * kw).quantize(Decimal("0.000001"))
         activities.append(
-            Activity(step, GRID, kwh, "kWh", f"default: {minutes} SAM min × {kw} kW ({why})", primary=False)
+            Activity(step, grid, kwh, "kWh", f"default: {minutes} SAM min × {kw} kW ({why})", primary=False)
         )
     for batch in record.batches:
         if batch.kwh is not None:
             activities.append(
-                Activity(batch.step, GRID, batch.kwh, "kWh", batch.source, True, batch.garments)
+                Activity(batch.step, grid, batch.kwh, "kWh", batch.source, True, batch.garments)
             )
         if batch.water_l is not None:
-            activities.append(
-                Activity(batch.step, WATER, batch.water_l, "L", batch.source, True, batch.garments)
-            )
-    garment_t = (fabric_kg - min(record.offcut_kg, fabric_kg)) / 1000
+            for factor in (WATER, WASTEWATER):
+                activities.append(
+                    Activity(batch.step, factor, batch.water_l, "L", batch.source, True, batch.garments)
+                )
     for leg in record.legs:
         activities.append(
             Activity(
                 leg.step,
-                TRUCK,
-                (garment_t * leg.km).quantize(Decimal("0.0000001")),
+                VAN,
+                (kept_kg / 1000 * leg.km).quantize(Decimal("0.0000001")),
                 "t.km",
                 leg.source,
                 True,
@@ -221,28 +377,117 @@ def garment_activities(record: GarmentRecord, material: MaterialSpec, registry: 
     if record.delivered_source:
         route, why = DEFAULTS["delivery_route_km"]
         parcels, why_parcels = DEFAULTS["parcels_per_route"]
+        van = registry.parameter(VAN_KWH_PER_KM)
         activities.append(
             Activity(
                 "delivery",
-                VAN,
-                (route / parcels).quantize(Decimal("0.0001")),
-                "km",
-                f"default: {why}, {why_parcels} ({record.delivered_source})",
+                grid,
+                (route / parcels * van.value).quantize(Decimal("0.000001")),
+                "kWh",
+                f"default: {why}, {why_parcels}; {van.value} {van.unit} ({van.source}) "
+                f"({record.delivered_source})",
                 False,
                 distance_km=route,
+            )
+        )
+    if after is not None:
+        activities += life_after_sale(kept_kg, after)
+    return activities
+
+
+def life_after_sale(garment_kg: Decimal, after: LifeAfterSale) -> list[Activity]:
+    """Use (washes at the care label's temperature) and end of life (landfill against take-back)."""
+    activities = []
+    if after.wash_c is not None:
+        washes, why = after.washes, DEFAULTS["washes"][1] if after.washes == DEFAULTS["washes"][0] else ""
+        note = f"{washes} washes at {after.wash_c} °C (the care label){': ' + why if why else ''}"
+        activities.append(
+            Activity(
+                "use:washing",
+                f"use.washing.machine-{after.wash_c}c",
+                garment_kg * washes,
+                "kg",
+                f"default: {garment_kg} kg × {note}",
+                False,
+            )
+        )
+        if after.tumble_dry:
+            activities.append(
+                Activity(
+                    "use:drying",
+                    "use.drying.tumble-cotton",
+                    garment_kg * washes,
+                    "kg",
+                    f"default: {garment_kg} kg × {washes} tumble dries (the care label allows it)",
+                    False,
+                )
+            )
+    share = after.takeback_share
+    if not Decimal(0) <= share <= 1:
+        raise ValueError(f"take-back share must be between 0 and 1, got {share}")
+    if share < 1:
+        activities.append(
+            Activity(
+                "end_of_life:landfill",
+                LANDFILL,
+                garment_kg * (1 - share),
+                "kg",
+                f"{after.takeback_source}: {(1 - share) * 100:.0f} % of {garment_kg} kg",
+                False,
+            )
+        )
+    if share > 0:
+        activities.append(
+            Activity(
+                "end_of_life:take-back",
+                RECYCLING,
+                garment_kg * share,
+                "kg",
+                f"{after.takeback_source}: {share * 100:.0f} % of {garment_kg} kg",
+                False,
             )
         )
     return activities
 
 
-def legs_between(places: Sequence[tuple[str, float, float, str]]) -> list[Leg]:
-    """Truck legs between consecutive distinct places (name, lat, lon, source); road ≈ 1.3 × great circle."""
-    from .baseline import great_circle_km
+def inbound_fabric(fabric_kg: Decimal, mill_port: str, cut_at: LatLon | None, source: str) -> list[Activity]:
+    """The fabric's trip from the mill's port to the cutting floor: sea to Los Angeles, then by truck."""
+    if not mill_port:
+        return []
+    tonnes = fabric_kg / 1000
+    sea_km = sea_km_between(mill_port, "USLAX")
+    floor = cut_at or DOWNTOWN_LOS_ANGELES
+    road_km = route_km([PORT_OF_LOS_ANGELES, floor], circuity=ROAD_CIRCUITY)
+    where = "the cutting floor" if cut_at else "downtown Los Angeles (the cutting floor's place not recorded)"
+    return [
+        Activity(
+            INBOUND_STEP,
+            SEA,
+            (tonnes * sea_km).quantize(Decimal("0.0000001")),
+            "t.km",
+            f"{source}: {fabric_kg} kg of fabric, {port_name(mill_port)} to the Port of Los Angeles, "
+            f"{sea_km} km (great-circle through route waypoints, an estimate)",
+            False,
+            distance_km=sea_km,
+        ),
+        Activity(
+            INBOUND_STEP,
+            DRAYAGE,
+            (tonnes * road_km).quantize(Decimal("0.0000001")),
+            "t.km",
+            f"{source}: the Port of Los Angeles to {where}, {road_km} km (great-circle × {ROAD_CIRCUITY})",
+            False,
+            distance_km=road_km,
+        ),
+    ]
 
+
+def legs_between(places: Sequence[tuple[str, float, float, str]]) -> list[Leg]:
+    """Van legs between consecutive distinct places (name, lat, lon, source); road ≈ 1.3 × great circle."""
     legs = []
     for (a, alat, alon, _), (b, blat, blon, source) in pairwise(places):
         if (alat, alon) == (blat, blon):  # the same place: no leg
             continue
-        km = Decimal(str(round(great_circle_km((alat, alon), (blat, blon)) * 1.3, 2)))
+        km = Decimal(str(round(great_circle_km((alat, alon), (blat, blon)) * ROAD_CIRCUITY, 2)))
         legs.append(Leg(f"transport:{a} → {b}", km, source))
     return legs

@@ -33,25 +33,32 @@ SHARE_QUANTUM = Decimal("0.0001")
 ZERO = Decimal(0)
 ONE = Decimal(1)
 
-# Life-cycle stages a step belongs to. Everything up to the factory gate (including off-cuts sent to
-# recycling: production waste) is "production"; the courier to the customer is "delivery"; the
-# garment's own end of life after use is "end_of_life".
+# Life-cycle stages a step belongs to. Everything up to the factory gate (including the fabric shipped in and
+# off-cuts sent to recycling: production waste) is "production"; the courier to the customer is "delivery";
+# washing and drying at home is "use"; the garment's own end of life after use is "end_of_life".
 DELIVERY_STEPS = ("delivery",)
+USE_STEPS = ("use",)
 END_OF_LIFE_STEPS = ("end_of_life",)
+# The headline is cradle-to-customer; nothing outside it is ever added to it. The use phase is optional: its
+# number of washes is an assumption, so it has a boundary of its own.
 BOUNDARIES: Mapping[str, frozenset[str]] = {
     "cradle-to-gate": frozenset({"production"}),
     "cradle-to-customer": frozenset({"production", "delivery"}),
     "cradle-to-grave": frozenset({"production", "delivery", "end_of_life"}),
+    "cradle-to-grave-with-use": frozenset({"production", "delivery", "use", "end_of_life"}),
 }
+HEADLINE_BOUNDARY = "cradle-to-customer"
 OFFCUT_STEP = "offcuts"
 
 
 @cache  # a handful of step names, asked for on every line of every total
 def stage(step: str) -> str:
-    """The life-cycle stage of a step: "production", "delivery" or "end_of_life" (prefix before ':')."""
+    """A step's life-cycle stage: "production", "delivery", "use" or "end_of_life" (prefix before ':')."""
     head = step.split(":", 1)[0]
     if head in DELIVERY_STEPS:
         return "delivery"
+    if head in USE_STEPS:
+        return "use"
     if head in END_OF_LIFE_STEPS:
         return "end_of_life"
     return "production"
@@ -252,10 +259,16 @@ def sam_shares(sam_by_garment: Mapping[str, Decimal]) -> dict[str, Decimal]:
 
 @dataclass(frozen=True)
 class ChainStep:
-    """A process step of the material chain, e.g. ChainStep("weaving", "process.weaving.air_jet")."""
+    """A process step of the material chain, e.g. ChainStep("weaving", "process.weaving.air_jet").
+
+    ``share`` is the part of the stream the step touches: in denim only the warp is rope-dyed and sized, so
+    those steps carry the warp's share of the yarn mass; the weft passes them by.
+    """
 
     step: str
     factor_id: str
+    share: Decimal = ONE
+    note: str = ""
 
 
 def material_chain(
@@ -272,12 +285,12 @@ def material_chain(
 ) -> list[Activity]:
     """The fibre-to-fabric activities behind ``fabric_kg`` of fabric cut for ``garments`` garments.
 
-    ``processes`` are in production order (spinning, weaving, dyeing). The walk goes backwards from the
-    fabric: each step's output mass times its factor's ``input_kg_per_kg`` (no loss when None) is the
-    mass the step before it had to make, down to the fibre mass, which ``fibres`` splits by mass
-    fraction (factor id -> fraction, summing to 1). ``offcut_kg`` of the cut fabric sent to
-    ``offcut_factor_id`` (fibre-to-fibre recycling) adds an "offcuts" line: its production is already
-    in the chain, the line carries its treatment.
+    ``processes`` are in production order (spinning, dyeing, sizing, weaving). The walk goes backwards from
+    the fabric: a step makes ``share`` of the mass after it, and that output times its factor's
+    ``input_kg_per_kg`` (no loss when None) is what it took in; the rest of the stream passes it by. Down
+    at the fibre, ``fibres`` splits the mass by fraction (factor id -> fraction, summing to 1).
+    ``offcut_kg`` of the cut fabric sent to ``offcut_factor_id`` (fibre-to-fibre recycling) adds an
+    "offcuts" line: its production is already in the chain, the line carries its treatment.
     """
     fabric_kg = _decimal(fabric_kg, "fabric_kg")
     offcut_kg = _decimal(offcut_kg, "offcut_kg")
@@ -293,12 +306,24 @@ def material_chain(
     walked: list[Activity] = []
     note = ""
     for process in reversed(processes):
+        share = _decimal(process.share, f"{process.step}: share")
+        if not ZERO < share <= ONE:
+            raise ValueError(f"{process.step}: share must be above 0 and at most 1, got {share}")
+        touched = output_kg * share
         walked.append(
-            Activity(process.step, process.factor_id, output_kg, "kg", source + note, primary, garments)
+            Activity(
+                process.step,
+                process.factor_id,
+                touched,
+                "kg",
+                source + process.note + note,
+                primary,
+                garments,
+            )
         )
         ratio = registry.get(process.factor_id).input_kg_per_kg
         ratio = ONE if ratio is None else ratio
-        output_kg = output_kg * ratio
+        output_kg = output_kg - touched + touched * ratio
         note = f" (fabric mass walked back through input_kg_per_kg of {process.factor_id} and later steps)"
     fibre_activities = [
         Activity("fibre", fid, output_kg * share, "kg", source + note, primary, garments)

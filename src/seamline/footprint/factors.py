@@ -5,6 +5,12 @@ A file is `data/factors-<version>.json` (e.g. `factors-2026.1.json`), checked ag
 geography codes, unique ids). Any problem raises FactorError naming the file, the factor id and the
 field: a bad registry must stop start-up, never yield a quietly wrong footprint. Old versions stay
 in the package unchanged so published footprints can always be recomputed with their own factors.
+
+Schema `seamline.footprint.factors/2` (2026.2 on) adds, per factor: `sourced` (false when no citable
+published value exists, with an `unsourced_reason`), `dqr` (PACT v2 data-quality ratings 1..3, required;
+`quality` must then be `quality_from_dqr(dqr)`), `basis` (of a grid factor) and `check` (the row of a
+copied source file the value comes from; see `sources.py`), and top-level `parameters`: non-emission
+quantities the engine needs (a van's kWh/km), parsed into `Parameter`.
 """
 
 from __future__ import annotations
@@ -12,8 +18,8 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
-from decimal import Decimal
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
 from functools import lru_cache
 from pathlib import Path
 from types import MappingProxyType
@@ -28,6 +34,9 @@ from .units import UNITS
 DATA_DIR = Path(__file__).parent / "data"
 SCHEMA_PATH = DATA_DIR / "factors.schema.json"
 _FILE_RE = re.compile(r"^factors-(\d+(?:\.\d+)*)\.json$")
+SCHEMA_V2 = "seamline.footprint.factors/2"
+DQR_KEYS = ("technological", "temporal", "geographical", "completeness", "reliability")
+_EMPTY: Mapping[str, Any] = MappingProxyType({})  # no parameters
 
 # US EPA eGRID subregions, written "US-<acronym>".
 _EGRID_TEXT = """
@@ -54,6 +63,20 @@ class FactorError(ValueError):
         super().__init__(f"{where}: {message}" if where else message)
 
 
+def quality_from_dqr(dqr: Mapping[str, int]) -> int:
+    """The registry's quality 1 (best) .. 5 of PACT ratings 1..3: round_half_up(2 x mean - 1).
+
+    pact.py maps a quality q back onto PACT's scale as 1 + (q - 1) / 2, which gives the mean to within 0.25.
+    """
+    mean = Decimal(sum(dqr[key] for key in DQR_KEYS)) / len(DQR_KEYS)
+    return int((2 * mean - 1).quantize(Decimal(1), rounding=ROUND_HALF_UP))
+
+
+def dqr_text(dqr: Mapping[str, int] | None) -> str:
+    """ "1/2/1/1/2" (technological/temporal/geographical/completeness/reliability), or "" without ratings."""
+    return "/".join(str(dqr[key]) for key in DQR_KEYS) if dqr else ""
+
+
 @dataclass(frozen=True)
 class Factor:
     id: str
@@ -68,12 +91,36 @@ class Factor:
     quality: int
     input_kg_per_kg: Decimal | None = None
     version: str = ""
+    sourced: bool = True
+    unsourced_reason: str = ""
+    basis: str = ""  # grid factors: "lifecycle" (Ember) or "combustion, in-region generation" (eGRID)
+    dqr: Mapping[str, int] | None = field(default=None, hash=False)  # PACT v2 ratings, 1 (best) .. 3
+    check: Mapping[str, str] | None = field(default=None, hash=False)  # the source row: see sources.py
+
+
+@dataclass(frozen=True)
+class Parameter:
+    """A non-emission quantity the engine needs (e.g. a van's kWh per km), cited like a factor."""
+
+    id: str
+    description: str
+    value: Decimal
+    unit: str  # free text, e.g. "kWh/km"
+    source: str
+    year: int
+    licence: str
+    sourced: bool = True
+    unsourced_reason: str = ""
+    dqr: Mapping[str, int] | None = field(default=None, hash=False)
+    check: Mapping[str, str] | None = field(default=None, hash=False)
+    version: str = ""
 
 
 @dataclass(frozen=True)
 class Registry:
     version: str
     factors: Mapping[str, Factor]
+    parameters: Mapping[str, Parameter] = field(default_factory=lambda: _EMPTY, hash=False)
 
     def get(self, factor_id: str) -> Factor:
         try:
@@ -81,6 +128,14 @@ class Registry:
         except KeyError:
             raise FactorError(
                 f"no such factor in registry version {self.version}", factor_id=factor_id
+            ) from None
+
+    def parameter(self, parameter_id: str) -> Parameter:
+        try:
+            return self.parameters[parameter_id]
+        except KeyError:
+            raise FactorError(
+                f"no such parameter in registry version {self.version}", factor_id=parameter_id
             ) from None
 
 
@@ -110,17 +165,17 @@ def _schema() -> dict[str, Any]:
     return json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
 
 
-def _factor_id(document: Any, index: Any) -> str:
+def _factor_id(document: Any, index: Any, section: str = "factors") -> str:
     try:
-        return str(document["factors"][index]["id"])
+        return str(document[section][index]["id"])
     except (KeyError, IndexError, TypeError):
         return f"#{index}"
 
 
 def _schema_error(error: jsonschema.ValidationError, document: Any, file: str) -> FactorError:
     path = list(error.absolute_path)
-    if path[:1] == ["factors"] and len(path) >= 2:
-        factor_id = _factor_id(document, path[1])
+    if path[:1] in (["factors"], ["parameters"]) and len(path) >= 2:
+        factor_id = _factor_id(document, path[1], str(path[0]))
         field = str(path[2]) if len(path) >= 3 else ""
         if error.validator == "required" and not field:
             missing = [name for name in error.validator_value if name not in error.instance]
@@ -151,11 +206,21 @@ def _parse(path: Path, expected_version: str | None) -> Registry:
         raise FactorError(
             f"file name says version {expected_version}, the file says {version}", file=file, field="version"
         )
+    v2 = document["schema"] == SCHEMA_V2
     factors: dict[str, Factor] = {}
     for raw in document["factors"]:
         fid = raw["id"]
         if fid in factors:
             raise FactorError("duplicate id", file=file, factor_id=fid, field="id")
+        sourced, reason, dqr = _provenance(raw, v2, file)
+        if dqr is not None and raw["quality"] != quality_from_dqr(dqr):
+            raise FactorError(
+                f"is {raw['quality']} but the dqr {dqr_text(dqr)} gives {quality_from_dqr(dqr)} "
+                "(round_half_up(2 x mean - 1))",
+                file=file,
+                factor_id=fid,
+                field="quality",
+            )
         if raw["unit"] not in UNITS:
             raise FactorError(
                 f"unknown unit {raw['unit']!r} (known: {', '.join(UNITS)})",
@@ -188,8 +253,62 @@ def _parse(path: Path, expected_version: str | None) -> Registry:
             quality=raw["quality"],
             input_kg_per_kg=None if raw.get("input_kg_per_kg") is None else Decimal(raw["input_kg_per_kg"]),
             version=version,
+            sourced=sourced,
+            unsourced_reason=reason,
+            basis=raw.get("basis", ""),
+            dqr=dqr,
+            check=_check(raw),
         )
-    return Registry(version=version, factors=MappingProxyType(factors))
+    parameters: dict[str, Parameter] = {}
+    for raw in document.get("parameters", []):
+        pid = raw["id"]
+        if pid in parameters or pid in factors:
+            raise FactorError("duplicate id", file=file, factor_id=pid, field="id")
+        sourced, reason, dqr = _provenance(raw, v2, file)
+        parameters[pid] = Parameter(
+            id=pid,
+            description=raw["description"],
+            value=Decimal(raw["value"]),
+            unit=raw["unit"],
+            source=raw["source"],
+            year=raw["year"],
+            licence=raw["licence"],
+            sourced=sourced,
+            unsourced_reason=reason,
+            dqr=dqr,
+            check=_check(raw),
+            version=version,
+        )
+    return Registry(
+        version=version, factors=MappingProxyType(factors), parameters=MappingProxyType(parameters)
+    )
+
+
+def _provenance(raw: Mapping[str, Any], v2: bool, file: str) -> tuple[bool, str, Mapping[str, int] | None]:
+    """`sourced`, `unsourced_reason` and `dqr` of a factor or parameter: the rules a schema cannot say."""
+    fid = raw["id"]
+    sourced = raw.get("sourced", True)
+    reason = raw.get("unsourced_reason", "").strip()
+    if not sourced and not reason:
+        raise FactorError(
+            "is required (non-empty) when sourced is false",
+            file=file,
+            factor_id=fid,
+            field="unsourced_reason",
+        )
+    if sourced and reason:
+        raise FactorError(
+            "is given but sourced is not false", file=file, factor_id=fid, field="unsourced_reason"
+        )
+    if "dqr" not in raw:
+        if v2:
+            raise FactorError(f"is missing (required by {SCHEMA_V2})", file=file, factor_id=fid, field="dqr")
+        return sourced, reason, None
+    return sourced, reason, MappingProxyType({key: int(raw["dqr"][key]) for key in DQR_KEYS})
+
+
+def _check(raw: Mapping[str, Any]) -> Mapping[str, str] | None:
+    return MappingProxyType({k: str(v) for k, v in raw["check"].items()}) if "check" in raw else None
 
 
 @lru_cache(maxsize=16)

@@ -25,6 +25,28 @@ class FootprintSnapshot(models.Model):
     )
     km = models.DecimalField("km a garment travels", max_digits=12, decimal_places=2)
     primary_share = models.DecimalField(max_digits=6, decimal_places=4)
+    # Method 1 (2026.1) charged mill steps on all the fabric and had no end of life; method 2 applies each
+    # mill step to the mass it touches, ships the fabric in and adds end of life and use as boundaries.
+    method_version = models.PositiveSmallIntegerField(default=1)
+    co2e_grave_kg = models.DecimalField(
+        "kg CO2e a garment, cradle to grave (end of life, no use phase)",
+        max_digits=12,
+        decimal_places=4,
+        null=True,
+        blank=True,
+    )
+    co2e_use_kg = models.DecimalField(
+        "kg CO2e a garment in use (washing, drying)", max_digits=12, decimal_places=4, null=True, blank=True
+    )
+    water_split = models.JSONField(
+        default=dict, help_text="fibre / mill / factory -> L a garment; what water saved compares with"
+    )
+    unsourced = models.JSONField(
+        default=list, help_text="[{factor_id, activity, reason}]: factors with no citable published value"
+    )
+    assumptions = models.JSONField(
+        default=dict, help_text="grid basis, end of life, use phase and exclusions, as the page states them"
+    )
     by_step = models.JSONField(help_text="step -> [kg CO2e, L], the average garment, cradle to customer")
     baselines = models.JSONField(help_text="country -> {co2e_customer_kg, km, by_step}, the average garment")
     sources = models.JSONField(default=list, help_text="every line's source, once (lines keep the index)")

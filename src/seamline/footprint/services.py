@@ -14,9 +14,17 @@ from django.db.models import Max
 from seamline.core.errors import ValidationError
 from seamline.production.models import Garment, ProductionOrder
 
-from .activities import garment_activities
+from .activities import (
+    DEFAULTS,
+    GRID,
+    GRID_REGIONAL,
+    LifeAfterSale,
+    MaterialSpec,
+    garment_activities,
+    garment_kg,
+)
 from .baseline import DEFAULT_BASELINES, offshore_baseline
-from .calc import calculate
+from .calc import BOUNDARIES, HEADLINE_BOUNDARY, Footprint, Line, calculate
 from .factors import FactorError, Registry, load_registry
 from .gather import order_records
 from .models import FootprintSnapshot, GarmentFootprint
@@ -26,9 +34,40 @@ from .units import UnitError
 __all__ = ["footprint_publish"]
 
 _KG = Decimal("0.0001")
-# What conventional indigo dyeing uses per kg: the litres a waterless dyeing step saves.
-WATERLESS_REFERENCE = "water.reference.indigo-dyeing-conventional"
 _L = Decimal("0.01")
+METHOD_VERSION = 2
+# What a waterless garment-dyeing step saves is measured against conventional garment dyeing, like with like;
+# without a sourced reference no saving is claimed.
+WATERLESS_REFERENCE = "water.reference.garment-dyeing-conventional"
+# Where a line's litres come from: blue water of growing the fibre, the mill's process water, the factory's
+# own metered water. The three are shown apart: only the last is Seamline's factories' to change.
+WATER_SOURCES = (("fibre", "fibre."), ("mill", "process."), ("factory", "water."))
+
+
+def water_split(footprint: Footprint, boundary: str = HEADLINE_BOUNDARY) -> dict[str, Decimal]:
+    """A footprint's litres by where they come from (see WATER_SOURCES)."""
+    split = {name: Decimal(0) for name, _ in WATER_SOURCES}
+    for line in footprint.select(boundary):
+        for name, prefix in WATER_SOURCES:
+            if line.factor_id.startswith(prefix):
+                split[name] += line.water_l
+    return split
+
+
+def life_after_sale_of(order: ProductionOrder) -> LifeAfterSale:
+    """The care label of the order's style; no take-back programme is recorded, so all goes to landfill."""
+    style = order.style
+    return LifeAfterSale(wash_c=style.care_wash_c, tumble_dry=style.care_tumble_dry)
+
+
+def _unsourced(lines: Sequence[Line], registry: Registry) -> list[dict[str, str]]:
+    used = dict.fromkeys(line.factor_id for line in lines)
+    out = []
+    for fid in used:
+        factor = registry.factors.get(fid)
+        if factor is not None and not factor.sourced:
+            out.append({"factor_id": fid, "activity": factor.activity, "reason": factor.unsourced_reason})
+    return out
 
 
 @transaction.atomic
@@ -38,6 +77,7 @@ def footprint_publish(
     by: Any = None,
     registry: Registry | None = None,
     baselines: Sequence[str] = DEFAULT_BASELINES,
+    after: LifeAfterSale | None = None,
 ) -> FootprintSnapshot:
     """Calculate the order's garments from the ledger and publish the result as the next version.
 
@@ -47,22 +87,31 @@ def footprint_publish(
     """
     try:
         registry = registry or load_registry()
-        spec, records = order_records(organization=order.factory, order=order)
+        after = after or life_after_sale_of(order)
+        spec, records = order_records(organization=order.factory, order=order, registry=registry)
         if not records:
             raise ValueError(f"{order.number} has no sewn garments yet")
-        reference = registry.get(WATERLESS_REFERENCE)
+        reference = registry.factors.get(WATERLESS_REFERENCE)
+        claimable = reference is not None and reference.sourced and reference.water_l is not None
         results = []
         for record in records:
-            activities = garment_activities(record, spec, registry)
+            activities = garment_activities(record, spec, registry, after=after)
             local = calculate(activities, registry)
-            garment_kg = record.fabric_m * spec.width_m * spec.gsm / 1000 - record.offcut_kg
+            regional = calculate(garment_activities(record, spec, registry, grid=GRID_REGIONAL), registry)
+            fabric_kg = garment_kg(record, spec)
+            kept_kg = fabric_kg - min(record.offcut_kg, fabric_kg)
             # An offshore twin shares every line but its grids and legs: only those are calculated.
             deltas = {
                 cc: calculate(
                     [
                         a
                         for a in offshore_baseline(
-                            activities, country=cc, registry=registry, shipped_kg_per_garment=garment_kg
+                            activities,
+                            country=cc,
+                            registry=registry,
+                            shipped_kg_per_garment=kept_kg,
+                            fabric_kg=fabric_kg,
+                            mill_port=spec.mill_port,
                         )
                         if is_offshore_only(a.step, a.factor_id)
                     ],
@@ -71,8 +120,8 @@ def footprint_publish(
                 for cc in baselines
             }
             offshore = twins(local, deltas)
-            saved = (reference.water_l or 0) * garment_kg if record.waterless_dyed else Decimal(0)
-            results.append((record, local, offshore, saved.quantize(_L)))
+            saved = reference.water_l * kept_kg if claimable and record.waterless_dyed else Decimal(0)
+            results.append((record, local, offshore, saved.quantize(_L), regional))
     except (ValueError, UnitError, FactorError) as exc:
         raise ValidationError(
             f"No footprint published for {order.number}: {exc}", fields={"footprint": str(exc)}
@@ -85,7 +134,7 @@ def footprint_publish(
     def mean(values: list[Decimal], quantum: Decimal) -> Decimal:
         return (sum(values, Decimal(0)) / n).quantize(quantum)
 
-    locals_ = [local for _, local, _, _ in results]
+    locals_ = [local for _, local, _, _, _ in results]
     steps: dict[str, list[Decimal]] = defaultdict(lambda: [Decimal(0), Decimal(0)])
     for local in locals_:
         for step, (kg, litres) in local.by_step(boundary="cradle-to-customer").items():
@@ -93,7 +142,7 @@ def footprint_publish(
             steps[step][1] += litres
     baseline_summary = {}
     for cc in baselines:
-        runs = [offshore[cc] for _, _, offshore, _ in results]
+        runs = [offshore[cc] for _, _, offshore, _, _ in results]
         cc_steps: dict[str, Decimal] = defaultdict(Decimal)
         for run in runs:
             for step, kg in run.by_step.items():
@@ -111,7 +160,7 @@ def footprint_publish(
         co2e_gate_kg=mean([f.co2e_kg(boundary="cradle-to-gate") for f in locals_], _KG),
         co2e_customer_kg=mean([f.co2e_kg(boundary="cradle-to-customer") for f in locals_], _KG),
         water_l=mean([f.water_l(boundary="cradle-to-customer") for f in locals_], _L),
-        water_saved_l=mean([saved for _, _, _, saved in results], _L),
+        water_saved_l=mean([saved for _, _, _, saved, _ in results], _L),
         km=mean([f.km_traveled for f in locals_], _L),
         primary_share=mean([f.primary_share_within("cradle-to-customer") for f in locals_], _KG),
         by_step={
@@ -119,6 +168,26 @@ def footprint_publish(
             for step, (kg, litres) in steps.items()
         },
         baselines=baseline_summary,
+        method_version=METHOD_VERSION,
+        co2e_grave_kg=mean([f.co2e_kg(boundary="cradle-to-grave") for f in locals_], _KG),
+        co2e_use_kg=(
+            mean(
+                [
+                    f.co2e_kg(boundary="cradle-to-grave-with-use") - f.co2e_kg(boundary="cradle-to-grave")
+                    for f in locals_
+                ],
+                _KG,
+            )
+            if after.wash_c is not None
+            else None
+        ),
+        water_split={
+            name: str(mean([water_split(f)[name] for f in locals_], _L)) for name, _ in WATER_SOURCES
+        },
+        unsourced=_unsourced([line for f in locals_ for line in f.lines], registry),
+        assumptions=_assumptions(
+            spec, after, registry, locals_, [regional for *_, regional in results], claimable, mean
+        ),
         created_by=by,
     )
     garments = {g.epc_uri: g for g in Garment.objects.filter(order=order)}
@@ -142,12 +211,68 @@ def footprint_publish(
                 for cc, run in offshore.items()
             },
         )
-        for record, local, offshore, saved in results
+        for record, local, offshore, saved, _ in results
     ]
     _insert(rows)
     snapshot.sources = table.sources
     snapshot.save(update_fields=["sources"])
     return snapshot
+
+
+def _assumptions(
+    spec: MaterialSpec,
+    after: LifeAfterSale,
+    registry: Registry,
+    locals_: list[Footprint],
+    regionals: list[Footprint],
+    claimable: bool,
+    mean: Any,
+) -> dict[str, Any]:
+    """What the snapshot rests on, as its pages state it: each boundary's steps, the grid basis and the
+    alternative one, the end of life, the use phase, the material's construction and what is left out."""
+    grid, regional = registry.get(GRID), registry.get(GRID_REGIONAL)
+    boundaries = {}
+    for boundary in BOUNDARIES:
+        steps: dict[str, Decimal] = defaultdict(Decimal)
+        for footprint in locals_:
+            for step, (kg, _) in footprint.by_step(boundary=boundary).items():
+                steps[step] += kg
+        boundaries[boundary] = {
+            "co2e_kg": str(mean([f.co2e_kg(boundary=boundary) for f in locals_], _KG)),
+            "steps": {step: str((kg / len(locals_)).quantize(_KG)) for step, kg in steps.items()},
+        }
+    washes = None
+    if after.wash_c is not None:
+        washes = {
+            "wash_c": after.wash_c,
+            "washes": str(after.washes),
+            "tumble_dry": after.tumble_dry,
+            "note": DEFAULTS["washes"][1],
+        }
+    return {
+        "boundaries": boundaries,
+        "grid": {
+            "factor": grid.id,
+            "basis": grid.basis,
+            "alternative": {
+                "factor": regional.id,
+                "basis": regional.basis,
+                "co2e_customer_kg": str(
+                    mean([f.co2e_kg(boundary=HEADLINE_BOUNDARY) for f in regionals], _KG)
+                ),
+            },
+        },
+        "end_of_life": {"takeback_share": str(after.takeback_share), "source": after.takeback_source},
+        "use": washes,
+        "material": list(spec.notes),
+        "exclusions": list(spec.exclusions),
+        "water_saved": {
+            "reference": WATERLESS_REFERENCE if claimable else None,
+            "note": "against conventional garment dyeing, per kg of garment"
+            if claimable
+            else "no saving claimed: no sourced water figure for conventional garment dyeing",
+        },
+    }
 
 
 def _insert(rows: list[GarmentFootprint]) -> None:

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from .calc import Footprint, Line
+from .calc import Footprint, Line, stage
 
 __all__ = [
     "SourceTable",
@@ -107,8 +107,14 @@ def footprint_of(rows: Sequence[Sequence[Any]], sources: Sequence[str], version:
 
 
 def is_offshore_only(step: str, factor_id: str) -> bool:
-    """Lines an offshore twin does not share with the local garment: its grids and its transport legs."""
-    return factor_id.startswith("electricity.grid.") or step.startswith("transport:")
+    """Lines an offshore twin does not share with the local garment: its making's grids and its legs.
+
+    The delivery van charges on the Los Angeles grid for both (a snapshot of method 1 has no grid line
+    outside production, so this reads its twins as before).
+    """
+    if step.startswith("transport:"):
+        return True
+    return factor_id.startswith("electricity.grid.") and stage(step) == "production"
 
 
 def offshore_of(local: Footprint, delta: Footprint) -> Footprint:

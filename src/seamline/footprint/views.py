@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any
 from urllib.parse import quote
@@ -21,9 +22,19 @@ from seamline.core.errors import DomainError, NotFoundError, found
 from seamline.production.selectors import garment_get, order_get
 
 from .baseline import ORIGINS
+from .calc import BOUNDARIES, HEADLINE_BOUNDARY
 from .chart_svg import comparison_svg
-from .display import csv_quantity, factor_label, significant, source_ref, step_label
-from .factors import Factor, FactorError, load_registry
+from .display import (
+    WATER_PARTS,
+    boundary_label,
+    csv_quantity,
+    factor_label,
+    grid_basis,
+    significant,
+    source_ref,
+    step_label,
+)
+from .factors import DQR_KEYS, Factor, FactorError, load_registry
 from .models import FootprintSnapshot, GarmentFootprint
 from .pact import product_footprint
 from .services import footprint_publish
@@ -43,12 +54,17 @@ def _event_url(event_id: str) -> str:
     return reverse("epcis:events") + "/" + quote(event_id, safe="")  # reverse() would quote it twice
 
 
+def _factors(snapshot: FootprintSnapshot) -> Mapping[str, Factor]:
+    try:
+        return load_registry(snapshot.registry_version).factors
+    except FactorError:  # a registry this install no longer ships: the ids still say which factor
+        return {}
+
+
 def _lines(row: GarmentFootprint, snapshot: FootprintSnapshot) -> list[dict[str, Any]]:
     """A garment's stored lines as a page shows them: names people read, each event a link of its own."""
-    try:
-        factors = load_registry(snapshot.registry_version).factors
-    except FactorError:  # a registry this install no longer ships: the ids still say which factor
-        factors = {}
+    factors = _factors(snapshot)
+    unsourced = {entry["factor_id"]: entry["reason"] for entry in snapshot.unsourced}
     lines = expand(row.lines, snapshot.sources, snapshot.registry_version)
     for line in lines:
         factor = factors.get(line["factor_id"])
@@ -59,8 +75,67 @@ def _lines(row: GarmentFootprint, snapshot: FootprintSnapshot) -> list[dict[str,
             events=[(event_id, _event_url(event_id)) for event_id in ref.event_ids],
             note=ref.note,
             default=ref.default,
+            unsourced=unsourced.get(line["factor_id"]),
         )
     return lines
+
+
+def _method_2(snapshot: FootprintSnapshot, rows: list[GarmentFootprint]) -> dict[str, Any]:
+    """What a method-2 snapshot states beyond its headline: each boundary's steps, the grid basis and the
+    alternative figure, the water split, the water-saved reference, the material notes and exclusions."""
+    assumptions = snapshot.assumptions
+    factors = _factors(snapshot)
+    stored = assumptions.get("boundaries", {})
+    # in the engine's order, whatever order the database kept the JSON keys in (jsonb sorts them)
+    boundaries = {name: stored[name] for name in BOUNDARIES if name in stored}
+    every = dict.fromkeys(s for b in boundaries.values() for s in b["steps"])
+    steps = [step for step, _ in _in_making_order(every, rows)]
+    reference_id = (assumptions.get("water_saved") or {}).get("reference")
+    reference = factors.get(reference_id) if reference_id else None
+    reference_name = factor_label(reference.activity) if reference else reference_id
+    return {
+        "boundaries": [(name, boundary_label(name), b["co2e_kg"]) for name, b in boundaries.items()],
+        "boundary_steps": [
+            (step, step_label(step), [b["steps"].get(step) for b in boundaries.values()]) for step in steps
+        ],
+        "headline_boundary": HEADLINE_BOUNDARY,
+        "use": assumptions.get("use"),
+        "grid": _grid(assumptions.get("grid"), factors),
+        "water_parts": [
+            (part, snapshot.water_split[part], meaning)
+            for part, meaning in WATER_PARTS.items()
+            if part in snapshot.water_split
+        ],
+        "water_reference": (reference_id, reference_name) if reference_id else None,
+    }
+
+
+def _grid(grid: dict[str, Any] | None, factors: Mapping[str, Factor]) -> dict[str, Any] | None:
+    """The grid basis of the figures and of the alternative one, in words (the factor ids at worst)."""
+    if not grid:
+        return None
+
+    def basis(factor_id: str, stated: str) -> str:
+        factor = factors.get(factor_id)
+        return grid_basis(factor.geography, factor.source, stated) if factor else f"{factor_id}, {stated}"
+
+    alternative = grid["alternative"]
+    return {
+        "factor": grid["factor"],
+        "basis": basis(grid["factor"], grid["basis"]),
+        "alternative_factor": alternative["factor"],
+        "alternative_basis": basis(alternative["factor"], alternative["basis"]),
+        "alternative_kg": alternative["co2e_customer_kg"],
+    }
+
+
+def _in_making_order(by_step: dict[str, Any], rows: list[GarmentFootprint]) -> list[tuple[str, Any]]:
+    """The steps in the order of the making (a garment's lines are a list, in order; PostgreSQL's jsonb keeps
+    an object's keys in an order of its own)."""
+    order = {
+        step: i for i, step in enumerate(dict.fromkeys(line[0] for row in rows[:1] for line in row.lines))
+    }
+    return sorted(by_step.items(), key=lambda item: order.get(item[0], len(order)))
 
 
 def _runs(row: GarmentFootprint, snapshot: FootprintSnapshot) -> tuple[Any, dict[str, Any]]:
@@ -100,11 +175,13 @@ def order_footprint(request: HttpRequest, pk: int) -> HttpResponse:
                     values[1],
                     [snapshot.baselines[cc]["by_step"].get(step, "—") for cc in countries],
                 )
-                for step, values in snapshot.by_step.items()
+                for step, values in _in_making_order(snapshot.by_step, rows)
             ],
             chart=_chart(rows[0], snapshot) if rows else "",
             lines=_lines(rows[0], snapshot) if rows else [],
         )
+        if snapshot.method_version >= 2:
+            context.update(_method_2(snapshot, rows))
     return render(request, "footprint/order_footprint.html", context)
 
 
@@ -164,9 +241,13 @@ def order_footprint_pact(request: HttpRequest, pk: int) -> HttpResponse:
         reference_period=(order.created_at, snapshot.created_at),
         boundary="cradle-to-gate",
         product_mass_kg=_garment_mass(row),
-        comment=f"Seamline footprint v{snapshot.version} of {order.number}",
+        comment=f"Seamline footprint v{snapshot.version} of {order.number}.",
         created=snapshot.created_at,
         version=snapshot.version,
+        dqr={fid: f.dqr for fid, f in _factors(snapshot).items() if f.dqr},
+        exclusions=snapshot.assumptions.get("exclusions", ()),
+        unsourced=snapshot.unsourced,
+        method_version=snapshot.method_version,
     )
     response = HttpResponse(json.dumps(document, indent=2, default=str), content_type="application/json")
     response["Content-Disposition"] = f'attachment; filename="{order.number}-pact-v{snapshot.version}.json"'
@@ -174,10 +255,14 @@ def order_footprint_pact(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _garment_mass(row: GarmentFootprint) -> Decimal:
-    """The garment's fabric: the mill's last output (the least mass of the chain) less its off-cuts."""
+    """The garment's fabric: the mill's last output less its off-cuts.
+
+    That is the weaving (knitting) line's mass: since method 2 a step touching part of the stream
+    (dyeing, sizing: the warp only) carries less than the fabric, so the least mass is no longer it.
+    """
     step, quantity = FIELDS.index("step"), FIELDS.index("quantity")
-    mill = [
-        Decimal(r[quantity]) for r in row.lines if r[step] in ("spinning", "weaving", "dyeing", "knitting")
+    mill = [Decimal(r[quantity]) for r in row.lines if r[step] in ("weaving", "knitting")] or [
+        Decimal(r[quantity]) for r in row.lines if r[step] in ("spinning", "dyeing")
     ]
     offcuts = sum((Decimal(r[quantity]) for r in row.lines if r[step] == "offcuts"), Decimal(0))
     return (min(mill) - offcuts).quantize(Decimal("0.001")) if mill else Decimal("1.000")
@@ -211,7 +296,9 @@ def factor_detail(request: HttpRequest, version: str, factor_id: str) -> HttpRes
         factor = load_registry(version).get(factor_id)
     except FactorError as exc:
         raise NotFoundError(str(exc)) from exc
-    return render(request, "footprint/factor_detail.html", {"factor": factor, "figures": _figures(factor)})
+    dqr = [(key, factor.dqr[key]) for key in DQR_KEYS] if factor.dqr else []
+    context = {"factor": factor, "figures": _figures(factor), "dqr": dqr}
+    return render(request, "footprint/factor_detail.html", context)
 
 
 def _figures(factor: Factor) -> dict[str, str]:

@@ -138,7 +138,7 @@ class PassportData:
     garment: Garment
     materials: tuple[Material, ...]
     certificates: tuple[Certificate, ...]
-    emissions: Emissions
+    emissions: Emissions | None  # None: the footprint uses an unsourced factor, no scorecard is issued
     trace: tuple[TraceStep, ...]
     circularity: Circularity | None = None
 
@@ -160,9 +160,10 @@ def passport_credential(
         "granularityLevel": "item",
         "materialsProvenance": [_material(m) for m in data.materials],
         "conformityClaim": [_claim(c) for c in data.certificates],
-        "emissionsScorecard": _emissions(data.emissions),
-        "traceabilityInformation": [_trace_step(i, step) for i, step in enumerate(data.trace)],
     }
+    if data.emissions is not None:  # the UNTP schema leaves the scorecard optional
+        subject["emissionsScorecard"] = _emissions(data.emissions)
+    subject["traceabilityInformation"] = [_trace_step(i, step) for i, step in enumerate(data.trace)]
     if data.circularity is not None:
         subject["circularityScorecard"] = _circularity(data.circularity)
     credential: dict[str, Any] = {

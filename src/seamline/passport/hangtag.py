@@ -20,6 +20,9 @@ own path; the PDF draws segno's module matrix as filled rectangles.
 ...               Decimal("12.5"), "Atwater")
 >>> footprint_lines(tag)
 ('23.4 kg CO2e', 'vs 26.2 kg made in Dhaka', '12.5 km traveled')
+>>> from dataclasses import replace
+>>> footprint_lines(replace(tag, co2e_kg=None))  # a footprint resting on an unsourced factor
+('Footprint: not yet verifiable', '12.5 km traveled')
 >>> hangtag_sheet_pdf([tag]).startswith(b"%PDF")
 True
 """
@@ -56,6 +59,8 @@ OFFSHORE_PLACE = "Dhaka"  # the footprint engine's offshore baseline (footprint.
 PAGES_MM = {"letter": (LETTER[0] / mm, LETTER[1] / mm), "a4": (A4[0] / mm, A4[1] / mm)}
 FONT_SCALES = (1.0, 0.92, 0.85, 0.78, 0.72)  # tried in turn when a tag's text does not fit
 ONE_PLACE = Decimal("0.1")
+# Printed instead of the kg when the footprint uses a factor with no citable published value.
+FOOTPRINT_UNVERIFIABLE = "Footprint: not yet verifiable"
 
 
 @dataclass(frozen=True)
@@ -69,7 +74,7 @@ class Hangtag:
     colour: str
     composition: str  # "100% cotton (13.5 oz Japanese selvedge denim)"
     care: tuple[str, ...]  # ISO 3758 symbols as words: "Wash 30°C", "Do not bleach", ...
-    co2e_kg: Decimal  # per garment, to the customer
+    co2e_kg: Decimal | None  # per garment, to the customer; None: not printable (an unsourced factor)
     offshore_co2e_kg: Decimal | None  # the offshore baseline, for "vs 26.2 kg made in Dhaka"
     km: Decimal  # km traveled along the chain
     brand: str
@@ -118,7 +123,12 @@ def _fmt(value: Decimal) -> str:
 
 
 def footprint_lines(tag: Hangtag) -> tuple[str, ...]:
-    """The footprint figure as printed: CO2e, the offshore comparison when known, km traveled."""
+    """The footprint figure as printed: CO2e, the offshore comparison when known, km traveled.
+
+    Without a printable CO2e figure neither kg figure is printed, only FOOTPRINT_UNVERIFIABLE.
+    """
+    if tag.co2e_kg is None:
+        return (FOOTPRINT_UNVERIFIABLE, f"{_fmt(tag.km)} km traveled")
     lines = [f"{_fmt(tag.co2e_kg)} kg CO2e"]
     if tag.offshore_co2e_kg is not None:
         lines.append(f"vs {_fmt(tag.offshore_co2e_kg)} kg made in {OFFSHORE_PLACE}")

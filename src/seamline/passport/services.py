@@ -252,7 +252,9 @@ def _latest_footprints(garments: list[Garment]) -> dict[int, Any]:
     for row in (
         GarmentFootprint.objects.filter(garment__in=garments)
         .select_related("snapshot")
-        .defer("snapshot__sources", "snapshot__by_step", "snapshot__baselines", "lines")
+        .defer(
+            "snapshot__sources", "snapshot__by_step", "snapshot__baselines", "snapshot__assumptions", "lines"
+        )
         .order_by("garment_id", "snapshot__version")
     ):
         rows[row.garment_id] = row  # ascending: the last one seen is the latest
@@ -332,7 +334,10 @@ def _passport_data(garment: Garment, footprint: Any, context: dict[str, Any]) ->
         ),
         materials=context["materials"],
         certificates=context["certificates"],
-        emissions=Emissions(
+        # a footprint resting on a factor with no citable published value is not vouched for: no scorecard
+        emissions=None
+        if footprint.snapshot.unsourced
+        else Emissions(
             co2e_kg=float(footprint.co2e_gate_kg),
             primary_sourced_ratio=float(footprint.snapshot.primary_share),
             reporting_standard=GHG_PRODUCT,

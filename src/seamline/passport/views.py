@@ -24,7 +24,9 @@ from seamline.core.errors import DomainError, ForbiddenError, found
 from seamline.core.lamap import LaMap, Place
 from seamline.facilities.maps import facility_maps
 from seamline.facilities.models import Facility
-from seamline.footprint.models import GarmentFootprint
+from seamline.footprint.display import METHOD_1_WATER_REFERENCE, factor_short, unsourced_summary
+from seamline.footprint.factors import FactorError, load_registry
+from seamline.footprint.models import FootprintSnapshot, GarmentFootprint
 from seamline.lineage.selectors import garment_lineage
 from seamline.lineage.timeline_svg import Step, timeline_svg
 from seamline.production.selectors import order_get
@@ -103,6 +105,29 @@ def _public_maps(facilities: list[Facility]) -> dict[str, Any]:
     return {**maps, "lamap": relink(maps["lamap"]), "closeup": relink(maps["closeup"])}
 
 
+# A snapshot's JSON a passport page or hangtag never reads.
+_SNAPSHOT_BULK = ("snapshot__sources", "snapshot__by_step", "snapshot__baselines")
+
+
+def _withheld(snapshot: FootprintSnapshot | None) -> str:
+    """Why the footprint's figures are not printed ("" when they are)."""
+    return unsourced_summary(snapshot.unsourced) if snapshot is not None and snapshot.unsourced else ""
+
+
+def _water_reference(snapshot: FootprintSnapshot) -> str | None:
+    """What the water saved is measured against, in a few words; None when no reference is claimed."""
+    if snapshot.method_version < 2:
+        factor_id = METHOD_1_WATER_REFERENCE
+    else:
+        factor_id = (snapshot.assumptions.get("water_saved") or {}).get("reference")
+    if not factor_id:
+        return None
+    try:
+        return factor_short(load_registry(snapshot.registry_version).get(factor_id).activity)
+    except FactorError:  # a registry this install no longer ships: the id still names it
+        return factor_id
+
+
 def _render_page(
     request: HttpRequest, serial: str, *, signed_in: bool
 ) -> tuple[HttpResponse, list[str], str]:
@@ -119,8 +144,13 @@ def _render_page(
         if f.name in places
     ]
     footprint = (
-        GarmentFootprint.objects.filter(garment=garment).defer("lines").order_by("-snapshot__version").first()
+        GarmentFootprint.objects.filter(garment=garment)
+        .select_related("snapshot")
+        .defer("lines", *_SNAPSHOT_BULK)
+        .order_by("-snapshot__version")
+        .first()
     )
+    snapshot = footprint.snapshot if footprint else None
     subject = passport.credential["credentialSubject"]
     event_ids = [event_id for event_id, _ in linked_event_ids(passport.credential)]
     fingerprint = ledger_fingerprint(event_ids)  # before the check: an edit in between re-renders next time
@@ -139,6 +169,8 @@ def _render_page(
         if steps
         else "",
         "footprint": footprint,
+        "footprint_withheld": _withheld(snapshot),
+        "water_reference": _water_reference(snapshot) if snapshot else None,
         "offshore": [
             (cc, Decimal(run["co2e_customer_kg"]), Decimal(run["km"]))
             for cc, run in footprint.baselines.items()
@@ -220,7 +252,8 @@ def _tags(order: Any) -> list[Hangtag]:
     rows = {
         r.garment_id: r
         for r in GarmentFootprint.objects.filter(garment__order=order)
-        .defer("lines")
+        .select_related("snapshot")
+        .defer("lines", "snapshot__assumptions", *_SNAPSHOT_BULK)
         .order_by("snapshot__version")
     }
     material = next(
@@ -232,7 +265,9 @@ def _tags(order: Any) -> list[Hangtag]:
         Passport.objects.filter(garment__order=order).select_related("garment__variant").order_by("serial")
     ):
         row = rows.get(passport.garment_id)
-        offshore = row.baselines.get("BD") if row else None
+        withheld = row is not None and bool(row.snapshot.unsourced)  # no kg resting on an unsourced factor
+        offshore = row.baselines.get("BD") if row and not withheld else None
+        co2e = None if withheld else (row.co2e_customer_kg if row else Decimal(0))
         tags.append(
             Hangtag(
                 passport_url=f"{base_url()}/p/{passport.serial}",
@@ -242,7 +277,7 @@ def _tags(order: Any) -> list[Hangtag]:
                 colour=passport.garment.variant.colour,
                 composition=f"{composition} ({material.name})" if material else "",
                 care=CARE,
-                co2e_kg=row.co2e_customer_kg if row else Decimal(0),
+                co2e_kg=co2e,
                 offshore_co2e_kg=Decimal(offshore["co2e_customer_kg"]) if offshore else None,
                 km=row.km if row else Decimal(0),
                 brand=order.brand.name,
