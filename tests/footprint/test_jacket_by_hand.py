@@ -199,3 +199,27 @@ def test_the_use_phase_follows_the_care_label():
         garment * Decimal("0.25") * desnz("20_501_5275_15_1") / 1000
     )
     assert "default" in lines["use:washing"].source and "52 washes" in lines["use:washing"].source
+
+
+def test_the_alternative_grid_figure_equals_a_whole_calculation_on_that_grid():
+    from seamline.footprint.activities import GRID_REGIONAL
+    from seamline.footprint.services import on_grid
+
+    registry = load_registry()
+    denim = material_spec("denim", {"cotton": 100}, width_cm=Decimal(80), gsm=Decimal(450), registry=registry)
+    record = GarmentRecord(
+        "urn:x:1",
+        "1",
+        Decimal("2"),
+        Decimal(0),
+        "event urn:uuid:c",
+        "",
+        Decimal("4.5"),
+        Decimal(30),
+        batches=(Batch("pressing", 3, Decimal("7.3"), None, "event urn:uuid:p"),),
+        delivered_source="event urn:uuid:d",
+    )
+    local = calculate(garment_activities(record, denim, registry), registry)
+    regional = calculate(garment_activities(record, denim, registry, grid=GRID_REGIONAL), registry)
+    assert on_grid(local, GRID_REGIONAL, registry) == regional.co2e_kg(boundary="cradle-to-customer")
+    assert regional.co2e_kg(boundary="cradle-to-customer") != local.co2e_kg(boundary="cradle-to-customer")
