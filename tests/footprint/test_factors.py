@@ -15,7 +15,7 @@ from seamline.footprint.factors import DATA_DIR, FactorError, is_geography, load
 from seamline.footprint.units import UNITS
 
 SHIPPED = DATA_DIR / "factors-2026.1.json"
-CARBONFACT = Path("/work/shared/data/factors/carbonfact")
+CARBONFACT = Path(__file__).resolve().parents[1] / "data/factors/carbonfact"
 
 
 def _document() -> dict:
