@@ -8,6 +8,10 @@ On a fresh database `bench_trace` (`bench_trace_capture` with --capture-only):
    (sewing, laser washing, pressing, QC per garment, packing; every garment, bundle and carton a real row,
    so the unknown-EPC check runs as in production) to POST /epcis/capture for one factory; events/s and
    document latency; then the chain must verify and hold exactly docs x 100 events;
+   the floor, in the same run: the very rows that capture stored (trace_event and trace_eventepc, per
+   document) inserted again by bare psycopg `COPY`, one transaction per document, by as many connections as
+   clients, under a second organization (same tables, same indexes, same constraints); the ratio
+   capture / floor (target >= 40 %);
 2. load: the same factory's chain is filled up to `--events` through services.record_events (real chained
    records): rolls received, lays cut into bundles, bundles sewn into garments, finishing, QC, packing,
    departing and arriving cartons, off-cuts to the recycler;
@@ -16,7 +20,8 @@ On a fresh database `bench_trace` (`bench_trace_capture` with --capture-only):
 4. GET /epcis/events?MATCH_epc=<garment> over HTTP, 1,000 requests;
 5. `seamline trace verify` over the whole chain, as a subprocess.
 Writes bench/out/trace.json. Targets (issue #5): capture >= 3,000 events/s; lineage p95 < 25 ms;
-MATCH_epc p95 < 50 ms; verify of 1,000,000 events < 60 s. Exits 1 when a correctness check fails.
+MATCH_epc p95 < 50 ms; verify of 1,000,000 events < 60 s; (issue #15) capture >= 40 % of the COPY floor.
+Exits 1 when a correctness check fails.
 """
 
 from __future__ import annotations
@@ -46,7 +51,13 @@ SIZES = ["XS", "S", "M", "L", "XL"]
 GARMENTS_PER_BUNDLE = 6
 BUNDLES_PER_DOC = 10  # 10 events a bundle: sewn, laser wash, press, 6 inspections, pack
 WARM_DOCS = 4
-TARGETS = {"capture_eps": 3000, "lineage_p95_ms": 25, "match_epc_p95_ms": 50, "verify_s": 60}
+TARGETS = {
+    "capture_eps": 3000,
+    "capture_vs_copy_floor": 0.40,
+    "lineage_p95_ms": 25,
+    "match_epc_p95_ms": 50,
+    "verify_s": 60,
+}
 
 sys.path.insert(0, str(ROOT / "bench"))
 from common import ensure_database, machine, setup_django, stop_server, wait_ready  # noqa: E402
@@ -266,6 +277,110 @@ def run_capture(s: dict[str, Any], docs: list[bytes], clients: int) -> dict[str,
         "events_per_s": round(n_events / wall, 1),
         "document_latency": summary(latencies),
         "statuses": statuses,
+    }
+
+
+# The COPY floor ---------------------------------------------------------------------------------------
+
+
+def _columns(conn: Any, table: str) -> list[str]:
+    rows = conn.execute(
+        "SELECT column_name FROM information_schema.columns WHERE table_name = %s ORDER BY ordinal_position",
+        (table,),
+    ).fetchall()
+    return [r[0] for r in rows]
+
+
+def floor_rows(organization_id: int, floor_org_id: int, job_ids: list[int]) -> tuple[list[tuple], list[str]]:
+    """For each capture job (one document), the COPY text of its trace_event and trace_eventepc rows as
+    capture stored them, moved to the floor organization: event ids shifted past every existing id (the
+    block is reserved on the sequence here, outside the timing), identifier rows pointing at the shifted
+    ids and numbered by their own sequence. Read with COPY TO, so every column goes back byte for byte."""
+    import psycopg
+    from psycopg import sql
+
+    with psycopg.connect(DB_URL, autocommit=True) as conn:
+        lo, hi = conn.execute(
+            "SELECT min(id), max(id) FROM trace_event WHERE organization_id = %s", (organization_id,)
+        ).fetchone()
+        top = conn.execute("SELECT max(id) FROM trace_event").fetchone()[0]
+        offset = top - lo + 1
+        conn.execute("SELECT setval(pg_get_serial_sequence('trace_event', 'id'), %s)", (hi + offset,))
+        event_cols = _columns(conn, "trace_event")
+        epc_cols = [c for c in _columns(conn, "trace_eventepc") if c != "id"]
+        shifted = {"id": sql.SQL("id + {}").format(offset), "organization_id": sql.Literal(floor_org_id)}
+        select_event = sql.SQL("SELECT {} FROM trace_event WHERE capture_job_id = %s ORDER BY seq").format(
+            sql.SQL(", ").join(shifted.get(c, sql.Identifier(c)) for c in event_cols)
+        )
+        select_epc = sql.SQL(
+            "SELECT {} FROM trace_eventepc WHERE event_id IN "
+            "(SELECT id FROM trace_event WHERE capture_job_id = %s) ORDER BY id"
+        ).format(
+            sql.SQL(", ").join(
+                sql.SQL("event_id + {}").format(offset) if c == "event_id" else sql.Identifier(c)
+                for c in epc_cols
+            )
+        )
+        docs = []
+        for job in job_ids:
+            parts = []
+            for select in (select_event, select_epc):
+                query = sql.SQL("COPY ({}) TO STDOUT").format(select)
+                with conn.cursor().copy(query, (job,)) as copy:  # psycopg binds COPY's params client-side
+                    parts.append(b"".join(bytes(chunk) for chunk in copy))
+            docs.append((parts[0], parts[1]))
+    into_event = sql.SQL("COPY trace_event ({}) FROM STDIN").format(
+        sql.SQL(", ").join(map(sql.Identifier, event_cols))
+    )
+    into_epc = sql.SQL("COPY trace_eventepc ({}) FROM STDIN").format(
+        sql.SQL(", ").join(map(sql.Identifier, epc_cols))
+    )
+    return docs, [into_event, into_epc]
+
+
+def run_floor(docs: list[tuple], statements: list[Any], clients: int) -> dict[str, Any]:
+    """The documents' rows by bare COPY: `clients` connections, each document its own transaction."""
+    import psycopg
+
+    queue = list(docs)
+    lock = threading.Lock()
+    latencies: list[float] = []
+    n_events = sum(d[0].count(b"\n") for d in docs)
+    n_epcs = sum(d[1].count(b"\n") for d in docs)
+    conns = [psycopg.connect(DB_URL) for _ in range(clients)]
+
+    def client(conn: Any) -> None:
+        while True:
+            with lock:
+                if not queue:
+                    return
+                doc = queue.pop()
+            t0 = time.perf_counter()
+            with conn.transaction(), conn.cursor() as cursor:
+                for statement, data in zip(statements, doc, strict=True):
+                    with cursor.copy(statement) as copy:
+                        copy.write(data)
+            ms = (time.perf_counter() - t0) * 1000
+            with lock:
+                latencies.append(ms)
+
+    threads = [threading.Thread(target=client, args=(c,)) for c in conns]
+    t0 = time.perf_counter()
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    wall = time.perf_counter() - t0
+    for c in conns:
+        c.close()
+    return {
+        "documents": len(docs),
+        "events": n_events,
+        "identifier_rows": n_epcs,
+        "clients": clients,
+        "wall_s": round(wall, 2),
+        "events_per_s": round(n_events / wall, 1),
+        "document_latency": summary(latencies),
     }
 
 
@@ -524,6 +639,22 @@ def run_verify() -> dict[str, Any]:
     }
 
 
+def capture_floor(s: dict[str, Any], cap: dict[str, Any], clients: int) -> dict[str, Any]:
+    """The COPY floor of the timed capture (the warm-up documents left out): its rows, copied."""
+    from seamline.accounts.services import organization_create
+    from seamline.trace.models import CaptureJob, Event
+
+    jobs = list(
+        CaptureJob.objects.filter(organization=s["factory"]).order_by("pk").values_list("pk", flat=True)
+    )[WARM_DOCS:]
+    floor_org = organization_create(name="Trace Floor", kind="factory", slug="trace-floor")
+    docs, statements = floor_rows(s["factory"].pk, floor_org.pk, jobs)
+    fl = run_floor(docs, statements, clients)
+    fl["events_stored"] = Event.objects.filter(organization=floor_org).count()
+    fl["capture_ratio"] = round(cap["events_per_s"] / fl["events_per_s"], 4)
+    return fl
+
+
 # Main -------------------------------------------------------------------------------------------------
 
 
@@ -584,10 +715,19 @@ def main() -> int:
         }
         checks["capture chain"] = broken is None
         report["capture"] = cap
+        fl = capture_floor(s, cap, args.clients)
+        report["copy_floor"] = fl
+        checks["floor exact"] = fl["events"] == cap["events"] and fl["events_stored"] == cap["events"]
         print(
             f"capture: {cap['events_per_s']:,.0f} events/s  doc p50 {cap['document_latency']['p50_ms']} ms"
             f"  p95 {cap['document_latency']['p95_ms']} ms  stored {captured:,}  statuses {cap['statuses']}"
             f"  chain {'ok' if broken is None else broken}",
+            flush=True,
+        )
+        print(
+            f"COPY floor: {fl['events_per_s']:,.0f} events/s  doc p50 {fl['document_latency']['p50_ms']} ms"
+            f"  p95 {fl['document_latency']['p95_ms']} ms  stored {fl['events_stored']:,}"
+            f"  -> capture is {fl['capture_ratio']:.1%} of the floor (target >= 40%)",
             flush=True,
         )
 

@@ -25,7 +25,7 @@ import sys
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 
-DEFAULT_DIR = Path("/work/shared/data/factors/carbonfact")
+DEFAULT_DIR = Path(__file__).resolve().parents[1] / "src/seamline/footprint/data/sources/carbonfact"
 VERSION = "1.1.0"
 YEAR = 2026  # date-released 2026-04-15
 LICENCE = "CC BY-SA 4.0"

@@ -6,7 +6,8 @@
     seamline manage ARGS…         any Django management command
     seamline nest FILE --width CM [--sizes S=1,M=2] [--json] [--svg OUT] [--dxf OUT]   one marker
     seamline cutplan ORDER [--colour C] [--table CM] [--plies N] [--json] [--svg-dir DIR]   plan a cut
-    seamline trace hash DOCUMENT | trace verify [--organization SLUG]   event hashes; check the ledger
+    seamline trace hash DOCUMENT | trace verify [--organization SLUG] [--checkpoints FILE]
+                  | trace checkpoint [--organization SLUG]   event hashes; check the ledger; sign its heads
     seamline footprint ORDER [--recalculate] [--json]   carbon and water per garment, against offshore
     seamline footprint factors [--version V] [--check] [--registry PATH]   the factor registry, its sources
     seamline passport issue ORDER | passport verify FILE-OR-URL   digital product passports
@@ -193,6 +194,12 @@ def build_parser() -> argparse.ArgumentParser:
     hashing.add_argument("document", help="an EPCIS 2.0 JSON(-LD) document, or - for standard input")
     verify = trace_sub.add_parser("verify", help="check every organization's chain (or one's)")
     verify.add_argument("--organization", help="the organization's slug (default: all)")
+    verify.add_argument(
+        "--checkpoints", help="a saved copy of /epcis/checkpoints/<slug>.json: the chain must agree with it"
+    )
+    verify.add_argument("--workers", type=int, default=os.cpu_count() or 1, help="processes recomputing")
+    checkpoint = trace_sub.add_parser("checkpoint", help="sign each organization's chain head now")
+    checkpoint.add_argument("--organization", help="the organization's slug (default: all)")
 
     fp = sub.add_parser(
         "footprint", help="carbon and water of a production order's garments, from the ledger"
@@ -437,26 +444,57 @@ def cmd_trace(args: argparse.Namespace) -> int:
     import time
 
     from seamline.accounts.models import Organization
-    from seamline.trace.models import Chain
-    from seamline.trace.services import chain_verify
+    from seamline.core.errors import DomainError
+    from seamline.trace.checkpoints import checkpoint_take, checkpoints_check
+    from seamline.trace.verify import chain_head, chain_verify
 
-    orgs = Organization.objects.filter(pk__in=Chain.objects.values("organization_id")).order_by("slug")
+    saved = None
+    if getattr(args, "checkpoints", None):
+        try:
+            saved = json.loads(Path(args.checkpoints).read_text(encoding="utf-8"))
+        except (OSError, ValueError) as exc:
+            return _fail(f"{args.checkpoints}: {exc}")
+        if not isinstance(saved, dict) or not isinstance(saved.get("organization"), str):
+            return _fail(f"{args.checkpoints}: not a checkpoints document (no organization)")
+        args.organization = args.organization or saved["organization"]
+    orgs = Organization.objects.filter(chain__isnull=False).order_by("slug")
     if args.organization:
         orgs = orgs.filter(slug=args.organization)
         if not orgs.exists():
             return _fail(f"no trace chain for organization {args.organization!r}")
     broken = 0
     for org in orgs:
-        started = time.monotonic()
-        head = Chain.objects.get(organization=org)
-        problem = chain_verify(org)
-        took = time.monotonic() - started
-        if problem is None:
-            print(f"{org.slug}: {head.seq} records, chain intact ({took:.1f} s)")
+        if args.trace_command == "checkpoint":
+            try:
+                taken = checkpoint_take(organization=org)
+            except DomainError as exc:
+                print(f"{org.slug}: NOT SIGNED: {exc.detail}")
+                broken += 1
+                continue
+            print(
+                f"{org.slug}: checkpoint of record {taken.seq} ({taken.head_hash[:16]}…) signed, {taken.kid}"
+                if taken
+                else f"{org.slug}: empty chain, nothing to sign"
+            )
             continue
-        broken += 1
-        where = f"record id {problem.pk}" if problem.pk is not None else "the chain's end"
-        print(f"{org.slug}: BROKEN at record {problem.seq} ({where}): {problem.kind}: {problem.detail}")
+        started = time.monotonic()
+        head = chain_head(org)
+        problem = chain_verify(org, workers=args.workers)
+        took = time.monotonic() - started
+        if problem is not None:
+            broken += 1
+            where = f"record id {problem.pk}" if problem.pk is not None else "the chain's end"
+            print(f"{org.slug}: BROKEN at record {problem.seq} ({where}): {problem.kind}: {problem.detail}")
+        else:
+            print(f"{org.slug}: {head.seq} records, chain intact ({took:.1f} s)")
+        if saved is not None and saved["organization"] == org.slug:
+            contradictions = checkpoints_check(organization=org, document=saved)
+            for line in contradictions:
+                print(f"{org.slug}: CONTRADICTED: {line}")
+            if contradictions:
+                broken += problem is None
+            else:
+                print(f"{org.slug}: agrees with the {len(saved.get('checkpoints') or [])} saved checkpoints")
     return 1 if broken else 0
 
 

@@ -33,7 +33,7 @@ from seamline.passport.status_list import StatusEntry
 HOST = "https://passports.seamline.example"
 DID = "did:web:passports.seamline.example"
 ISSUED = datetime(2026, 3, 9, 17, 30, tzinfo=UTC)
-SHARED_UNTP = Path("/work/shared/standards/untp")
+SHARED_UNTP = Path(__file__).resolve().parents[1] / "data/standards/untp"
 
 
 def _hash(text: str) -> str:

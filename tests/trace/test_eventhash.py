@@ -15,8 +15,8 @@ from seamline.trace.eventhash import (
     prehash_string,
 )
 
-VECTORS = Path("/work/shared/standards/epcis/event-hash")
-EXAMPLES = Path("/work/shared/standards/epcis/examples")
+VECTORS = Path(__file__).resolve().parents[1] / "data/standards/epcis/event-hash"
+EXAMPLES = Path(__file__).resolve().parents[1] / "data/standards/epcis/examples"
 pytestmark = pytest.mark.skipif(not VECTORS.is_dir(), reason="shared EPCIS standards not present")
 
 VECTOR_DOCS = sorted(VECTORS.glob("*.jsonld"))

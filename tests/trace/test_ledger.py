@@ -23,7 +23,7 @@ from seamline.trace.services import capture_document, chain_verify
 
 from .. import factories as f
 
-EXAMPLES = sorted(Path("/work/shared/standards/epcis/examples").glob("*.jsonld"))
+EXAMPLES = sorted((Path(__file__).resolve().parents[1] / "data/standards/epcis/examples").glob("*.jsonld"))
 HERE = Path(__file__).resolve().parents[2] / "src/seamline/trace/standards"
 
 

@@ -10,7 +10,7 @@ from jsonschema import Draft7Validator
 from seamline.trace import schema
 from seamline.trace.schema import EpcisSchemaError, validate_document, validate_event
 
-EXAMPLES = Path("/work/shared/standards/epcis/examples")
+EXAMPLES = Path(__file__).resolve().parents[1] / "data/standards/epcis/examples"
 pytestmark = pytest.mark.skipif(not EXAMPLES.is_dir(), reason="shared EPCIS standards not present")
 EXAMPLE_DOCS = sorted(EXAMPLES.glob("*.jsonld"))
 

@@ -14,8 +14,8 @@ from seamline.cli import main
 from seamline.trace.models import Event
 from seamline.trace.services import capture_document
 
-VECTORS = sorted(Path("/work/shared/standards/epcis/event-hash").glob("*.jsonld"))
-EXAMPLES = sorted(Path("/work/shared/standards/epcis/examples").glob("*.jsonld"))
+VECTORS = sorted((Path(__file__).resolve().parents[1] / "data/standards/epcis/event-hash").glob("*.jsonld"))
+EXAMPLES = sorted((Path(__file__).resolve().parents[1] / "data/standards/epcis/examples").glob("*.jsonld"))
 
 
 def _expected(document: Path) -> list[str]:

@@ -141,7 +141,28 @@ def verify_credential(token: str, did_document: Mapping[str, Any]) -> dict[str, 
     credential), ``unknown key`` (kid not an assertion method of this DID), ``bad signature``, ``issuer``
     (the credential names another issuer than the key's DID).
     """
-    header = _protected_header(token)
+    credential, did = _verified(token, did_document, typ=TYP)
+    if _issuer_did(credential) != did:
+        raise SignatureError("issuer", f"credential issuer {_issuer_did(credential)!r} is not {did!r}")
+    return credential
+
+
+def sign_json(payload: Mapping[str, Any], key: OKPKey, *, kid: str, typ: str) -> str:
+    """Any JSON object (a ledger checkpoint) as a compact JWS over its canonical JSON (sorted keys, no
+    spaces), signed with ``key`` identified as the DID URL ``kid``."""
+    header = {"alg": ALG, "kid": kid, "typ": typ}
+    data = json.dumps(payload, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode("utf-8")
+    return jws.serialize_compact(header, data, key, algorithms=[ALG], registry=_REGISTRY)
+
+
+def verify_json(token: str, did_document: Mapping[str, Any], *, typ: str) -> dict[str, Any]:
+    """The JSON object signed by ``sign_json``, once its signature checks out; SignatureError otherwise."""
+    return _verified(token, did_document, typ=typ)[0]
+
+
+def _verified(token: str, did_document: Mapping[str, Any], *, typ: str) -> tuple[dict[str, Any], str]:
+    """The payload of a compact JWS signed by a key of ``did_document``, and that DID."""
+    header = _protected_header(token, typ=typ)
     kid = header.get("kid")
     if not isinstance(kid, str) or "#" not in kid:
         raise SignatureError("malformed", f"kid must be a DID URL '<did>#<key>', got {kid!r}")
@@ -157,18 +178,15 @@ def verify_credential(token: str, did_document: Mapping[str, Any]) -> dict[str, 
     except (JoseError, ValueError) as exc:
         raise SignatureError("malformed", str(exc)) from exc
     try:
-        credential = json.loads(signed.payload)
+        payload = json.loads(signed.payload)
     except (UnicodeDecodeError, ValueError) as exc:
         raise SignatureError("malformed", f"payload is not JSON: {exc}") from exc
-    if not isinstance(credential, dict):
+    if not isinstance(payload, dict):
         raise SignatureError("malformed", "payload is not a JSON object")
-    did = kid.split("#", 1)[0]
-    if _issuer_did(credential) != did:
-        raise SignatureError("issuer", f"credential issuer {_issuer_did(credential)!r} is not {did!r}")
-    return credential
+    return payload, kid.split("#", 1)[0]
 
 
-def _protected_header(token: str) -> dict[str, Any]:
+def _protected_header(token: str, *, typ: str = TYP) -> dict[str, Any]:
     if not isinstance(token, str):
         raise SignatureError("malformed", "a compact JWS is a string")
     parts = token.strip().split(".")
@@ -187,8 +205,8 @@ def _protected_header(token: str) -> dict[str, Any]:
         raise SignatureError("malformed", "protected header is not a JSON object")
     if header.get("alg") != ALG:
         raise SignatureError("malformed", f"alg must be {ALG!r}, got {header.get('alg')!r}")
-    if header.get("typ") != TYP:
-        raise SignatureError("malformed", f"typ must be {TYP!r}, got {header.get('typ')!r}")
+    if header.get("typ") != typ:
+        raise SignatureError("malformed", f"typ must be {typ!r}, got {header.get('typ')!r}")
     return header
 
 

@@ -57,16 +57,23 @@ class Checked:
 
 
 def check_events(
-    events: Sequence[Mapping[str, Any]], *, organization: Organization, facility_uri: str | None
+    events: Sequence[Mapping[str, Any]],
+    *,
+    organization: Organization,
+    facility_uri: str | None,
+    paths: Sequence[str] | None = None,
 ) -> Checked:
-    """Every error of the events the schema cannot know, named by path, as one ValidationError."""
+    """Every error of the events the schema cannot know, named by path, as one ValidationError.
+
+    ``paths`` says where each event is in its document (default ``epcisBody.eventList[i]``). Every kind
+    of event of a facility-bound token names that facility, and no other place."""
     errors: dict[str, str] = {}
     goods: dict[str, set[str]] = {}  # a Seamline EPC or class -> the paths of the events naming it
     places: dict[str, set[str]] = {}  # a Seamline readPoint or bizLocation -> the paths naming it
     takes: dict[str, Decimal] = {}
     latest = timezone.now() + _CLOCK_SKEW
     for index, event in enumerate(events):
-        path = f"epcisBody.eventList[{index}]"
+        path = paths[index] if paths is not None else f"epcisBody.eventList[{index}]"
         _check_time(event, path, latest, errors)
         _check_lengths(event, path, errors)
         _check_places(event, path, facility_uri, errors, places)

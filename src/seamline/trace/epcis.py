@@ -1,46 +1,155 @@
-"""The EPCIS 2.0 REST interface (a subset of GS1's OpenAPI), at /epcis/.
+"""The EPCIS 2.0 REST interface (GS1's OpenAPI, without named queries and XML), at /epcis/.
 
-    POST /epcis/capture              an EPCISDocument: 202 and Location of the capture job
-    OPTIONS /epcis/capture           the capture limits (GS1-EPCIS-Capture-Limit, ...-File-Size-Limit)
-    GET  /epcis/capture/<id>         the job (running, success, errors)
-    POST /epcis/events               one event: 201 (200 when its eventID is already recorded)
-    GET  /epcis/events               SimpleEventQuery parameters; perPage and nextPageToken (Link: rel=next)
-    GET  /epcis/events/<eventID>     one event
+    GET  /epcis/                      the top-level resources (discovery)
+    POST /epcis/capture               an EPCISDocument or EPCISQueryDocument: 202 and Location of the job;
+                                      GS1-Capture-Error-Behaviour: rollback (default: all or nothing) or
+                                      proceed (the good events stored, the bad ones listed on the job)
+    GET  /epcis/capture               the caller's capture jobs, newest first (perPage, Link: rel=next)
+    GET  /epcis/capture/<id>          the job (running, success, per-event errors)
+    POST /epcis/events                one event: 201 (200 when it is already recorded)
+    GET  /epcis/events                SimpleEventQuery parameters; perPage and Link: rel=next
+    GET  /epcis/events/<eventID>      an EPCISQueryDocument: the event and its error declarations
+    GET  /epcis/<resource>            eventTypes, epcs, bizSteps, bizLocations, readPoints, dispositions:
+                                      the values the caller's events name (a Collection, paged)
+    GET  /epcis/<resource>/<value>    its sub-resources (["events"]); 404 for a value no event names
+    GET  /epcis/<resource>/<value>/events   the caller's events with that value, paged like /events
+    OPTIONS on each of them           Allow and the GS1-EPCIS-/CBV- version, extension and limit headers
     GET  /epcis/context/seamline.jsonld   the JSON-LD context of Seamline's vocabulary
 
 Bearer tokens as for /api/v1 (a partner's token is bound to its facility), or the signed-in session for
-reads. Errors are RFC 9457 problem details naming the path of each bad field; a body or a document too
-large for one capture is 413, and every answer of the capture interface states its limits.
+reads. Answers are JSON (406 for an Accept that takes none); bodies must be JSON (415). Errors are
+RFC 9457 problem details typed with GS1's `epcisException:…` names and naming the path of each bad field;
+a body or a document too large for one capture is 413, and every answer of the capture interface states
+its limits. Any other path under /epcis/ is a problem-details 404.
 """
 
 from __future__ import annotations
 
+import base64
+import binascii
 import json
+from collections.abc import Callable, Mapping
+from datetime import timedelta
+from functools import wraps
 from typing import Any
 from urllib.parse import quote
 
 import orjson
 from django.conf import settings
 from django.core.exceptions import RequestDataTooBig
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.db.models import QuerySet
+from django.http import HttpRequest, HttpResponse, QueryDict
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_GET, require_http_methods
 
 from seamline.accounts.selectors import token_authenticate
-from seamline.core.errors import DomainError, ValidationError
-from seamline.core.problems import problem
+from seamline.core.errors import DomainError
+from seamline.core.problems import PROBLEM_JSON
 
 from .eventhash import event_hash
 from .events import EPCIS_CONTEXT, VOCAB, seamline_context
-from .models import CaptureJob
+from .models import CaptureJob, Event, EventEpc
+from .query import expand_curies
+from .records import vocabulary_uri
 from .schema import MAX_DEPTH, EpcisSchemaError, validate_event
-from .selectors import event_get, events_query, parse_query
-from .services import MAX_CAPTURE_EVENTS, capture_document
+from .selectors import QueryTooLarge, events_query, parse_query, visible_events
+from .services import ERROR_BEHAVIOURS, MAX_CAPTURE_EVENTS, capture_document
+from .verify import verification_header
 
 EPCIS_JSON = "application/ld+json"
-_HEADERS = {"GS1-EPCIS-Version": "2.0.0", "GS1-CBV-Version": "2.0.0"}
+_JSON_TYPES = ("application/json", EPCIS_JSON)
+_VERSIONS = {"GS1-EPCIS-Version": "2.0.0", "GS1-CBV-Version": "2.0.0"}
+_DISCOVERY = {
+    **_VERSIONS,
+    "GS1-EPCIS-Min": "2.0.0",
+    "GS1-EPCIS-Max": "2.0.0",
+    "GS1-CBV-Min": "2.0.0",
+    "GS1-CBV-Max": "2.0.0",
+    "GS1-EPC-Format": "Never_Translates",  # identifiers are answered as they were captured
+    "GS1-Extensions": f"sl={VOCAB}",
+    "GS1-Vendor-Version": "seamline",
+}
+# How long a next-page token is promised to work (they are positions in the ledger: they never expire).
+_TOKEN_LIFETIME = timedelta(days=1)
+_PER_PAGE, _MAX_PER_PAGE = 100, 1000
+_STATUS_EXCEPTIONS = {
+    400: "ValidationException",
+    401: "SecurityException",
+    403: "SecurityException",
+    404: "NoSuchNameException",
+    409: "ResourceAlreadyExistsException",
+    413: "CaptureLimitExceededException",
+    422: "ValidationException",
+}
+
+
+# Answers ------------------------------------------------------------------------------------------------
+
+
+def _problem(
+    request: HttpRequest,
+    status: int,
+    title: str,
+    detail: str,
+    *,
+    exception: str | None = None,
+    errors: Mapping[str, str] | None = None,
+) -> HttpResponse:
+    """RFC 9457 problem details typed as GS1's epcisException (EPCIS 2.0 §12.3), with field errors."""
+    body: dict[str, Any] = {
+        "type": f"epcisException:{exception or _STATUS_EXCEPTIONS.get(status, 'ImplementationException')}",
+        "title": title,
+        "status": status,
+        "detail": detail,
+        "instance": request.get_full_path(),
+    }
+    if errors:
+        body["errors"] = [{"field": field, "message": message} for field, message in errors.items()]
+    response = HttpResponse(orjson.dumps(body), status=status, content_type=PROBLEM_JSON)
+    for name, value in _VERSIONS.items():
+        response[name] = value
+    if status == 401:
+        response["WWW-Authenticate"] = 'Bearer realm="epcis"'
+    return response
+
+
+def _domain_problem(request: HttpRequest, exc: DomainError) -> HttpResponse:
+    title = {422: "Unprocessable Content", 409: "Conflict"}.get(exc.status, exc.title)
+    # an error that names its GS1 exception (QueryTooLarge) keeps it; others are typed by their status
+    exception = exc.code if exc.code.endswith("Exception") else None
+    return _problem(request, exc.status, title, exc.detail, exception=exception, errors=exc.fields)
+
+
+def _respond(body: Any, *, status: int = 200, headers: Mapping[str, str] | None = None) -> HttpResponse:
+    response = HttpResponse(orjson.dumps(body), status=status, content_type=EPCIS_JSON)
+    for name, value in {**_VERSIONS, **(headers or {})}.items():
+        response[name] = value
+    return response
+
+
+def _capture_limits() -> dict[str, str]:
+    """What the capture interface takes at once (GS1 EPCIS 2.0 REST binding headers)."""
+    limits = {"GS1-EPCIS-Capture-Limit": str(MAX_CAPTURE_EVENTS), "GS1-Capture-Error-Behaviour": "all"}
+    if settings.DATA_UPLOAD_MAX_MEMORY_SIZE is not None:
+        limits["GS1-EPCIS-Capture-File-Size-Limit"] = str(settings.DATA_UPLOAD_MAX_MEMORY_SIZE)
+    return limits
+
+
+def _next_page(request: HttpRequest, token: str | None) -> dict[str, str]:
+    """The Link header of the next page (the same query, the token added) and when the token expires."""
+    if not token:
+        return {}
+    params = request.GET.copy()
+    params["nextPageToken"] = token
+    expires = (timezone.now() + _TOKEN_LIFETIME).isoformat(timespec="seconds").replace("+00:00", "Z")
+    return {
+        "Link": f'<{request.path}?{params.urlencode()}>; rel="next"',
+        "GS1-Next-Page-Token-Expires": expires,
+    }
+
+
+# Every resource: methods, OPTIONS, content negotiation, the caller --------------------------------------
 
 
 class _Caller:
@@ -64,26 +173,73 @@ def _caller(request: HttpRequest, *, write: bool) -> _Caller | None:
     return None
 
 
-def _unauthorized(request: HttpRequest) -> HttpResponse:
-    return problem(
-        request,
-        status=401,
-        title="Unauthorized",
-        detail="Send Authorization: Bearer <API token> (a signed-in session may read).",
-        code="unauthorized",
-    )
+View = Callable[..., HttpResponse]
 
 
-def _domain_problem(request: HttpRequest, exc: DomainError) -> HttpResponse:
-    errors = [{"field": field, "message": message} for field, message in exc.fields.items()]
-    return problem(
-        request,
-        status=exc.status,
-        title={422: "Unprocessable Content", 409: "Conflict"}.get(exc.status, exc.title),
-        detail=exc.detail,
-        code={422: "validation-error", 409: "conflict"}.get(exc.status, exc.code),
-        errors=errors,
-    )
+def _resource(*methods: str, limits: bool = False, anonymous: bool = False) -> Callable[[View], View]:
+    """A GS1 resource answering ``methods`` and OPTIONS: 405, 406, 415 and 401 before the view runs, which
+        gets the caller as its second argument. ``limits``: every answer carries the capture limits (every
+    answer to a POST does)."""
+    allow = ", ".join(("OPTIONS", *methods))
+
+    def decorate(view: View) -> View:
+        @csrf_exempt
+        @wraps(view)
+        def handle(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+            response = _handle(request, view, methods, anonymous, *args, **kwargs)
+            response["Allow"] = allow
+            if limits or request.method == "POST":  # every POST here is a capture
+                for name, value in _capture_limits().items():
+                    response[name] = value
+            return response
+
+        return handle
+
+    return decorate
+
+
+def _handle(
+    request: HttpRequest, view: View, methods: tuple[str, ...], anonymous: bool, *args: Any, **kwargs: Any
+) -> HttpResponse:
+    if request.method == "OPTIONS":
+        response = HttpResponse(status=204)
+        for name, value in _DISCOVERY.items():
+            response[name] = value
+        return response
+    if request.method not in methods:
+        detail = f"{request.method} is not allowed here; use {', '.join(methods)}"
+        return _problem(request, 405, "Method Not Allowed", detail, exception="MethodNotAllowedException")
+    if "Accept" in request.headers and not any(request.accepts(t) for t in (*_JSON_TYPES, PROBLEM_JSON)):
+        return _problem(
+            request,
+            406,
+            "Not Acceptable",
+            f"Answers are {EPCIS_JSON} or application/json, not {request.headers['Accept']}",
+            exception="NotAcceptableException",
+        )
+    if request.method == "POST" and not _is_json(request.content_type):
+        return _problem(
+            request,
+            415,
+            "Unsupported Media Type",
+            f"Send {EPCIS_JSON} or application/json, not {request.content_type or 'no Content-Type'}",
+            exception="UnsupportedMediaTypeException",
+        )
+    caller = None if anonymous else _caller(request, write=request.method == "POST")
+    if caller is None and not anonymous:
+        detail = "Send Authorization: Bearer <API token> (a signed-in session may read)."
+        return _problem(request, 401, "Unauthorized", detail)
+    return view(request, caller, *args, **kwargs)
+
+
+def _is_json(content_type: str | None) -> bool:
+    return bool(content_type) and (content_type in _JSON_TYPES or content_type.endswith("+json"))
+
+
+class _BadBody(Exception):
+    def __init__(self, status: int, detail: str) -> None:
+        super().__init__(detail)
+        self.status, self.detail = status, detail
 
 
 def _json_body(request: HttpRequest) -> Any:
@@ -92,77 +248,71 @@ def _json_body(request: HttpRequest) -> Any:
     try:
         body = request.body
     except RequestDataTooBig as exc:
-        raise _TooLarge from exc
+        size = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+        raise _BadBody(413, f"The body is larger than {size:,} bytes, the most one capture takes") from exc
     try:
         return orjson.loads(body or b"null")
     except orjson.JSONDecodeError as exc:
         if "depth" in str(exc):
-            raise _BadJson(f"nested deeper than {MAX_DEPTH} levels, the most accepted") from exc
-        raise _BadJson(str(exc)) from exc
+            raise _BadBody(
+                400, f"Not JSON: nested deeper than {MAX_DEPTH} levels, the most accepted"
+            ) from exc
+        raise _BadBody(400, f"Not JSON: {exc}") from exc
 
 
-class _BadJson(Exception):
-    pass
+def _body_problem(request: HttpRequest, exc: _BadBody) -> HttpResponse:
+    title = "Capture payload too large" if exc.status == 413 else "Bad Request"
+    return _problem(request, exc.status, title, exc.detail)
 
 
-class _TooLarge(Exception):
-    pass
+# Discovery ----------------------------------------------------------------------------------------------
+
+TOP_LEVEL = (
+    "queries",
+    "capture",
+    "events",
+    "eventTypes",
+    "epcs",
+    "readPoints",
+    "bizLocations",
+    "dispositions",
+    "bizSteps",
+)
 
 
-def _capture_limits() -> dict[str, str]:
-    """What the capture interface takes at once (GS1 EPCIS 2.0 REST binding headers)."""
-    limits = {"GS1-EPCIS-Capture-Limit": str(MAX_CAPTURE_EVENTS), "GS1-Capture-Error-Behaviour": "rollback"}
-    if settings.DATA_UPLOAD_MAX_MEMORY_SIZE is not None:
-        limits["GS1-EPCIS-Capture-File-Size-Limit"] = str(settings.DATA_UPLOAD_MAX_MEMORY_SIZE)
-    return limits
+def _collection(members: list[str]) -> dict[str, Any]:
+    return {"@context": EPCIS_CONTEXT, "type": "Collection", "member": members}
 
 
-def _with_limits(response: HttpResponse) -> HttpResponse:
-    for name, value in {**_HEADERS, **_capture_limits()}.items():
-        response[name] = value
-    return response
+@_resource("GET")
+def root(request: HttpRequest, caller: _Caller) -> HttpResponse:
+    return _respond(_collection(list(TOP_LEVEL)))
 
 
-def _body_problem(request: HttpRequest, exc: _BadJson | _TooLarge) -> HttpResponse:
-    if isinstance(exc, _TooLarge):
-        size = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
-        return problem(
+# Capture ------------------------------------------------------------------------------------------------
+
+
+@_resource("GET", "POST", limits=True)
+def capture(request: HttpRequest, caller: _Caller) -> HttpResponse:
+    if request.method == "GET":
+        return _capture_jobs(request, caller)
+    behaviour = request.headers.get("GS1-Capture-Error-Behaviour", "rollback").strip().lower()
+    if behaviour not in ERROR_BEHAVIOURS:
+        return _problem(
             request,
-            status=413,
-            title="Capture payload too large",
-            detail=f"The body is larger than {size:,} bytes, the most one capture takes",
-            code="capture-limit-exceeded",
+            400,
+            "Bad Request",
+            "Unknown capture error behaviour",
+            errors={"GS1-Capture-Error-Behaviour": f"must be one of {', '.join(ERROR_BEHAVIOURS)}"},
         )
-    return problem(request, status=400, title="Bad Request", detail=f"Not JSON: {exc}", code="malformed-json")
-
-
-def _respond(body: Any, *, status: int = 200, headers: dict[str, str] | None = None) -> HttpResponse:
-    response = HttpResponse(orjson.dumps(body), status=status, content_type=EPCIS_JSON)
-    for name, value in {**_HEADERS, **(headers or {})}.items():
-        response[name] = value
-    return response
-
-
-@csrf_exempt
-@require_http_methods(["POST", "OPTIONS"])
-def capture(request: HttpRequest) -> HttpResponse:
-    if request.method == "OPTIONS":
-        response = HttpResponse(status=204)
-        response["Allow"] = "OPTIONS, POST"
-        return _with_limits(response)
-    return _with_limits(_capture(request))
-
-
-def _capture(request: HttpRequest) -> HttpResponse:
-    caller = _caller(request, write=True)
-    if caller is None:
-        return _unauthorized(request)
     try:
-        document = _json_body(request)
         job = capture_document(
-            organization=caller.organization, document=document, facility_uri=caller.facility_uri
+            organization=caller.organization,
+            document=_json_body(request),
+            facility_uri=caller.facility_uri,
+            error_behaviour=behaviour,
         )
-    except (_BadJson, _TooLarge) as exc:
+    except _BadBody as exc:
         return _body_problem(request, exc)
     except DomainError as exc:
         return _domain_problem(request, exc)
@@ -175,7 +325,7 @@ def _job_body(job: CaptureJob) -> dict[str, Any]:
         "captureID": str(job.pk),
         "running": job.status == CaptureJob.Status.RUNNING,
         "success": job.status == CaptureJob.Status.SUCCESS,
-        "captureErrorBehaviour": "rollback",
+        "captureErrorBehaviour": job.error_behaviour,
         "eventCount": job.event_count,
         "newEventCount": job.new_count,
         "errors": job.errors,
@@ -184,44 +334,62 @@ def _job_body(job: CaptureJob) -> dict[str, Any]:
     }
 
 
-@require_GET
-def capture_job(request: HttpRequest, pk: int) -> HttpResponse:
-    caller = _caller(request, write=False)
-    if caller is None:
-        return _unauthorized(request)
+def _capture_jobs(request: HttpRequest, caller: _Caller) -> HttpResponse:
+    per_page, after, errors = _paging(request.GET, allowed=())
+    if errors:
+        return _query_problem(request, errors)
+    jobs = CaptureJob.objects.filter(organization=caller.organization).order_by("-pk")
+    if after is not None:
+        if not after.isdigit():
+            return _query_problem(request, {"nextPageToken": "not a page token this server gave"})
+        jobs = jobs.filter(pk__lt=int(after))
+    page = list(jobs[: per_page + 1])
+    token = _token(str(page[per_page - 1].pk)) if len(page) > per_page else None
+    response = _respond([_job_body(job) for job in page[:per_page]], headers=_next_page(request, token))
+    response["Content-Type"] = "application/json"
+    return response
+
+
+@_resource("GET")
+def capture_job(request: HttpRequest, caller: _Caller, pk: int) -> HttpResponse:
     job = CaptureJob.objects.filter(pk=pk, organization=caller.organization).first()
     if job is None:
-        return problem(request, status=404, title="Not Found", detail=f"No capture {pk}.", code="not-found")
+        return _problem(request, 404, "Not Found", f"No capture {pk}.")
     return _respond(_job_body(job))
 
 
-@csrf_exempt
-@require_http_methods(["GET", "POST"])
-def events(request: HttpRequest) -> HttpResponse:
-    caller = _caller(request, write=request.method == "POST")
+# Events -------------------------------------------------------------------------------------------------
+
+
+@_resource("GET", "POST")
+def events(request: HttpRequest, caller: _Caller) -> HttpResponse:
     if request.method == "POST":
-        return _with_limits(_unauthorized(request) if caller is None else _post_event(request, caller))
-    if caller is None:
-        return _unauthorized(request)
-    query, errors = parse_query({name: request.GET.getlist(name) for name in request.GET})
+        return _post_event(request, caller)
+    return _events_page(request, caller, {name: request.GET.getlist(name) for name in request.GET})
+
+
+def _events_page(request: HttpRequest, caller: _Caller, params: Mapping[str, list[str]]) -> HttpResponse:
+    errors = {name: "has no value" for name, values in params.items() if not any(v.strip() for v in values)}
+    query, found = parse_query(params) if not errors else (None, {})
     if query is None:
-        return problem(
-            request,
-            status=400,
-            title="Bad Request",
-            detail="The query is not valid",
-            code="query-parameter",
-            errors=[{"field": k, "message": v} for k, v in errors.items()],
-        )
-    page, token = events_query(organization=caller.organization, query=query)
+        return _query_problem(request, {**found, **errors})
+    try:
+        page, token = events_query(organization=caller.organization, query=query)
+    except QueryTooLarge as exc:  # maxEventCount exceeded: GS1's QueryTooLargeException, 400
+        return _domain_problem(request, exc)
     body = _query_document([json.loads(event.body) for event in page])
-    headers = {}
-    if token:
-        params = request.GET.copy()
-        params["nextPageToken"] = token
-        headers["Link"] = f'<{request.path}?{params.urlencode()}>; rel="next"'
-        body["nextPageToken"] = token
-    return _respond(body, headers=headers)
+    return _respond(body, headers={**_next_page(request, token), **verification_header(page)})
+
+
+def _query_problem(request: HttpRequest, errors: Mapping[str, str]) -> HttpResponse:
+    return _problem(
+        request,
+        400,
+        "Bad Request",
+        "The query is not valid",
+        exception="QueryParameterException",
+        errors=errors,
+    )
 
 
 def _query_document(event_list: list[dict[str, Any]]) -> dict[str, Any]:
@@ -239,17 +407,17 @@ def _query_document(event_list: list[dict[str, Any]]) -> dict[str, Any]:
 def _post_event(request: HttpRequest, caller: _Caller) -> HttpResponse:
     try:
         event = _json_body(request)
-    except (_BadJson, _TooLarge) as exc:
+    except _BadBody as exc:
         return _body_problem(request, exc)
     if not isinstance(event, dict):
-        return problem(
-            request, status=400, title="Bad Request", detail="Send one event object.", code="bad-event"
-        )
+        return _problem(request, 400, "Bad Request", "Send one event object.")
     context = event.pop("@context", None)
     try:
         validate_event(event)
     except EpcisSchemaError as exc:
-        return _domain_problem(request, ValidationError("The event is not valid", fields=dict(exc.errors)))
+        return _problem(
+            request, 422, "Unprocessable Content", "The event is not valid", errors=dict(exc.errors)
+        )
     document = {
         "@context": context or [EPCIS_CONTEXT],
         "type": "EPCISDocument",
@@ -263,15 +431,23 @@ def _post_event(request: HttpRequest, caller: _Caller) -> HttpResponse:
         )
     except DomainError as exc:
         return _domain_problem(request, _strip_path(exc))
-    stored = job.event_set.first() or event_get(
-        organization=caller.organization, event_id=event.get("eventID") or ""
-    )
-    if stored is None:  # re-posted by content: find it by hash
-        stored = event_get(organization=caller.organization, event_id=event_hash(event, document["@context"]))
+    stored = job.event_set.first() or _stored(caller, event, document["@context"])
     location = reverse("epcis:events") + "/" + quote(stored.event_id, safe="")  # reverse() would quote twice
     return _respond(
         json.loads(stored.body), status=201 if job.new_count else 200, headers={"Location": location}
     )
+
+
+def _stored(caller: _Caller, event: Mapping[str, Any], context: Any) -> Event:
+    """The record a re-posted event already has (by its eventID, or its hash): the event, or the error
+    declaration it is."""
+    # stored events have their CURIE values expanded before hashing: the same here, or a re-post is not found
+    event_id = event.get("eventID") or event_hash(expand_curies(event, context), context)
+    records = visible_events(caller.organization).filter(event_id=event_id)
+    records = (
+        records.exclude(declaration="") if "errorDeclaration" in event else records.filter(declaration="")
+    )
+    return records.order_by("pk").first()  # type: ignore[return-value]
 
 
 def _strip_path(exc: DomainError) -> DomainError:
@@ -281,19 +457,135 @@ def _strip_path(exc: DomainError) -> DomainError:
     return type(exc)(exc.detail, fields={k or "event": v for k, v in fields.items()})
 
 
-@require_GET
-def event(request: HttpRequest, event_id: str) -> HttpResponse:
-    caller = _caller(request, write=False)
-    if caller is None:
-        return _unauthorized(request)
-    found = event_get(organization=caller.organization, event_id=event_id)
-    if found is None:
-        return problem(
-            request, status=404, title="Not Found", detail=f"No event {event_id}.", code="not-found"
+@_resource("GET")
+def event(request: HttpRequest, caller: _Caller, event_id: str) -> HttpResponse:
+    records = list(
+        visible_events(caller.organization).filter(event_id=event_id).order_by("record_time", "pk")
+    )
+    if not records:
+        return _problem(request, 404, "Not Found", f"No event {event_id}.")
+    # The event first, then its error declarations (a declaration may be all this ledger has of it).
+    records.sort(key=lambda record: record.declaration != "")
+    body = _query_document([json.loads(record.body) for record in records])
+    return _respond(body, headers=verification_header(records))
+
+
+# Top-level resources ------------------------------------------------------------------------------------
+
+_STANDARD_TYPES = (
+    "AggregationEvent",
+    "AssociationEvent",
+    "ObjectEvent",
+    "TransactionEvent",
+    "TransformationEvent",
+)
+_INSTANCE_ROLES = ("epc", "child", "parent", "input", "output")
+# resource -> (the column of Event, or "epc" for EventEpc; the vocabulary; the query parameter of /events)
+_TOP_LEVEL: dict[str, tuple[str, str | None, str]] = {
+    "eventTypes": ("event_type", None, "EQ_eventType"),
+    "epcs": ("epc", None, "MATCH_anyEPC"),
+    "bizSteps": ("biz_step", "bizStep", "EQ_bizStep"),
+    "bizLocations": ("biz_location", None, "EQ_bizLocation"),
+    "readPoints": ("read_point", None, "EQ_readPoint"),
+    "dispositions": ("disposition", "disp", "EQ_disposition"),
+}
+
+
+def _values(caller: _Caller, resource: str) -> QuerySet:
+    """The distinct values of ``resource`` the caller's visible events name."""
+    column = _TOP_LEVEL[resource][0]
+    if column == "epc":
+        rows = EventEpc.objects.filter(
+            event__in=visible_events(caller.organization), role__in=_INSTANCE_ROLES
         )
-    return _respond(json.loads(found.body))
+        return rows.values_list("epc", flat=True).distinct().order_by("epc")
+    rows = visible_events(caller.organization).exclude(**{column: ""})
+    return rows.values_list(column, flat=True).distinct().order_by(column)
 
 
-@require_GET
-def context(request: HttpRequest) -> HttpResponse:
-    return JsonResponse(seamline_context(), content_type=EPCIS_JSON)
+def _token(value: str) -> str:
+    return base64.urlsafe_b64encode(value.encode()).decode()
+
+
+def _paging(params: QueryDict, *, allowed: tuple[str, ...]) -> tuple[int, str | None, dict[str, str]]:
+    """perPage, where the page starts (the token's value) and errors naming bad or unknown parameters."""
+    errors = {
+        name: "unknown query parameter (supported: perPage, nextPageToken)"
+        for name in params
+        if name not in ("perPage", "nextPageToken", *allowed)
+    }
+    per_page, after = _PER_PAGE, None
+    if "perPage" in params:
+        text = params["perPage"]
+        if text.isascii() and text.isdigit() and len(text) < 8 and 1 <= int(text) <= _MAX_PER_PAGE:
+            per_page = int(text)
+        else:
+            errors["perPage"] = f"must be a whole number from 1 to {_MAX_PER_PAGE}"
+    if "nextPageToken" in params:
+        try:
+            after = base64.urlsafe_b64decode(params["nextPageToken"].encode()).decode()
+        except (binascii.Error, UnicodeError, ValueError):
+            errors["nextPageToken"] = "not a page token this server gave"
+    return per_page, after, errors
+
+
+@_resource("GET")
+def top_level(request: HttpRequest, caller: _Caller, resource: str) -> HttpResponse:
+    per_page, after, errors = _paging(request.GET, allowed=())
+    if errors:
+        return _query_problem(request, errors)
+    if resource == "eventTypes":  # GS1: the five standard types and any other recorded; never many
+        return _respond(_collection(sorted({*_STANDARD_TYPES, *_values(caller, resource)})))
+    values = _values(caller, resource)
+    if after is not None:
+        values = values.filter(**{f"{_TOP_LEVEL[resource][0]}__gt": after})
+    page = list(values[: per_page + 1])
+    token = _token(page[per_page - 1]) if len(page) > per_page else None
+    return _respond(_collection(page[:per_page]), headers=_next_page(request, token))
+
+
+def _named(caller: _Caller, resource: str, value: str) -> bool:
+    """Whether the caller's events name ``value`` as ``resource`` (a standard event type always is)."""
+    column, vocabulary, _ = _TOP_LEVEL[resource]
+    if resource == "eventTypes" and value in _STANDARD_TYPES:
+        return True
+    key = vocabulary_uri(vocabulary, value) if vocabulary else value
+    return _values(caller, resource).filter(**{column: key}).exists()
+
+
+@_resource("GET")
+def top_level_item(request: HttpRequest, caller: _Caller, resource: str, value: str) -> HttpResponse:
+    if not _named(caller, resource, value):
+        return _problem(request, 404, "Not Found", f"No {resource} {value}.")
+    return _respond(_collection(["events"]))
+
+
+@_resource("GET")
+def top_level_events(request: HttpRequest, caller: _Caller, resource: str, value: str) -> HttpResponse:
+    if not _named(caller, resource, value):
+        return _problem(request, 404, "Not Found", f"No {resource} {value}.")
+    param = _TOP_LEVEL[resource][2]
+    if param in request.GET:
+        return _query_problem(request, {param: f"is set by the path /{resource}/{value}"})
+    params = {name: request.GET.getlist(name) for name in request.GET}
+    return _events_page(request, caller, {**params, param: [value]})
+
+
+# The rest -----------------------------------------------------------------------------------------------
+
+
+@_resource("GET", anonymous=True)
+def context(request: HttpRequest, caller: None) -> HttpResponse:
+    response = HttpResponse(orjson.dumps(seamline_context()), content_type=EPCIS_JSON)
+    return response
+
+
+@csrf_exempt
+def not_found(request: HttpRequest, rest: str = "") -> HttpResponse:
+    return _problem(
+        request,
+        404,
+        "Not Found",
+        f"No resource {request.path}; GET /epcis/ lists them",
+        exception="ResourceNotFoundException",
+    )

@@ -7,7 +7,7 @@ datetime, no null) without @context; wrap events with ``document`` to get an EPC
 @context maps the ``sl:`` extension prefix, so that ``eventhash.event_hash(event, doc["@context"])``
 and JSON-LD processors expand the extension terms.
 
-Choices (CBV 2.0, /work/shared/standards/epcis/CBV.ttl):
+Choices (CBV 2.0, https://ref.gs1.org/cbv/):
 - CBV short names where CBV has the step (receiving, inspecting, packing, departing, arriving);
   absolute Seamline URIs for cutting, sewing, dyeing, laser washing and pressing, which CBV lacks.
 - Disposition only where it says something: ``active`` for a received roll (the ADD introduces the

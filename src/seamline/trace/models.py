@@ -1,5 +1,9 @@
 """The trace ledger: EPCIS 2.0 events, append-only and hash-chained per organization.
 
+An error declaration (GS1: the same event, same eventID, re-captured with `errorDeclaration`) is a record
+of its own that shares the eventID: `declaration` tells it apart (the SHA-256 of its errorDeclaration),
+so an eventID is unique per organization together with it. The original record is never touched.
+
 `body` is the event exactly as recorded, as canonical JSON text (sorted keys, no spaces): the record hash
 covers those bytes, so `seamline trace verify` re-hashes text (in SQL on PostgreSQL) instead of parsing it,
 and the query API sends it back as it is. The indexed columns and `EventEpc` rows are copies for querying.
@@ -35,6 +39,9 @@ class CaptureJob(models.Model):
     status = models.CharField(max_length=8, choices=Status.choices, default=Status.RUNNING)
     event_count = models.PositiveIntegerField(default=0)
     new_count = models.PositiveIntegerField(default=0)
+    error_behaviour = models.CharField(
+        max_length=8, default="rollback", help_text="GS1-Capture-Error-Behaviour: rollback or proceed"
+    )
     errors = models.JSONField(default=list, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     finished_at = models.DateTimeField(null=True, blank=True)
@@ -50,8 +57,15 @@ class Event(models.Model):
     seq = models.BigIntegerField(help_text="position in the organization's chain, from 1")
     event_id = models.CharField(max_length=255, help_text="eventID: as given, or the event hash")
     event_hash = models.CharField(max_length=100, help_text="GS1 EPCIS event hash (ni:///sha-256;…)")
+    declaration = models.CharField(
+        max_length=64,
+        blank=True,
+        help_text="SHA-256 of a declaration record's errorDeclaration; empty for the event itself",
+    )
     prev_hash = models.CharField(max_length=64, help_text="the previous record's hash ('' for the first)")
     record_hash = models.CharField(max_length=64)
+    # 1: written before the record hash covered the brand; 2: since (trace.records.record_hash)
+    hash_version = models.PositiveSmallIntegerField(default=2)
     event_type = models.CharField(max_length=32)
     action = models.CharField(max_length=8, blank=True)
     biz_step = models.CharField(max_length=200, blank=True)
@@ -74,7 +88,9 @@ class Event(models.Model):
     class Meta:
         constraints = [
             models.UniqueConstraint(fields=["organization", "seq"], name="trace_event_seq_unique"),
-            models.UniqueConstraint(fields=["organization", "event_id"], name="trace_event_id_unique"),
+            models.UniqueConstraint(
+                fields=["organization", "event_id", "declaration"], name="trace_event_id_unique"
+            ),
         ]
         indexes = [
             models.Index(fields=["organization", "event_time"], name="trace_event_org_time"),
@@ -112,3 +128,36 @@ class EventEpc(models.Model):
 
     def __str__(self) -> str:
         return f"{self.role} {self.epc}"
+
+
+class Checkpoint(models.Model):
+    """An organization's chain head signed with its passport key, for partners to archive: a chain rewound
+    or rewritten later contradicts it (`seamline trace verify --checkpoints FILE`)."""
+
+    organization = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="checkpoints")
+    seq = models.BigIntegerField(help_text="the last record's number when it was taken")
+    head_hash = models.CharField(max_length=64)
+    taken_at = models.DateTimeField()
+    kid = models.CharField(max_length=200, help_text="the signing key: <issuer DID>#<key id>")
+    jws = models.TextField(help_text="compact JWS over the canonical JSON of the checkpoint")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["organization", "seq"], name="trace_checkpoint_seq_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"checkpoint of {self.organization_id} at {self.seq}"
+
+
+class ChainCheck(models.Model):
+    """The last verify result of an organization's chain, consulted on reads (records from ``failed_seq``
+    on carry a warning) instead of verifying on every read."""
+
+    organization = models.OneToOneField(Organization, on_delete=models.PROTECT, primary_key=True)
+    checked_at = models.DateTimeField()
+    failed_seq = models.BigIntegerField(null=True, blank=True, help_text="the first failing record")
+    detail = models.TextField(blank=True)
+
+    def __str__(self) -> str:
+        return f"check of {self.organization_id}: {'ok' if self.failed_seq is None else self.failed_seq}"

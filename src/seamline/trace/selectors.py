@@ -1,45 +1,56 @@
-"""Reads of the ledger: EPCIS queries, and the lineage of a garment, a roll and an order."""
+"""Reads of the ledger: EPCIS queries, and the lineage of a garment, a roll and an order.
+
+`events_query` answers a parsed SimpleEventQuery (trace.query): the indexed columns and the EPC index
+narrow the candidates in SQL; conditions only the body holds (sensor data, error declarations,
+bizTransactions, ILMD and extension fields, …) are then tested on each candidate's body, in order,
+before the page is cut, so pages and limits count matching events only.
+"""
 
 from __future__ import annotations
 
-import base64
-import json
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
-from datetime import datetime
+from collections.abc import Iterator, Sequence
+from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
 
+import orjson
+from django.db import connection
 from django.db.models import Q, QuerySet
 
 from seamline.accounts.models import Organization
+from seamline.core.errors import DomainError
 
 from .models import Event, EventEpc
-from .records import parse_time, vocabulary_uri
+from .query import EPC_ROLES, MAX_PER_PAGE, Condition, EpcMatch, EventQuery, page_token, parse_query
 
-__all__ = ["EventQuery", "event_get", "events_about", "events_query", "visible_events"]
+__all__ = [
+    "MAX_PER_PAGE",
+    "EventQuery",
+    "QueryTooLarge",
+    "event_get",
+    "events_about",
+    "events_query",
+    "parse_query",
+    "visible_events",
+]
 
-_EPC_ROLES = {
-    "MATCH_epc": ("epc", "child"),
-    "MATCH_anyEPC": ("epc", "child", "parent", "input", "output"),
-    "MATCH_epcClass": ("class",),
-    "MATCH_anyEPCClass": ("class", "in_class", "out_class"),
-    "MATCH_inputEPCClass": ("in_class",),
-    "MATCH_outputEPCClass": ("out_class",),
+_COLUMN = {
+    "eventType": "event_type",
+    "action": "action",
+    "bizStep": "biz_step",
+    "disposition": "disposition",
+    "readPoint": "read_point",
+    "bizLocation": "biz_location",
+    "eventID": "event_id",
 }
-QUERY_PARAMETERS = (
-    "EQ_bizStep",
-    "EQ_bizLocation",
-    "EQ_readPoint",
-    "EQ_eventType",
-    "EQ_action",
-    "GE_eventTime",
-    "LT_eventTime",
-    "GE_recordTime",
-    "LT_recordTime",
-    *_EPC_ROLES,
-    "perPage",
-    "nextPageToken",
-)
-MAX_PER_PAGE = 1000
+_GRID = Decimal("0.0001")  # EventEpc.quantity: 4 decimal places
+_LOOKUP = {"EQ": "exact", "GT": "gt", "GE": "gte", "LT": "lt", "LE": "lte"}
+
+
+class QueryTooLarge(DomainError):
+    """More events match than the query's maxEventCount allows (GS1: QueryTooLargeException)."""
+
+    status = 400
+    code = "QueryTooLargeException"
+    title = "Query result too large"
 
 
 def visible_events(organization: Organization) -> QuerySet[Event]:
@@ -53,101 +64,111 @@ def event_get(*, organization: Organization, event_id: str) -> Event | None:
     return visible_events(organization).filter(event_id=event_id).first()
 
 
-@dataclass(frozen=True)
-class EventQuery:
-    """A parsed SimpleEventQuery: filters, page size and where the page starts."""
-
-    filters: Mapping[str, tuple[str, ...]]
-    per_page: int
-    after: tuple[datetime, int] | None
-
-
-def parse_query(params: Mapping[str, Sequence[str]]) -> tuple[EventQuery | None, dict[str, str]]:
-    """The query, or field errors naming each bad parameter (unknown names, times, page sizes)."""
-    errors: dict[str, str] = {}
-    filters: dict[str, tuple[str, ...]] = {}
-    for name, values in params.items():
-        if name not in QUERY_PARAMETERS:
-            errors[name] = f"unknown query parameter (supported: {', '.join(QUERY_PARAMETERS)})"
-            continue
-        if any("\x00" in value for value in values):  # PostgreSQL refuses NUL in text
-            errors[name] = "contains a NUL character"
-            continue
-        split = tuple(v.strip() for value in values for v in value.split("|") if v.strip())
-        filters[name] = split
-        if name[:3] in ("GE_", "LT_"):
-            try:
-                parse_time(split[0])
-            except (ValueError, IndexError):
-                errors[name] = (
-                    f"{values[0]!r} is not a date-time with a time zone in UTC years 1-9999"
-                    " (e.g. 2026-11-27T09:00:00Z)"
-                )
-    per_page = 100
-    if "perPage" in filters:
-        text = filters.pop("perPage")[0] if filters["perPage"] else ""
-        if not (text.isascii() and text.isdigit() and len(text) < 8) or not 1 <= int(text) <= MAX_PER_PAGE:
-            errors["perPage"] = f"must be a whole number from 1 to {MAX_PER_PAGE}"
-        else:
-            per_page = int(text)
-    after = None
-    if "nextPageToken" in filters:
-        token = filters.pop("nextPageToken")
-        try:
-            when, pk = json.loads(base64.urlsafe_b64decode(token[0].encode()))
-            if not isinstance(when, str) or not isinstance(pk, int) or not 0 < pk < 2**63:
-                raise ValueError(token[0])
-            after = (parse_time(when), pk)
-        except (ValueError, IndexError, TypeError, RecursionError):
-            errors["nextPageToken"] = "not a page token this server gave"
-    if errors:
-        return None, errors
-    return EventQuery(filters, per_page, after), {}
-
-
 def events_query(*, organization: Organization, query: EventQuery) -> tuple[list[Event], str | None]:
-    """One page of matching events (oldest first) and the token of the next page, if any."""
-    qs = visible_events(organization)
-    f = query.filters
-    if "EQ_bizStep" in f:
-        qs = qs.filter(biz_step__in=[vocabulary_uri("bizStep", v) for v in f["EQ_bizStep"]])
-    for name, column in (("EQ_bizLocation", "biz_location"), ("EQ_readPoint", "read_point")):
-        if name in f:
-            qs = qs.filter(**{f"{column}__in": f[name]})
-    if "EQ_eventType" in f:
-        qs = qs.filter(event_type__in=f["EQ_eventType"])
-    if "EQ_action" in f:
-        qs = qs.filter(action__in=f["EQ_action"])
-    for name, lookup in (
-        ("GE_eventTime", "event_time__gte"),
-        ("LT_eventTime", "event_time__lt"),
-        ("GE_recordTime", "record_time__gte"),
-        ("LT_recordTime", "record_time__lt"),
-    ):
-        if name in f:
-            qs = qs.filter(**{lookup: parse_time(f[name][0])})
-    for name, roles in _EPC_ROLES.items():
-        if name in f:
-            qs = qs.filter(pk__in=_naming(f[name], roles))
+    """One page of matching events and the token of the next page, if any.
+
+    Oldest first, or in the query's orderBy/orderDirection. QueryTooLarge when more events match than
+    maxEventCount; eventCountLimit caps the events of all pages together.
+    """
+    qs = _candidates(visible_events(organization), query)
+    body_conditions = [c for c in query.conditions if not c.indexed]
+    if query.max_event_count is not None:
+        found = sum(1 for _ in _matching(qs.order_by(), body_conditions, query.max_event_count + 1))
+        if found > query.max_event_count:
+            raise QueryTooLarge(
+                f"More than {query.max_event_count} events match the query",
+                fields={"maxEventCount": f"more than {query.max_event_count} events match"},
+            )
+    column = "record_time" if query.order_by == "recordTime" else "event_time"
+    size = query.per_page
+    if query.event_count_limit is not None:
+        size = min(size, query.event_count_limit - query.returned)
     if query.after is not None:
         when, pk = query.after
-        qs = qs.filter(Q(event_time__gt=when) | Q(event_time=when, pk__gt=pk))
-    page = list(qs.order_by("event_time", "pk")[: query.per_page + 1])
-    if len(page) <= query.per_page:
+        if query.descending:
+            qs = qs.filter(Q(**{f"{column}__lt": when}) | Q(**{column: when}, pk__lt=pk))
+        else:
+            qs = qs.filter(Q(**{f"{column}__gt": when}) | Q(**{column: when}, pk__gt=pk))
+    order = (f"-{column}", "-pk") if query.descending else (column, "pk")
+    page = list(_matching(qs.order_by(*order), body_conditions, size + 1)) if size > 0 else []
+    more, page = len(page) > size, page[:size]
+    if query.event_count_limit is not None and query.returned + size >= query.event_count_limit:
+        more = False
+    if not more:
         return page, None
-    page = page[: query.per_page]
     last = page[-1]
-    token = base64.urlsafe_b64encode(json.dumps([last.event_time.isoformat(), last.pk]).encode()).decode()
-    return page, token
+    return page, page_token(getattr(last, column), last.pk, query.returned + size)
 
 
-def _naming(values: Sequence[str], roles: Sequence[str]) -> QuerySet:
-    """Ids of events naming any of ``values`` in one of ``roles`` (a trailing * matches a prefix)."""
-    exact = [v for v in values if not v.endswith("*")]
+def _candidates(qs: QuerySet[Event], query: EventQuery) -> QuerySet[Event]:
+    """The events passing the conditions SQL can answer (columns, EPC index, body text pre-filter)."""
+    for condition in query.conditions:
+        kind = condition.kind
+        if kind in _COLUMN:
+            qs = qs.filter(**{f"{_COLUMN[kind]}__in": condition.values})
+        elif kind in ("eventTime", "recordTime"):
+            column = "event_time" if kind == "eventTime" else "record_time"
+            qs = qs.filter(**{f"{column}__{_LOOKUP[condition.op]}": condition.bound})
+        elif kind == "epc":
+            qs = qs.filter(pk__in=_naming(condition.matches, EPC_ROLES[condition.param]))
+        elif kind == "quantity":
+            qs = qs.filter(pk__in=_quantities(condition.op, Decimal(str(condition.bound))))
+        elif needles := condition.needles():
+            text = Q()
+            for needle in needles:
+                text |= Q(body__contains=needle)
+            qs = qs.filter(text)
+    return qs
+
+
+def _quantities(op: str, bound: Decimal) -> QuerySet:
+    """Ids of events with a quantity ``op`` ``bound``, the bound moved onto the column's grid (4 decimal
+    places, under 10^10) so that any number the query sends compares exactly and PostgreSQL can read it."""
+    limit = Decimal(10**10)
+    bound = max(-limit, min(limit, bound))
+    down, up = (bound.quantize(_GRID, rounding=r) for r in (ROUND_FLOOR, ROUND_CEILING))
+    if op == "EQ" and down != up:
+        return EventEpc.objects.none().values("event_id")
+    lookup = {
+        "EQ": ("exact", up),
+        "GT": ("gt", down),
+        "GE": ("gte", up),
+        "LT": ("lt", up),
+        "LE": ("lte", down),
+    }
+    name, value = lookup[op]
+    return EventEpc.objects.filter(**{f"quantity__{name}": value}).values("event_id")
+
+
+def _matching(qs: QuerySet[Event], conditions: Sequence[Condition], limit: int) -> Iterator[Event]:
+    """Up to ``limit`` events of ``qs``, in its order, whose bodies pass every condition."""
+    if not conditions:
+        yield from qs[:limit]
+        return
+    found = 0
+    for event in qs.iterator(chunk_size=500):
+        body = orjson.loads(event.body)
+        if all(condition.test(body) for condition in conditions):
+            yield event
+            found += 1
+            if found == limit:
+                return
+
+
+def _naming(matches: Sequence[EpcMatch], roles: Sequence[str]) -> QuerySet:
+    """Ids of events naming an identifier one of ``matches`` covers, in one of ``roles``."""
+    exact = sorted({epc for m in matches for epc in m.exact})
     match = Q(epc__in=exact) if exact else Q(pk__in=[])
-    for pattern in (v for v in values if v.endswith("*")):
-        match |= Q(epc__startswith=pattern[:-1])
+    for prefix in sorted({p for m in matches for p in m.prefixes}):
+        match |= _starts_with(prefix)
     return EventEpc.objects.filter(match, role__in=roles).values("event_id")
+
+
+def _starts_with(prefix: str) -> Q:
+    """EPCs starting with ``prefix``, case and all: SQLite's LIKE ignores ASCII case, its < and >= do not."""
+    if connection.vendor == "sqlite":
+        return Q(epc__gte=prefix, epc__lt=prefix + "\U0010ffff")
+    return Q(epc__startswith=prefix)
 
 
 def events_about(*, organization: Organization, epcs: Sequence[str]) -> list[Event]:

@@ -7,11 +7,11 @@ EPCIS capture interface: it checks a document, then stores it whole or not at al
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from datetime import UTC
 from typing import Any
 
-from django.db import connection, transaction
+from django.db import transaction
 from django.utils import timezone
 
 from seamline.accounts.models import Organization
@@ -22,19 +22,26 @@ from .errors import CaptureTooLarge
 from .eventhash import event_hash
 from .events import document_context
 from .models import CaptureJob, Chain, Event, EventEpc
+from .query import expand_curies
 from .records import (
-    Break,
-    Record,
+    HASH_VERSION,
     body_sha,
     canonical_json,
     event_columns,
-    first_break,
     identifiers,
     record_hash,
 )
 from .schema import EpcisSchemaError, validate_document
+from .verify import chain_verify  # re-exported: it moved to verify.py
 
-__all__ = ["MAX_CAPTURE_EVENTS", "capture_document", "chain_verify", "record", "record_events"]
+__all__ = [
+    "ERROR_BEHAVIOURS",
+    "MAX_CAPTURE_EVENTS",
+    "capture_document",
+    "chain_verify",
+    "record",
+    "record_events",
+]
 
 
 def record_events(
@@ -55,7 +62,8 @@ def record_events(
     prepared = []
     # Everything that does not depend on the chain is done before taking its lock: under the lock, only
     # the links, the inserts and the head's update (the lock orders every capture of the organization).
-    for index, event in enumerate(events):
+    for index, captured in enumerate(events):
+        event = expand_curies(captured, context)  # CURIE values stored (and hashed) as full URIs
         digest = event_hash(event, context)
         event_id = event.get("eventID") or digest
         body = {
@@ -66,33 +74,42 @@ def record_events(
         if context is not None and "@context" not in body:
             body["@context"] = context
         text = canonical_json(body)
-        prepared.append((index, event_id, digest, body, text, body_sha(text), event_columns(body)))
+        columns = {**event_columns(body), "declaration": _declaration(event)}
+        prepared.append((index, event_id, digest, body, text, body_sha(text), columns))
     with transaction.atomic():
         # The chain lock before the eventID check: a concurrent capture of the same events has committed
         # by the time we look.
         chain = _locked_chain(organization)
-        known = dict(
-            Event.objects.filter(
-                organization=organization, event_id__in=[p[1] for p in prepared]
-            ).values_list("event_id", "event_hash")
-        )
-        fresh, seen = [], dict(known)
+        known = Event.objects.filter(
+            organization=organization, event_id__in=[p[1] for p in prepared]
+        ).values_list("event_id", "declaration", "event_hash")
+        digests = {event_id: digest for event_id, _, digest in known}
+        recorded = {(event_id, declaration) for event_id, declaration, _ in known}
+        fresh = []
         for index, event_id, digest, *rest in prepared:
-            if event_id in seen:
-                if seen[event_id] != digest:
-                    raise ConflictError(
-                        f"eventID {event_id} is already recorded with different content",
-                        fields={f"eventList[{index}].eventID": "already recorded with different content"},
-                    )
-                continue
-            seen[event_id] = digest
-            fresh.append((event_id, digest, *rest))
+            # An error declaration is the event it declares (same eventID, same hash) plus errorDeclaration.
+            if digests.setdefault(event_id, digest) != digest:
+                raise ConflictError(
+                    f"eventID {event_id} is already recorded with different content",
+                    fields={f"eventList[{index}].eventID": "already recorded with different content"},
+                )
+            key = (event_id, rest[-1]["declaration"])
+            if key not in recorded:  # the event, or this very declaration, is already there: skipped
+                recorded.add(key)
+                fresh.append((event_id, digest, *rest))
         if not fresh:
             return []
         rows = []
         for event_id, digest, _body, text, sha, columns in fresh:
             seq = chain.seq + 1
-            link = record_hash(prev_hash=chain.head_hash, seq=seq, event_hash=digest, body_sha=sha)
+            link = record_hash(
+                prev_hash=chain.head_hash,
+                seq=seq,
+                event_hash=digest,
+                body_sha=sha,
+                brand_id=None if brand is None else brand.pk,
+                version=HASH_VERSION,
+            )
             rows.append(
                 Event(
                     organization=organization,
@@ -101,6 +118,7 @@ def record_events(
                     event_hash=digest,
                     prev_hash=chain.head_hash,
                     record_hash=link,
+                    hash_version=HASH_VERSION,
                     record_time=now,
                     brand=brand,
                     capture_job=capture_job,
@@ -117,6 +135,12 @@ def record_events(
         )
         Chain.objects.filter(pk=chain.pk).update(seq=chain.seq, head_hash=chain.head_hash)
     return created
+
+
+def _declaration(event: Mapping[str, Any]) -> str:
+    """What tells an error declaration's record apart from the event's: its errorDeclaration's SHA-256."""
+    declared = event.get("errorDeclaration")
+    return "" if declared is None else body_sha(canonical_json(declared))
 
 
 def record(
@@ -139,88 +163,133 @@ def _locked_chain(organization: Organization) -> Chain:
 # organization waits for it: 1,000 events keep that wait to about a second, and a partner's scanner sends
 # far fewer at a time.
 MAX_CAPTURE_EVENTS = 1000
+ERROR_BEHAVIOURS = ("rollback", "proceed")
+# Where a document lists its events: an EPCISDocument, or an EPCISQueryDocument (GS1's capture takes both).
+_EVENT_LISTS = {
+    "EPCISDocument": ("epcisBody", "eventList"),
+    "EPCISQueryDocument": ("epcisBody", "queryResults", "resultsBody", "eventList"),
+}
 
 
 def capture_document(
-    *, organization: Organization, document: Any, facility_uri: str | None = None
+    *,
+    organization: Organization,
+    document: Any,
+    facility_uri: str | None = None,
+    error_behaviour: str = "rollback",
 ) -> CaptureJob:
-    """Check and store an EPCIS document whole, or nothing of it.
+    """Check and store an EPCIS document (or query document): whole or nothing (``rollback``), or its
+    good events with the bad ones reported on the job (``proceed``, GS1-Capture-Error-Behaviour).
 
     CaptureTooLarge (413) past MAX_CAPTURE_EVENTS events. ValidationError naming the path of each bad
-    field: nesting deeper than schema.MAX_DEPTH or text the ledger cannot store, schema errors (format
-    checking on), a time outside UTC years 1-9999 or in the future, a Seamline EPC that does not exist or
-    that the organization is not a party to (both read "unknown EPC"), meters taken from a roll the
-    organization does not hold or beyond what it has left, an event of a facility-bound token that does
-    not name its facility as readPoint or bizLocation or names another place. Meters taken from a
-    Seamline roll (inputQuantityList) come off it; the events are stamped with the brand whose goods they
-    are about (when there is one), so that brand reads them too.
+    field (with ``proceed``: only for what no single event is to blame for): nesting deeper than
+    schema.MAX_DEPTH or text the ledger cannot store, schema errors (format checking on), a time outside
+    UTC years 1-9999 or in the future, a Seamline EPC that does not exist or that the organization is not
+    a party to (both read "unknown EPC"), meters taken from a roll the organization does not hold or
+    beyond what it has left, an event of a facility-bound token that does not name its facility as
+    readPoint or bizLocation or names another place. ConflictError: a known eventID with other content.
+    Meters taken from a Seamline roll (inputQuantityList) come off it; the events are stamped with the
+    brand whose goods they are about (when there is one), so that brand reads them too.
     """
-    count = _event_count(document)
-    if count > MAX_CAPTURE_EVENTS:
-        raise CaptureTooLarge(
-            f"The document holds {count} events; a capture takes at most {MAX_CAPTURE_EVENTS}",
-            fields={"epcisBody.eventList": f"{count} events, more than {MAX_CAPTURE_EVENTS}"},
+    if error_behaviour not in ERROR_BEHAVIOURS:
+        raise ValidationError(
+            "Unknown capture error behaviour",
+            fields={"GS1-Capture-Error-Behaviour": f"must be one of {', '.join(ERROR_BEHAVIOURS)}"},
         )
+    list_path = ".".join(_EVENT_LISTS.get(_type_of(document), _EVENT_LISTS["EPCISDocument"]))
+    events = _events_of(document)
+    if len(events) > MAX_CAPTURE_EVENTS:
+        raise CaptureTooLarge(
+            f"The document holds {len(events)} events; a capture takes at most {MAX_CAPTURE_EVENTS}",
+            fields={list_path: f"{len(events)} events, more than {MAX_CAPTURE_EVENTS}"},
+        )
+    failures: dict[str, str] = {}
     try:
         validate_document(document)
     except EpcisSchemaError as exc:
-        raise ValidationError("The EPCIS document is not valid", fields=dict(exc.errors)) from exc
-    events = _events_of(document)
-    context = document.get("@context")
+        failures = dict(exc.errors)
+    proceed = error_behaviour == "proceed"
     with transaction.atomic():
-        checked = check_events(events, organization=organization, facility_uri=facility_uri)
-        job = CaptureJob.objects.create(organization=organization, event_count=len(events))
-        created = record_events(
-            organization=organization, events=events, context=context, brand=checked.brand, capture_job=job
+        while True:
+            _refuse_unless(proceed, failures, list_path)
+            good = [i for i in range(len(events)) if i not in _blamed(failures, list_path)]
+            try:
+                checked = check_events(
+                    [events[i] for i in good],
+                    organization=organization,
+                    facility_uri=facility_uri,
+                    paths=[f"{list_path}[{i}]" for i in good],
+                )
+                break
+            except ValidationError as exc:
+                if set(exc.fields) <= set(failures):  # nothing new to blame: give up rather than loop
+                    raise
+                failures.update(exc.fields)
+        job = CaptureJob.objects.create(
+            organization=organization, event_count=len(events), error_behaviour=error_behaviour
         )
+        context = document.get("@context")
+        while True:
+            try:
+                created = record_events(
+                    organization=organization,
+                    events=[events[i] for i in good],
+                    context=context,
+                    brand=checked.brand,
+                    capture_job=job,
+                )
+                break
+            except ConflictError as exc:  # a savepoint: nothing of the attempt stays
+                if not proceed:
+                    raise
+                field, message = next(iter(exc.fields.items()))  # eventList[k].eventID, k of `good`
+                index = _event_index(field, "eventList")
+                assert index is not None, field
+                failures[f"{list_path}[{good.pop(index)}].eventID"] = message
         take(checked.takes, holder=organization)
-        job.status, job.new_count, job.finished_at = CaptureJob.Status.SUCCESS, len(created), timezone.now()
-        job.save(update_fields=["status", "new_count", "finished_at"])
+        job.status = CaptureJob.Status.FAILED if failures else CaptureJob.Status.SUCCESS
+        job.new_count, job.finished_at = len(created), timezone.now()
+        job.errors = [_failure(path, message) for path, message in sorted(failures.items())]
+        job.save(update_fields=["status", "new_count", "finished_at", "errors"])
     return job
 
 
-def _event_count(document: Any) -> int:
-    """How many events the document lists, looked at before anything else reads it."""
-    body = document.get("epcisBody") if isinstance(document, Mapping) else None
-    events = body.get("eventList") if isinstance(body, Mapping) else None
-    return len(events) if isinstance(events, list) else 0
+def _type_of(document: Any) -> str:
+    return str(document.get("type")) if isinstance(document, Mapping) else ""
 
 
-def _events_of(document: Mapping[str, Any]) -> list[Mapping[str, Any]]:
-    body = document.get("epcisBody") or {}
-    if "eventList" in body:
-        return list(body["eventList"])
-    return [body["event"]] if "event" in body else []
+def _events_of(document: Any) -> list[Any]:
+    """The document's events, looked at before anything else reads it (a wrong shape lists none)."""
+    node = document
+    for key in _EVENT_LISTS.get(_type_of(document), _EVENT_LISTS["EPCISDocument"]):
+        node = node.get(key) if isinstance(node, Mapping) else None
+    return list(node) if isinstance(node, list) else []
 
 
-# Verify -----------------------------------------------------------------------------------------------
+def _blamed(failures: Mapping[str, str], list_path: str) -> set[int | None]:
+    """The events the failures name (None for a failure of the document as a whole)."""
+    return {_event_index(path, list_path) for path in failures}
 
 
-def chain_verify(organization: Organization) -> Break | None:
-    """The first modified, deleted or reordered record of the organization's chain, or None."""
-    chain = Chain.objects.filter(organization=organization).first()
-    head_seq, head_hash = (chain.seq, chain.head_hash) if chain else (0, "")
-    return first_break(_records(organization.pk), head_seq=head_seq, head_hash=head_hash)
+def _event_index(path: str, list_path: str) -> int | None:
+    """``list[3].eventTime`` -> 3 for the list ``list``; None for a path outside it."""
+    if not path.startswith(list_path + "["):
+        return None
+    return int(path[len(list_path) + 1 : path.index("]", len(list_path))])
 
 
-def _records(organization_id: int) -> Iterator[Record]:
-    """The chain in order, each body's SHA-256 computed by PostgreSQL itself (no JSON crosses the wire)."""
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute(
-                "SELECT id, seq, prev_hash, record_hash, event_hash, "
-                "encode(sha256(convert_to(body, 'UTF8')), 'hex') FROM trace_event "
-                "WHERE organization_id = %s ORDER BY seq",
-                [organization_id],
-            )
-            while rows := cursor.fetchmany(10_000):
-                for row in rows:
-                    yield Record(*row)
-        return
-    rows = (
-        Event.objects.filter(organization_id=organization_id)
-        .order_by("seq")
-        .values_list("id", "seq", "prev_hash", "record_hash", "event_hash", "body")
-    )
-    for pk, seq, prev, link, digest, body in rows.iterator(chunk_size=10_000):
-        yield Record(pk, seq, prev, link, digest, body_sha(body))
+def _refuse_unless(proceed: bool, failures: Mapping[str, str], list_path: str) -> None:
+    """Any failure refuses the whole capture, unless asked to proceed and every one is an event's."""
+    if failures and (not proceed or None in _blamed(failures, list_path)):
+        raise ValidationError("The EPCIS document is not valid", fields=dict(failures))
+
+
+def _failure(path: str, message: str) -> dict[str, Any]:
+    """One failure of a capture job, as GS1's job lists them (RFC 9457 problem details)."""
+    return {
+        "type": "epcisException:ValidationException",
+        "title": "Event not captured",
+        "status": 422,
+        "detail": message,
+        "field": path,
+    }

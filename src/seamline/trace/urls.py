@@ -1,13 +1,30 @@
-from django.urls import path
+"""The EPCIS 2.0 REST resources under /epcis/ (epcis.py says what each answers); anything else there is
+a problem-details 404."""
 
-from . import epcis
+from django.urls import path, re_path
+
+from . import checkpoint_views, epcis
 
 app_name = "epcis"
 
+_RESOURCES = "(?P<resource>eventTypes|epcs|bizSteps|bizLocations|readPoints|dispositions)"
+
 urlpatterns = [
+    path("", epcis.root, name="root"),
     path("capture", epcis.capture, name="capture"),
     path("capture/<int:pk>", epcis.capture_job, name="capture_job"),
     path("events", epcis.events, name="events"),
     path("events/<path:event_id>", epcis.event, name="event"),
     path("context/seamline.jsonld", epcis.context, name="context"),
+    path("checkpoints/<slug:slug>.json", checkpoint_views.checkpoints, name="checkpoints"),
+    re_path(rf"^{_RESOURCES}$", epcis.top_level),
+    re_path(
+        rf"^{_RESOURCES}/(?P<value>.+)/events$",
+        epcis.top_level_events,
+    ),
+    re_path(
+        rf"^{_RESOURCES}/(?P<value>.+)$",
+        epcis.top_level_item,
+    ),
+    re_path(r"^(?P<rest>.*)$", epcis.not_found),
 ]

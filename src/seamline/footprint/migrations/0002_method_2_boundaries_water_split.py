@@ -23,7 +23,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='footprintsnapshot',
             name='co2e_use_kg',
-            field=models.DecimalField(blank=True, decimal_places=4, max_digits=12, null=True, verbose_name='kg CO2e a garment in use (washing and drying)'),
+            field=models.DecimalField(blank=True, decimal_places=4, max_digits=12, null=True, verbose_name='kg CO2e a garment in use (washing, drying)'),
         ),
         migrations.AddField(
             model_name='footprintsnapshot',

@@ -1,0 +1,181 @@
+"""`trace verify` recomputes each record from its stored body: the GS1 event hash, every derived column and
+every EPC index row; the hand edits of issue #15 are each named (record, column or row, stored vs body)."""
+
+from __future__ import annotations
+
+import orjson
+import pytest
+from django.db import connection
+
+from seamline.trace.eventhash import event_hash
+from seamline.trace.models import ChainCheck, Event, EventEpc
+from seamline.trace.records import DERIVED_COLUMNS, body_sha, record_hash
+from seamline.trace.verify import chain_verify
+
+from .. import factories as f
+
+
+def _tamper(sql: str, params: list) -> None:
+    """Edit the ledger by hand, as a database superuser could (replica mode fires no triggers)."""
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SET session_replication_role = replica")
+        cursor.execute(sql, params)
+        if connection.vendor == "postgresql":
+            cursor.execute("SET session_replication_role = origin")
+
+
+@pytest.fixture
+def chain(factory):
+    """Five roll receipts in the factory's chain."""
+    floor = f.make_facility(factory.org)
+    material = f.make_material(factory.org)
+    for _ in range(5):
+        f.make_roll(floor, material)
+    return factory.org
+
+
+def _record(org, seq: int) -> Event:
+    return Event.objects.get(organization=org, seq=seq)
+
+
+def test_an_intact_chain_verifies_and_the_result_is_kept(chain):
+    assert chain_verify(chain) is None
+    check = ChainCheck.objects.get(organization=chain)
+    assert check.failed_seq is None and check.detail == ""
+
+
+def test_the_derived_columns_are_one_table():
+    assert set(DERIVED_COLUMNS) >= {
+        "event_type", "action", "biz_step", "disposition", "biz_location", "read_point", "event_time",
+        "event_id", "record_time",
+    }  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("column", "value"),
+    [
+        ("biz_step", "https://ref.gs1.org/cbv/BizStep-shipping"),
+        ("biz_location", "urn:seamline:facility:elsewhere"),
+        ("read_point", "urn:seamline:facility:elsewhere"),
+        ("event_time", "2001-01-01 00:00:00+00:00"),
+        ("disposition", "https://ref.gs1.org/cbv/Disp-destroyed"),
+    ],
+)
+def test_an_edited_column_is_named_with_stored_and_recomputed_values(chain, column, value):
+    third = _record(chain, 3)
+    _tamper(f"UPDATE trace_event SET {column} = %s WHERE id = %s", [value, third.pk])
+    problem = chain_verify(chain)
+    assert (problem.pk, problem.seq, problem.kind) == (third.pk, 3, "modified")
+    assert f"record 3: column {column} is " in problem.detail and "its body gives" in problem.detail
+    assert ChainCheck.objects.get(organization=chain).failed_seq == 3
+
+
+def test_an_edited_brand_is_found(chain, brand):
+    second = _record(chain, 2)
+    assert second.brand_id is None
+    _tamper("UPDATE trace_event SET brand_id = %s WHERE id = %s", [brand.org.pk, second.pk])
+    problem = chain_verify(chain)
+    assert (problem.pk, problem.seq, problem.kind) == (second.pk, 2, "modified")
+
+
+def test_records_written_before_the_brand_was_hashed_still_verify_but_none_may_be_set_back(chain, brand):
+    first, second = _record(chain, 1), _record(chain, 2)
+    # an install's first records, written as version 1 (no brand in the hash), re-hashed as they were then
+    old = record_hash(
+        prev_hash=first.prev_hash,
+        seq=1,
+        event_hash=first.event_hash,
+        body_sha=body_sha(first.body),
+        version=1,
+    )
+    _tamper("UPDATE trace_event SET hash_version = 1, record_hash = %s WHERE id = %s", [old, first.pk])
+    _tamper("UPDATE trace_event SET prev_hash = %s WHERE id = %s", [old, second.pk])
+    relinked = record_hash(
+        prev_hash=old, seq=2, event_hash=second.event_hash, body_sha=body_sha(second.body), version=2
+    )
+    _tamper("UPDATE trace_event SET record_hash = %s WHERE id = %s", [relinked, second.pk])
+    _rehash_from(chain, 3, relinked)
+    assert chain_verify(chain) is None
+    # a later record set back to version 1 (to take its brand out of the hash) is named
+    third = _record(chain, 3)
+    _tamper("UPDATE trace_event SET hash_version = 1 WHERE id = %s", [third.pk])
+    problem = chain_verify(chain)
+    assert (problem.seq, problem.kind) == (3, "modified") and "hash version 1" in problem.detail
+
+
+def _rehash_from(organization, seq: int, prev: str) -> None:
+    """Re-link the records from ``seq`` on after an earlier one's hash changed."""
+
+    for row in Event.objects.filter(organization=organization, seq__gte=seq).order_by("seq"):
+        link = record_hash(
+            prev_hash=prev,
+            seq=row.seq,
+            event_hash=row.event_hash,
+            body_sha=body_sha(row.body),
+            brand_id=row.brand_id,
+            version=row.hash_version,
+        )
+        _tamper("UPDATE trace_event SET prev_hash = %s, record_hash = %s WHERE id = %s", [prev, link, row.pk])
+        prev = link
+    _tamper("UPDATE trace_chain SET head_hash = %s WHERE organization_id = %s", [prev, organization.pk])
+
+
+def test_a_deleted_epc_index_row_is_named(chain):
+    fourth = _record(chain, 4)
+    row = EventEpc.objects.filter(event=fourth).order_by("pk").first()
+    _tamper("DELETE FROM trace_eventepc WHERE id = %s", [row.pk])
+    problem = chain_verify(chain)
+    assert (problem.seq, problem.kind) == (4, "modified")
+    assert f"EPC index row ('{row.epc}', '{row.role}') is missing" in problem.detail
+
+
+def test_an_added_epc_index_row_is_named(chain):
+    fourth = _record(chain, 4)
+    _tamper(
+        "INSERT INTO trace_eventepc (event_id, epc, role, uom) VALUES (%s, 'urn:x:forged', 'epc', '')",
+        [fourth.pk],
+    )
+    problem = chain_verify(chain)
+    assert problem.seq == 4 and "('urn:x:forged', 'epc') is not in its body" in problem.detail
+
+
+def test_a_body_edited_with_every_later_hash_recomputed_is_named_by_its_event_hash(chain):
+    rows = list(Event.objects.filter(organization=chain).order_by("seq"))
+    edited = rows[1].body.replace('"quantity":50', '"quantity":49')
+    assert edited != rows[1].body
+    prev = rows[0].record_hash
+    for row in rows[1:]:
+        body = edited if row.seq == 2 else row.body
+        link = record_hash(
+            prev_hash=prev,
+            seq=row.seq,
+            event_hash=row.event_hash,
+            body_sha=body_sha(body),
+            brand_id=row.brand_id,
+            version=row.hash_version,
+        )
+        _tamper(
+            "UPDATE trace_event SET body = %s, prev_hash = %s, record_hash = %s WHERE id = %s",
+            [body, prev, link, row.pk],
+        )
+        prev = link
+    _tamper("UPDATE trace_chain SET head_hash = %s WHERE organization_id = %s", [prev, chain.pk])
+    problem = chain_verify(chain)
+    assert (problem.pk, problem.seq, problem.kind) == (rows[1].pk, 2, "modified")
+    assert f"event hash is {rows[1].event_hash}, its body gives ni:///sha-256;" in problem.detail
+
+
+def test_the_recomputed_event_hash_is_the_stored_one(chain):
+    for row in Event.objects.filter(organization=chain):
+        assert event_hash(orjson.loads(row.body)) == row.event_hash
+
+
+def test_worker_processes_name_the_same_first_problem(chain, monkeypatch):
+    monkeypatch.setattr("seamline.trace.verify.CHUNK", 2)
+    monkeypatch.setattr("seamline.trace.verify._PARALLEL_FROM", 0)
+    assert chain_verify(chain, workers=2) is None
+    fourth = _record(chain, 4)
+    _tamper("UPDATE trace_event SET action = 'DELETE' WHERE id = %s", [fourth.pk])
+    problem = chain_verify(chain, workers=2)
+    assert (problem.seq, problem.kind) == (4, "modified") and "column action" in problem.detail
