@@ -5,6 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
+from django.db import connection
 
 from seamline.cutting.models import Bundle
 from seamline.cutting.runs import cut_plan_run
@@ -67,3 +68,24 @@ def sewn(brand, factory, tmp_path):
     for lay in plan.lays.all():
         lay_cut(lay=lay, organization=factory.org, by=factory.user)
     return {"order": order, "plan": plan}
+
+
+def tamper(sql: str, params: list) -> None:
+    """Edit the ledger by hand, as a database superuser could (replica mode fires no triggers, so the
+    append-only trigger on PostgreSQL lets it through)."""
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SET session_replication_role = replica")
+        cursor.execute(sql, params)
+        if connection.vendor == "postgresql":
+            cursor.execute("SET session_replication_role = origin")
+
+
+@pytest.fixture
+def five_rolls(factory):
+    """Five events in the factory's chain: receiving a roll records one."""
+    floor = f.make_facility(factory.org)
+    material = f.make_material(factory.org)
+    for _ in range(5):
+        f.make_roll(floor, material)
+    return factory.org

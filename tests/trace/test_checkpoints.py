@@ -8,7 +8,6 @@ from pathlib import Path
 from urllib.parse import quote
 
 import pytest
-from django.db import connection
 from django.test import Client
 
 from seamline.cli import main
@@ -19,24 +18,12 @@ from seamline.trace.records import body_sha, record_hash
 from seamline.trace.verify import chain_verify
 
 from .. import factories as f
-
-
-def _tamper(sql: str, params: list) -> None:
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            cursor.execute("SET session_replication_role = replica")
-        cursor.execute(sql, params)
-        if connection.vendor == "postgresql":
-            cursor.execute("SET session_replication_role = origin")
+from .conftest import tamper
 
 
 @pytest.fixture
-def chain(factory):
-    floor = f.make_facility(factory.org)
-    material = f.make_material(factory.org)
-    for _ in range(5):
-        f.make_roll(floor, material)
-    return factory.org
+def chain(five_rolls):
+    return five_rolls
 
 
 @pytest.fixture
@@ -68,7 +55,7 @@ def _rewrite_from(org, seq: int) -> None:
         if row.seq == seq:
             body = body.replace('"quantity":50', '"quantity":49')
             digest = event_hash(json.loads(body))
-            _tamper("UPDATE trace_eventepc SET quantity = 49 WHERE event_id = %s AND quantity = 50", [row.pk])
+            tamper("UPDATE trace_eventepc SET quantity = 49 WHERE event_id = %s AND quantity = 50", [row.pk])
         link = record_hash(
             prev_hash=prev,
             seq=row.seq,
@@ -77,22 +64,22 @@ def _rewrite_from(org, seq: int) -> None:
             brand_id=row.brand_id,
             version=row.hash_version,
         )
-        _tamper(
+        tamper(
             "UPDATE trace_event SET body = %s, event_hash = %s, prev_hash = %s, record_hash = %s"
             " WHERE id = %s",
             [body, digest, prev, link, row.pk],
         )
         prev = link
-    _tamper("UPDATE trace_chain SET head_hash = %s WHERE organization_id = %s", [prev, org.pk])
-    _tamper("DELETE FROM trace_checkpoint WHERE organization_id = %s", [org.pk])
+    tamper("UPDATE trace_chain SET head_hash = %s WHERE organization_id = %s", [prev, org.pk])
+    tamper("DELETE FROM trace_checkpoint WHERE organization_id = %s", [org.pk])
 
 
 def _rewind(org) -> None:
     """Delete the last record and move the head back to the one before."""
     last = Event.objects.get(organization=org, seq=5)
-    _tamper("DELETE FROM trace_eventepc WHERE event_id = %s", [last.pk])
-    _tamper("DELETE FROM trace_event WHERE id = %s", [last.pk])
-    _tamper(
+    tamper("DELETE FROM trace_eventepc WHERE event_id = %s", [last.pk])
+    tamper("DELETE FROM trace_event WHERE id = %s", [last.pk])
+    tamper(
         "UPDATE trace_chain SET seq = 4, head_hash = %s WHERE organization_id = %s",
         [Event.objects.get(organization=org, seq=4).record_hash, org.pk],
     )
@@ -136,7 +123,7 @@ def test_a_rewound_chain_contradicts_the_checkpoint_kept_here(saved, chain):
 
 def test_a_rewound_chain_contradicts_the_saved_checkpoint(saved, chain, capsys):
     _rewind(chain)
-    _tamper("DELETE FROM trace_checkpoint WHERE organization_id = %s", [chain.pk])
+    tamper("DELETE FROM trace_checkpoint WHERE organization_id = %s", [chain.pk])
     assert main(["trace", "verify", "--checkpoints", str(saved)]) == 1
     out = capsys.readouterr().out
     assert "record 5 is gone, the chain now ends at record 4 (rewound)" in out
@@ -164,7 +151,7 @@ def test_a_checkpoint_whose_listed_fields_differ_from_the_signed_ones_is_named(s
 
 def test_no_checkpoint_is_signed_over_a_broken_chain(chain):
     third = Event.objects.get(organization=chain, seq=3)
-    _tamper("UPDATE trace_event SET biz_step = 'x' WHERE id = %s", [third.pk])
+    tamper("UPDATE trace_event SET biz_step = 'x' WHERE id = %s", [third.pk])
     assert chain_verify(chain) is not None
     with pytest.raises(Exception, match="failed verification"):
         checkpoint_take(organization=chain)
@@ -175,7 +162,7 @@ def test_reads_of_a_record_that_failed_verification_carry_a_warning(chain, facto
     api = factory.api()
     third, first = Event.objects.get(organization=chain, seq=3), Event.objects.get(organization=chain, seq=1)
     assert "Seamline-Verification" not in api.get(f"/epcis/events/{quote(third.event_id, safe='')}")
-    _tamper("UPDATE trace_event SET biz_step = 'x' WHERE id = %s", [third.pk])
+    tamper("UPDATE trace_event SET biz_step = 'x' WHERE id = %s", [third.pk])
     assert "Seamline-Verification" not in api.get(
         f"/epcis/events/{quote(third.event_id, safe='')}"
     )  # not yet

@@ -53,13 +53,8 @@ def _received(roll_uid: str, facility_uid: str, meters: str, minutes: int) -> di
 
 
 @pytest.fixture
-def chain(factory):
-    """Five events in the factory's chain: receiving a roll records one."""
-    floor = f.make_facility(factory.org)
-    material = f.make_material(factory.org)
-    for _ in range(5):
-        f.make_roll(floor, material)
-    return factory.org
+def chain(five_rolls):
+    return five_rolls
 
 
 @pytest.mark.parametrize("path", EXAMPLES, ids=lambda p: p.stem)

@@ -8,11 +8,12 @@ import json
 from pathlib import Path
 
 import pytest
-from django.db import connection
 
 from seamline.cli import main
 from seamline.trace.models import Event
 from seamline.trace.services import capture_document
+
+from .conftest import tamper
 
 VECTORS = sorted((Path(__file__).resolve().parents[1] / "data/standards/epcis/event-hash").glob("*.jsonld"))
 EXAMPLES = sorted((Path(__file__).resolve().parents[1] / "data/standards/epcis/examples").glob("*.jsonld"))
@@ -20,17 +21,6 @@ EXAMPLES = sorted((Path(__file__).resolve().parents[1] / "data/standards/epcis/e
 
 def _expected(document: Path) -> list[str]:
     return document.with_suffix(".hashes").read_text().split()
-
-
-def _tamper(sql: str, params: list) -> None:
-    """Edit the ledger by hand, as a database superuser could (replica mode fires no triggers, so the
-    append-only trigger on PostgreSQL lets it through)."""
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            cursor.execute("SET session_replication_role = replica")
-        cursor.execute(sql, params)
-        if connection.vendor == "postgresql":
-            cursor.execute("SET session_replication_role = origin")
 
 
 @pytest.fixture
@@ -76,7 +66,7 @@ def test_verify_says_intact_on_a_fresh_chain(chain, capsys):
 
 def test_verify_names_an_edited_record(chain, capsys):
     third = Event.objects.get(organization=chain, seq=3)
-    _tamper(
+    tamper(
         "UPDATE trace_event SET body = replace(body, '\"receiving\"', '\"shipping\"') WHERE id = %s",
         [third.pk],
     )
@@ -89,8 +79,8 @@ def test_verify_names_an_edited_record(chain, capsys):
 
 def test_verify_names_a_deleted_record(chain, capsys):
     second = Event.objects.get(organization=chain, seq=2)
-    _tamper("DELETE FROM trace_eventepc WHERE event_id = %s", [second.pk])
-    _tamper("DELETE FROM trace_event WHERE id = %s", [second.pk])
+    tamper("DELETE FROM trace_eventepc WHERE event_id = %s", [second.pk])
+    tamper("DELETE FROM trace_event WHERE id = %s", [second.pk])
     assert main(["trace", "verify"]) == 1
     out = capsys.readouterr().out
     assert f"{chain.slug}: BROKEN at record 2" in out and "deleted" in out
@@ -98,9 +88,9 @@ def test_verify_names_a_deleted_record(chain, capsys):
 
 def test_verify_names_swapped_records(chain, capsys):
     a, b = Event.objects.get(organization=chain, seq=2), Event.objects.get(organization=chain, seq=3)
-    _tamper("UPDATE trace_event SET seq = -1 WHERE id = %s", [a.pk])
-    _tamper("UPDATE trace_event SET seq = 2 WHERE id = %s", [b.pk])
-    _tamper("UPDATE trace_event SET seq = 3 WHERE id = %s", [a.pk])
+    tamper("UPDATE trace_event SET seq = -1 WHERE id = %s", [a.pk])
+    tamper("UPDATE trace_event SET seq = 2 WHERE id = %s", [b.pk])
+    tamper("UPDATE trace_event SET seq = 3 WHERE id = %s", [a.pk])
     assert main(["trace", "verify", "--organization", chain.slug]) == 1
     out = capsys.readouterr().out
     assert f"record 2 (record id {b.pk})" in out and "reordered" in out
@@ -111,8 +101,8 @@ def test_one_broken_chain_does_not_hide_an_intact_one(chain, other_factory, caps
         organization=other_factory.org, document=json.loads(EXAMPLES[0].read_text())
     )  # the same events in another organization's own chain
     first = Event.objects.get(organization=chain, seq=1)
-    _tamper("UPDATE trace_event SET event_time = event_time WHERE id = %s", [first.pk])  # a no-op edit
-    _tamper("UPDATE trace_event SET body = body || ' ' WHERE id = %s", [first.pk])
+    tamper("UPDATE trace_event SET event_time = event_time WHERE id = %s", [first.pk])  # a no-op edit
+    tamper("UPDATE trace_event SET body = body || ' ' WHERE id = %s", [first.pk])
     assert main(["trace", "verify"]) == 1
     out = capsys.readouterr().out
     assert f"{other_factory.org.slug}: 2 records, chain intact" in out

@@ -5,34 +5,18 @@ from __future__ import annotations
 
 import orjson
 import pytest
-from django.db import connection
 
 from seamline.trace.eventhash import event_hash
 from seamline.trace.models import ChainCheck, Event, EventEpc
 from seamline.trace.records import DERIVED_COLUMNS, body_sha, record_hash
 from seamline.trace.verify import chain_verify
 
-from .. import factories as f
-
-
-def _tamper(sql: str, params: list) -> None:
-    """Edit the ledger by hand, as a database superuser could (replica mode fires no triggers)."""
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            cursor.execute("SET session_replication_role = replica")
-        cursor.execute(sql, params)
-        if connection.vendor == "postgresql":
-            cursor.execute("SET session_replication_role = origin")
+from .conftest import tamper
 
 
 @pytest.fixture
-def chain(factory):
-    """Five roll receipts in the factory's chain."""
-    floor = f.make_facility(factory.org)
-    material = f.make_material(factory.org)
-    for _ in range(5):
-        f.make_roll(floor, material)
-    return factory.org
+def chain(five_rolls):
+    return five_rolls
 
 
 def _record(org, seq: int) -> Event:
@@ -64,7 +48,7 @@ def test_the_derived_columns_are_one_table():
 )
 def test_an_edited_column_is_named_with_stored_and_recomputed_values(chain, column, value):
     third = _record(chain, 3)
-    _tamper(f"UPDATE trace_event SET {column} = %s WHERE id = %s", [value, third.pk])
+    tamper(f"UPDATE trace_event SET {column} = %s WHERE id = %s", [value, third.pk])
     problem = chain_verify(chain)
     assert (problem.pk, problem.seq, problem.kind) == (third.pk, 3, "modified")
     assert f"record 3: column {column} is " in problem.detail and "its body gives" in problem.detail
@@ -74,7 +58,7 @@ def test_an_edited_column_is_named_with_stored_and_recomputed_values(chain, colu
 def test_an_edited_brand_is_found(chain, brand):
     second = _record(chain, 2)
     assert second.brand_id is None
-    _tamper("UPDATE trace_event SET brand_id = %s WHERE id = %s", [brand.org.pk, second.pk])
+    tamper("UPDATE trace_event SET brand_id = %s WHERE id = %s", [brand.org.pk, second.pk])
     problem = chain_verify(chain)
     assert (problem.pk, problem.seq, problem.kind) == (second.pk, 2, "modified")
 
@@ -89,17 +73,17 @@ def test_records_written_before_the_brand_was_hashed_still_verify_but_none_may_b
         body_sha=body_sha(first.body),
         version=1,
     )
-    _tamper("UPDATE trace_event SET hash_version = 1, record_hash = %s WHERE id = %s", [old, first.pk])
-    _tamper("UPDATE trace_event SET prev_hash = %s WHERE id = %s", [old, second.pk])
+    tamper("UPDATE trace_event SET hash_version = 1, record_hash = %s WHERE id = %s", [old, first.pk])
+    tamper("UPDATE trace_event SET prev_hash = %s WHERE id = %s", [old, second.pk])
     relinked = record_hash(
         prev_hash=old, seq=2, event_hash=second.event_hash, body_sha=body_sha(second.body), version=2
     )
-    _tamper("UPDATE trace_event SET record_hash = %s WHERE id = %s", [relinked, second.pk])
+    tamper("UPDATE trace_event SET record_hash = %s WHERE id = %s", [relinked, second.pk])
     _rehash_from(chain, 3, relinked)
     assert chain_verify(chain) is None
     # a later record set back to version 1 (to take its brand out of the hash) is named
     third = _record(chain, 3)
-    _tamper("UPDATE trace_event SET hash_version = 1 WHERE id = %s", [third.pk])
+    tamper("UPDATE trace_event SET hash_version = 1 WHERE id = %s", [third.pk])
     problem = chain_verify(chain)
     assert (problem.seq, problem.kind) == (3, "modified") and "hash version 1" in problem.detail
 
@@ -116,15 +100,15 @@ def _rehash_from(organization, seq: int, prev: str) -> None:
             brand_id=row.brand_id,
             version=row.hash_version,
         )
-        _tamper("UPDATE trace_event SET prev_hash = %s, record_hash = %s WHERE id = %s", [prev, link, row.pk])
+        tamper("UPDATE trace_event SET prev_hash = %s, record_hash = %s WHERE id = %s", [prev, link, row.pk])
         prev = link
-    _tamper("UPDATE trace_chain SET head_hash = %s WHERE organization_id = %s", [prev, organization.pk])
+    tamper("UPDATE trace_chain SET head_hash = %s WHERE organization_id = %s", [prev, organization.pk])
 
 
 def test_a_deleted_epc_index_row_is_named(chain):
     fourth = _record(chain, 4)
     row = EventEpc.objects.filter(event=fourth).order_by("pk").first()
-    _tamper("DELETE FROM trace_eventepc WHERE id = %s", [row.pk])
+    tamper("DELETE FROM trace_eventepc WHERE id = %s", [row.pk])
     problem = chain_verify(chain)
     assert (problem.seq, problem.kind) == (4, "modified")
     assert f"EPC index row ('{row.epc}', '{row.role}') is missing" in problem.detail
@@ -132,7 +116,7 @@ def test_a_deleted_epc_index_row_is_named(chain):
 
 def test_an_added_epc_index_row_is_named(chain):
     fourth = _record(chain, 4)
-    _tamper(
+    tamper(
         "INSERT INTO trace_eventepc (event_id, epc, role, uom) VALUES (%s, 'urn:x:forged', 'epc', '')",
         [fourth.pk],
     )
@@ -155,12 +139,12 @@ def test_a_body_edited_with_every_later_hash_recomputed_is_named_by_its_event_ha
             brand_id=row.brand_id,
             version=row.hash_version,
         )
-        _tamper(
+        tamper(
             "UPDATE trace_event SET body = %s, prev_hash = %s, record_hash = %s WHERE id = %s",
             [body, prev, link, row.pk],
         )
         prev = link
-    _tamper("UPDATE trace_chain SET head_hash = %s WHERE organization_id = %s", [prev, chain.pk])
+    tamper("UPDATE trace_chain SET head_hash = %s WHERE organization_id = %s", [prev, chain.pk])
     problem = chain_verify(chain)
     assert (problem.pk, problem.seq, problem.kind) == (rows[1].pk, 2, "modified")
     assert f"event hash is {rows[1].event_hash}, its body gives ni:///sha-256;" in problem.detail
@@ -176,6 +160,6 @@ def test_worker_processes_name_the_same_first_problem(chain, monkeypatch):
     monkeypatch.setattr("seamline.trace.verify._PARALLEL_FROM", 0)
     assert chain_verify(chain, workers=2) is None
     fourth = _record(chain, 4)
-    _tamper("UPDATE trace_event SET action = 'DELETE' WHERE id = %s", [fourth.pk])
+    tamper("UPDATE trace_event SET action = 'DELETE' WHERE id = %s", [fourth.pk])
     problem = chain_verify(chain, workers=2)
     assert (problem.seq, problem.kind) == (4, "modified") and "column action" in problem.detail
