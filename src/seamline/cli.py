@@ -195,7 +195,8 @@ def build_parser() -> argparse.ArgumentParser:
     verify = trace_sub.add_parser("verify", help="check every organization's chain (or one's)")
     verify.add_argument("--organization", help="the organization's slug (default: all)")
     verify.add_argument(
-        "--checkpoints", help="a saved copy of /epcis/checkpoints/<slug>.json: the chain must agree with it"
+        "--checkpoints",
+        help="a saved /epcis/checkpoints/<slug>.json or an order's ledger export: the chain must agree",
     )
     verify.add_argument("--workers", type=int, default=os.cpu_count() or 1, help="processes recomputing")
     checkpoint = trace_sub.add_parser("checkpoint", help="sign each organization's chain head now")
@@ -448,16 +449,19 @@ def cmd_trace(args: argparse.Namespace) -> int:
     from seamline.trace.checkpoints import checkpoint_take, checkpoints_check
     from seamline.trace.verify import chain_head, chain_verify
 
-    saved = None
+    saved: dict[str, dict] | None = None
     if getattr(args, "checkpoints", None):
         try:
-            saved = json.loads(Path(args.checkpoints).read_text(encoding="utf-8"))
+            saved = _saved_checkpoints(json.loads(Path(args.checkpoints).read_text(encoding="utf-8")))
         except (OSError, ValueError) as exc:
             return _fail(f"{args.checkpoints}: {exc}")
-        if not isinstance(saved, dict) or not isinstance(saved.get("organization"), str):
-            return _fail(f"{args.checkpoints}: not a checkpoints document (no organization)")
-        args.organization = args.organization or saved["organization"]
+        if not saved:
+            return _fail(f"{args.checkpoints}: not a checkpoints document or ledger export (no organization)")
     orgs = Organization.objects.filter(chain__isnull=False).order_by("slug")
+    if saved is not None and not args.organization:
+        orgs = orgs.filter(slug__in=list(saved))
+        if len(saved) == 1:
+            args.organization = next(iter(saved))
     if args.organization:
         orgs = orgs.filter(slug=args.organization)
         if not orgs.exists():
@@ -487,15 +491,36 @@ def cmd_trace(args: argparse.Namespace) -> int:
             print(f"{org.slug}: BROKEN at record {problem.seq} ({where}): {problem.kind}: {problem.detail}")
         else:
             print(f"{org.slug}: {head.seq} records, chain intact ({took:.1f} s)")
-        if saved is not None and saved["organization"] == org.slug:
-            contradictions = checkpoints_check(organization=org, document=saved)
+        if saved is not None and org.slug in saved:
+            contradictions = checkpoints_check(organization=org, document=saved[org.slug])
             for line in contradictions:
                 print(f"{org.slug}: CONTRADICTED: {line}")
             if contradictions:
                 broken += problem is None
             else:
-                print(f"{org.slug}: agrees with the {len(saved.get('checkpoints') or [])} saved checkpoints")
+                count = len(saved[org.slug]["checkpoints"])
+                print(f"{org.slug}: agrees with the {count} saved checkpoints")
     return 1 if broken else 0
+
+
+def _saved_checkpoints(data: object) -> dict[str, dict]:
+    """Saved checkpoints by organization slug, each as a checkpoints document: from a copy of
+    /epcis/checkpoints/<slug>.json, or from an order's ledger export (its ``sl:checkpoints``)."""
+    if not isinstance(data, dict):
+        return {}
+    if isinstance(data.get("sl:checkpoints"), list):
+        by_org: dict[str, dict] = {}
+        for entry in data["sl:checkpoints"]:
+            if isinstance(entry, dict) and isinstance(entry.get("organization"), str):
+                slug = entry["organization"]
+                document = by_org.setdefault(slug, {"organization": slug, "checkpoints": []})
+                document["checkpoints"].append(entry)
+        return by_org
+    if isinstance(data.get("organization"), str):
+        checkpoints = data.get("checkpoints")
+        listed = checkpoints if isinstance(checkpoints, list) else []
+        return {data["organization"]: {**data, "checkpoints": listed}}
+    return {}
 
 
 def cmd_footprint_factors(args: argparse.Namespace) -> int:

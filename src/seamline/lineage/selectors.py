@@ -15,6 +15,11 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
 from typing import Any
+from uuid import UUID
+
+from django.conf import settings
+from django.db.models import OuterRef, Subquery
+from django.urls import reverse
 
 from seamline.accounts.models import Organization
 from seamline.catalog.models import FabricRoll
@@ -23,7 +28,7 @@ from seamline.cutting.models import Bundle, CutPlan, Lay, LayRoll
 from seamline.facilities.models import Facility
 from seamline.production.models import Carton, Garment
 from seamline.trace.events import document_context
-from seamline.trace.models import Event, EventEpc
+from seamline.trace.models import Checkpoint, Event, EventEpc
 from seamline.trace.selectors import visible_events
 
 from .massbalance import RollFlow, balance, meters_of_area
@@ -33,6 +38,11 @@ __all__ = [
     "RollLineage",
     "TraceStep",
     "garment_lineage",
+    "latest_checkpoints",
+    "order_document",
+    "order_events",
+    "order_mass_balance",
+    "order_mass_balance_read",
     "roll_lineage",
     "sensor_value",
     "step_detail",
@@ -56,6 +66,8 @@ class TraceStep:
     water_l: Decimal | None = None
     event_hash: str = ""
     event_type: str = ""
+    organization_id: int = 0  # the chain the event is recorded in, and its record number there
+    seq: int = 0
 
     @property
     def title(self) -> str:
@@ -101,8 +113,9 @@ def step_kind(biz_step: str) -> str:
 
 
 def _places(uris: Iterable[str]) -> dict[str, str]:
-
+    """Facility names by URI; a URI that names no facility (an edited row, another system's) is left as is."""
     uids = [u.rsplit(":", 1)[-1] for u in uris if u.startswith("urn:seamline:facility:")]
+    uids = [u for u in uids if _is_uuid(u)]
     return {
         f"urn:seamline:facility:{uid}": name
         for uid, name in Facility.objects.filter(uid__in=uids).values_list("uid", "name")
@@ -128,9 +141,19 @@ def _steps(events: Sequence[Event]) -> list[TraceStep]:
                 water_l=sensor_value(body, "LTR"),
                 event_hash=event.event_hash,
                 event_type=event.event_type,
+                organization_id=event.organization_id,
+                seq=event.seq,
             )
         )
     return steps
+
+
+def _is_uuid(text: str) -> bool:
+    try:
+        UUID(text)
+    except ValueError:
+        return False
+    return True
 
 
 # UN/CEFACT Recommendation 20 codes the ledger records (EPCIS "uom"), as people write the units.
@@ -323,27 +346,66 @@ def _other_orders_cut(event: Event, number: str) -> bool:
     return json.loads(event.body).get("sl:orderNumber", number) != number
 
 
-def order_document(*, organization: Organization, order: Any) -> dict[str, Any]:
-    """The order's whole chain as one EPCIS 2.0 document (events as recorded)."""
-
-    events = []
-    for event in order_events(organization=organization, order=order):
+def order_document(
+    *, organization: Organization, order: Any, events: Sequence[Event] | None = None
+) -> dict[str, Any]:
+    """The order's whole chain as one EPCIS 2.0 document (events as recorded; ``events``: its
+    ``order_events`` when already read), with the latest signed checkpoint of each chain it draws from
+    (``sl:checkpoints``): a partner who archives it can later run ``seamline trace verify --checkpoints``."""
+    rows = order_events(organization=organization, order=order) if events is None else events
+    bodies = []
+    for event in rows:
         body = json.loads(event.body)
         body.pop("@context", None)  # the document's context covers Seamline's events
-        events.append(body)
+        bodies.append(body)
     return {
         "@context": document_context(),
         "type": "EPCISDocument",
         "schemaVersion": "2.0",
         "creationDate": datetime.now().astimezone().isoformat(timespec="milliseconds"),
-        "epcisBody": {"eventList": events},
+        "epcisBody": {"eventList": bodies},
+        "sl:checkpoints": latest_checkpoints({e.organization_id for e in rows}),
     }
+
+
+def latest_checkpoints(organization_ids: Iterable[int]) -> list[dict[str, Any]]:
+    """The latest checkpoint of each of these organizations' chains (those that have one), in the form of
+    ``/epcis/checkpoints/<slug>.json``'s entries plus the organization and that URL."""
+    newest = Checkpoint.objects.filter(organization_id=OuterRef("organization_id")).order_by("-seq")
+    latest = (
+        Checkpoint.objects.filter(
+            organization_id__in=list(organization_ids), seq=Subquery(newest.values("seq")[:1])
+        )
+        .select_related("organization")
+        .order_by("organization__slug")
+    )
+    return [
+        {
+            "organization": c.organization.slug,
+            "record": c.seq,
+            "headHash": c.head_hash,
+            "takenAt": c.taken_at.isoformat(timespec="seconds"),
+            "kid": c.kid,
+            "jws": c.jws,
+            "url": _base_url() + reverse("epcis:checkpoints", kwargs={"slug": c.organization.slug}),
+        }
+        for c in latest
+    ]
+
+
+def _base_url() -> str:
+    return str(getattr(settings, "SEAMLINE_BASE_URL", "http://127.0.0.1:8000")).rstrip("/")
 
 
 def order_mass_balance(*, organization: Organization, order: Any) -> Any:
     """Meters received = meters in garments + off-cuts + remnants, per roll of the order, from the ledger;
     a roll's remnant is what the database says it has left, so a roll edited behind the ledger's back
     shows as a discrepancy."""
+    return order_mass_balance_read(organization=organization, order=order)[0]
+
+
+def order_mass_balance_read(*, organization: Organization, order: Any) -> tuple[Any, list[TraceStep]]:
+    """The order's mass balance and the ledger records it was read from (for a page's warning)."""
 
     lays = list(
         Lay.objects.filter(plan__order=order, cut_at__isnull=False)
@@ -355,9 +417,10 @@ def order_mass_balance(*, organization: Organization, order: Any) -> Any:
         pieces_m = meters_of_area(lay.marker.piece_area_cm2 * lay.plies, lay.plan.fabric_width_cm)
         for use in lay.roll_uses.all():
             garments_m[use.roll_id] += (pieces_m * use.meters / lay.meters).quantize(_MM)
-    flows = []
+    flows, steps = [], []
     for roll in FabricRoll.objects.filter(pk__in=list(garments_m)).order_by("received_at", "pk"):
         downstream = roll_lineage(organization=organization, roll_epc=roll.epc_uri)
+        steps += downstream.steps
         mine = sum((m for _, m, _, number in downstream.cuts if number == order.number), Decimal(0))
         flows.append(
             RollFlow(
@@ -371,4 +434,4 @@ def order_mass_balance(*, organization: Organization, order: Any) -> Any:
                 remnant_m=max(roll.remaining_m, Decimal(0)),
             )
         )
-    return balance(flows)
+    return balance(flows), steps

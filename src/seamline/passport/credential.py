@@ -32,6 +32,7 @@ SCHEMA_FILE = "dpp-untp-dpp-schema.json"
 
 PIECE = "H87"  # UN/CEFACT Rec 20 "piece": the declared unit of a garment's footprint
 EPCIS_EVENT_TYPE_BASE = "https://ref.gs1.org/epcis/"
+LEDGER_HEADS = "sl:ledgerHeads"  # in credentialSubject: the head of each chain the passport's events are in
 EVENT_HASH = re.compile(r"ni:///sha-256;([0-9a-f]{64})\?ver=CBV2\.0")
 
 
@@ -133,6 +134,17 @@ class Circularity:
 
 
 @dataclass(frozen=True)
+class LedgerHead:
+    """A chain of the ledger as it stood when the passport was issued: its last record and that record's
+    hash; a saved copy of ``checkpoints_url`` (signed heads) shows later whether it was rewritten."""
+
+    organization: str  # the chain's organization (slug)
+    record: int
+    head_hash: str
+    checkpoints_url: str
+
+
+@dataclass(frozen=True)
 class PassportData:
     issuer_name: str
     garment: Garment
@@ -141,6 +153,7 @@ class PassportData:
     emissions: Emissions | None  # None: the footprint uses an unsourced factor, no scorecard is issued
     trace: tuple[TraceStep, ...]
     circularity: Circularity | None = None
+    ledger_heads: tuple[LedgerHead, ...] = ()
 
 
 def passport_credential(
@@ -166,6 +179,8 @@ def passport_credential(
     subject["traceabilityInformation"] = [_trace_step(i, step) for i, step in enumerate(data.trace)]
     if data.circularity is not None:
         subject["circularityScorecard"] = _circularity(data.circularity)
+    if data.ledger_heads:  # the schema's ProductPassport allows further properties: Seamline's, prefixed
+        subject[LEDGER_HEADS] = [_ledger_head(h) for h in data.ledger_heads]
     credential: dict[str, Any] = {
         "@context": [VC_V2_CONTEXT, UNTP_DPP_CONTEXT],
         "type": ["VerifiableCredential", "DigitalProductPassport"],
@@ -301,6 +316,15 @@ def _trace_step(step_index: int, step: TraceStep) -> dict[str, Any]:
         "type": ["TraceabilityPerformance"],
         "valueChainProcess": step.process,
         "traceabilityEvent": links,
+    }
+
+
+def _ledger_head(head: LedgerHead) -> dict[str, Any]:
+    return {
+        "organization": head.organization,
+        "record": head.record,
+        "headHash": head.head_hash,
+        "checkpoints": head.checkpoints_url,
     }
 
 

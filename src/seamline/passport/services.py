@@ -11,6 +11,7 @@ from urllib.parse import quote, urlsplit
 
 from django.conf import settings
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 
 from seamline.accounts.models import Organization
@@ -20,12 +21,14 @@ from seamline.footprint.services import footprint_publish
 from seamline.lineage.selectors import garment_lineage
 from seamline.production.models import Garment, ProductionOrder
 from seamline.trace.events import certificate_uri
+from seamline.trace.verify import chain_head
 
 from .credential import (
     Certificate,
     Circularity,
     Emissions,
     LedgerEvent,
+    LedgerHead,
     Material,
     Party,
     PassportData,
@@ -299,6 +302,7 @@ def _order_context(order: ProductionOrder) -> dict[str, Any]:
                 )
             )
     return {
+        "heads": {},  # organization pk -> LedgerHead, read once for the whole order
         "factory": Party(id=f"urn:seamline:organization:{factory.slug}", name=factory.name),
         "materials": tuple(materials),
         "certificates": tuple(certificates),
@@ -318,6 +322,8 @@ def _passport_data(garment: Garment, footprint: Any, context: dict[str, Any]) ->
                 name=f"{step.kind.replace('_', ' ').capitalize()} at {step.place}, {step.when:%Y-%m-%d}",
             )
         )
+    chains = {s.organization_id for s in lineage.steps} | {order.brand_id}
+    heads = tuple(h for pk in sorted(chains) if (h := _ledger_head(pk, context["heads"])) is not None)
     recycled = sum(m.mass_fraction * m.recycled_mass_fraction for m in context["materials"])
     return PassportData(
         issuer_name=order.brand.name,
@@ -348,7 +354,26 @@ def _passport_data(garment: Garment, footprint: Any, context: dict[str, Any]) ->
             repair_url=f"{base_url()}/p/{garment.label}#repair",
             take_back_url=f"{base_url()}/p/{garment.label}#take-back",
         ),
+        ledger_heads=heads,
     )
+
+
+def _ledger_head(organization_id: int, known: dict[int, LedgerHead | None]) -> LedgerHead | None:
+    """The head of the organization's chain now (None when it has no record), read once per issue."""
+    if organization_id not in known:
+        organization = Organization.objects.get(pk=organization_id)
+        head = chain_head(organization)
+        known[organization_id] = (
+            LedgerHead(
+                organization=organization.slug,
+                record=head.seq,
+                head_hash=head.head_hash,
+                checkpoints_url=base_url() + reverse("epcis:checkpoints", kwargs={"slug": organization.slug}),
+            )
+            if head.seq
+            else None
+        )
+    return known[organization_id]
 
 
 @transaction.atomic

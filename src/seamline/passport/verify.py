@@ -15,11 +15,12 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
+from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 
 from seamline.accounts.models import Organization
 from seamline.trace.eventhash import event_hash
-from seamline.trace.models import Event
+from seamline.trace.models import ChainCheck, Event
 
 from .credential import PassportError, linked_events, validate_passport
 from .models import IssuerKey, StatusList
@@ -139,9 +140,19 @@ def ledger_fingerprint(event_ids: list[str]) -> str:
     It changes whenever one of those rows is edited, so a page rendered after a full `ledger_check` stays
     good exactly as long as the fingerprint it was rendered with."""
     digest = hashlib.sha256()
-    rows = Event.objects.filter(event_id__in=event_ids).order_by("event_id", "pk")
-    for pk, event_id, body in rows.values_list("pk", "event_id", "body"):
-        digest.update(f"{pk}\n{event_id}\n{body}\n".encode())  # an edited, deleted or added row shows
+    # the last verify result of each row's chain too (same query): a failure found later shows its banner
+    check = ChainCheck.objects.filter(organization_id=OuterRef("organization_id"))
+    rows = (
+        Event.objects.filter(event_id__in=event_ids)
+        .order_by("event_id", "pk")
+        .annotate(
+            failed_seq=Subquery(check.values("failed_seq")), checked_at=Subquery(check.values("checked_at"))
+        )
+    )
+    for pk, event_id, body, seq, failed, checked in rows.values_list(
+        "pk", "event_id", "body", "seq", "failed_seq", "checked_at"
+    ):
+        digest.update(f"{pk}\n{event_id}\n{body}\n{seq}\n{failed}\n{checked}\n".encode())
     return digest.hexdigest()
 
 

@@ -29,9 +29,10 @@ from seamline.footprint.factors import FactorError, load_registry
 from seamline.footprint.models import FootprintSnapshot, GarmentFootprint
 from seamline.lineage.selectors import garment_lineage
 from seamline.lineage.timeline_svg import Step, timeline_svg
+from seamline.lineage.verification import ledger_warnings
 from seamline.production.selectors import order_get
 
-from .credential import CONTEXT_FILES, local_context
+from .credential import CONTEXT_FILES, LEDGER_HEADS, local_context
 from .forms import RevokeForm
 from .hangtag import Hangtag, hangtag_sheet_pdf, hangtag_sheet_svg
 from .models import IssuerKey, Passport
@@ -179,6 +180,8 @@ def _render_page(
         else [],
         "care": CARE,
         "ledger": ledger,
+        "ledger_warnings": ledger_warnings(steps),
+        "ledger_heads": subject.get(LEDGER_HEADS, []),
         "can_revoke": signed_in and getattr(request, "organization", None) == passport.issuer,
         **_public_maps(facilities),
     }

@@ -1,4 +1,4 @@
-"""The EPCIS 2.0 REST interface (GS1's OpenAPI, without named queries and XML), at /epcis/.
+"""The EPCIS 2.0 REST interface (GS1's OpenAPI, without XML and WebSocket subscriptions), at /epcis/.
 
     GET  /epcis/                      the top-level resources (discovery)
     POST /epcis/capture               an EPCISDocument or EPCISQueryDocument: 202 and Location of the job;
@@ -15,6 +15,16 @@
     GET  /epcis/<resource>/<value>/events   the caller's events with that value, paged like /events
     OPTIONS on each of them           Allow and the GS1-EPCIS-/CBV- version, extension and limit headers
     GET  /epcis/context/seamline.jsonld   the JSON-LD context of Seamline's vocabulary
+    POST /epcis/queries               a named query ({"name", "query": {parameter: values}}): 201 and
+                                      Location; bad parameters 400 QueryParameterException, a taken name 409
+    GET  /epcis/queries               the caller's named queries, by name (perPage, Link: rel=next)
+    GET  /epcis/queries/<name>        its definition; DELETE: gone, with its subscriptions (204)
+    GET  /epcis/queries/<name>/events the query run: an EPCISQueryDocument, paged like /events
+    POST /epcis/queries/<name>/subscriptions   a webhook (dest, signatureToken, stream: true or a
+                                      schedule, reportIfEmpty, initialRecordTime): 201 and Location;
+                                      GET lists them (never their secrets)
+    GET  /epcis/queries/<name>/subscriptions/<id>   the subscription; DELETE: unsubscribed (204)
+                                      Deliveries: trace.subscriptions (signed GS1-Signature, retried)
 
 Bearer tokens as for /api/v1 (a partner's token is bound to its facility), or the signed-in session for
 reads. Answers are JSON (406 for an Accept that takes none); bodies must be JSON (415). Errors are
@@ -33,6 +43,7 @@ from datetime import timedelta
 from functools import wraps
 from typing import Any
 from urllib.parse import quote
+from uuid import UUID
 
 import orjson
 from django.conf import settings
@@ -47,6 +58,7 @@ from seamline.accounts.selectors import token_authenticate
 from seamline.core.errors import DomainError
 from seamline.core.problems import PROBLEM_JSON
 
+from . import subscriptions
 from .eventhash import event_hash
 from .events import EPCIS_CONTEXT, VOCAB, seamline_context
 from .models import CaptureJob, Event, EventEpc
@@ -589,3 +601,123 @@ def not_found(request: HttpRequest, rest: str = "") -> HttpResponse:
         f"No resource {request.path}; GET /epcis/ lists them",
         exception="ResourceNotFoundException",
     )
+
+
+# Named queries and subscriptions (trace.subscriptions) --------------------------------------------------
+# Kept together at the end: /queries, /queries/<name>, /queries/<name>/events and the subscriptions.
+
+
+def _by_token(request: HttpRequest) -> bool:
+    """Writes (and deletes) need an API token: a signed-in session only reads."""
+    return request.headers.get("Authorization", "").startswith("Bearer ")
+
+
+def _no_token(request: HttpRequest) -> HttpResponse:
+    detail = "Send Authorization: Bearer <API token> to change queries and subscriptions."
+    return _problem(request, 401, "Unauthorized", detail)
+
+
+@_resource("GET", "POST")
+def queries(request: HttpRequest, caller: _Caller) -> HttpResponse:
+    if request.method == "POST":
+        try:
+            named = subscriptions.query_create(organization=caller.organization, body=_json_body(request))
+        except _BadBody as exc:
+            return _body_problem(request, exc)
+        except DomainError as exc:
+            return _domain_problem(request, exc)
+        location = reverse("epcis:query", args=[named.name])
+        return _respond(subscriptions.query_definition(named), status=201, headers={"Location": location})
+    per_page, after, errors = _paging(request.GET, allowed=())
+    if errors:
+        return _query_problem(request, errors)
+    rows = subscriptions.queries_of(caller.organization)
+    if after is not None:
+        rows = rows.filter(name__gt=after)
+    page = list(rows[: per_page + 1])
+    token = _token(page[per_page - 1].name) if len(page) > per_page else None
+    body = [subscriptions.query_definition(named) for named in page[:per_page]]
+    response = _respond(body, headers=_next_page(request, token))
+    response["Content-Type"] = "application/json"
+    return response
+
+
+def _named_query(request: HttpRequest, caller: _Caller, name: str) -> Any:
+    """The caller's query ``name``, or the 404 to answer."""
+    named = subscriptions.query_get(organization=caller.organization, name=name)
+    return named or _problem(request, 404, "Not Found", f"No query {name}.", exception="NoSuchNameException")
+
+
+@_resource("GET", "DELETE")
+def query(request: HttpRequest, caller: _Caller, name: str) -> HttpResponse:
+    if request.method == "DELETE" and not _by_token(request):
+        return _no_token(request)
+    named = _named_query(request, caller, name)
+    if isinstance(named, HttpResponse):
+        return named
+    if request.method == "DELETE":
+        named.delete()  # its subscriptions (and their pending deliveries) with it: GS1 unsubscribes them
+        return HttpResponse(status=204)
+    response = _respond(subscriptions.query_definition(named))
+    response["Content-Type"] = "application/json"
+    return response
+
+
+@_resource("GET")
+def query_events(request: HttpRequest, caller: _Caller, name: str) -> HttpResponse:
+    named = _named_query(request, caller, name)
+    if isinstance(named, HttpResponse):
+        return named
+    unknown = [key for key in request.GET if key not in ("perPage", "nextPageToken")]
+    if unknown:
+        message = "the named query fixes the filters; perPage and nextPageToken page it"
+        return _query_problem(request, dict.fromkeys(unknown, message))
+    paging = {key: request.GET.getlist(key) for key in request.GET}
+    return _events_page(request, caller, {**named.params, **paging})
+
+
+@_resource("GET", "POST")
+def query_subscriptions(request: HttpRequest, caller: _Caller, name: str) -> HttpResponse:
+    named = _named_query(request, caller, name)
+    if isinstance(named, HttpResponse):
+        return named
+    if request.method == "POST":
+        try:
+            subscription = subscriptions.subscription_create(query=named, body=_json_body(request))
+        except _BadBody as exc:
+            return _body_problem(request, exc)
+        except DomainError as exc:
+            return _domain_problem(request, exc)
+        location = reverse("epcis:subscription", args=[named.name, subscription.pk])
+        body = subscriptions.subscription_body(subscription)
+        return _respond(body, status=201, headers={"Location": location})
+    per_page, after, errors = _paging(request.GET, allowed=())
+    if errors:
+        return _query_problem(request, errors)
+    rows = named.subscriptions.order_by("pk")
+    if after is not None:
+        rows = rows.filter(pk__gt=after)
+    page = list(rows[: per_page + 1])
+    token = _token(str(page[per_page - 1].pk)) if len(page) > per_page else None
+    body = [subscriptions.subscription_body(s) for s in page[:per_page]]
+    response = _respond(body, headers=_next_page(request, token))
+    response["Content-Type"] = "application/json"
+    return response
+
+
+@_resource("GET", "DELETE")
+def subscription(request: HttpRequest, caller: _Caller, name: str, subscription_id: UUID) -> HttpResponse:
+    if request.method == "DELETE" and not _by_token(request):
+        return _no_token(request)
+    named = _named_query(request, caller, name)
+    if isinstance(named, HttpResponse):
+        return named
+    found = named.subscriptions.filter(pk=subscription_id).first()
+    if found is None:
+        return _problem(request, 404, "Not Found", f"No subscription {subscription_id} to {name}.")
+    if request.method == "DELETE":
+        found.delete()
+        return HttpResponse(status=204)
+    response = _respond(subscriptions.subscription_body(found))
+    response["Content-Type"] = "application/json"
+    return response

@@ -17,6 +17,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from functools import lru_cache
 from typing import Any
 
 HASH_PREFIX = "ni:///sha-256;"
@@ -185,14 +186,19 @@ def prehash_string(event: Mapping[str, Any], context: Any = None) -> str:
     """
     if not isinstance(event, Mapping) or not isinstance(event.get("type"), str):
         raise ValueError("an EPCIS event is a JSON object with a string 'type'")
-    if isinstance(context, Mapping) and all(isinstance(v, str) for v in context.values()):
-        namespaces = {**DEFAULT_NAMESPACES, **context}
-    else:
-        namespaces = namespaces_from_context(context)
+    namespaces = hash_namespaces(context)
     if "@context" in event:
         namespaces = namespaces_from_context(event["@context"], namespaces)
     body = {k: v for k, v in event.items() if k not in EXCLUDED_EVENT_KEYS}
     return "eventType=" + event["type"] + _ordered(body, EVENT_ORDER, namespaces)
+
+
+def hash_namespaces(context: Any = None) -> dict[str, str]:
+    """The prefix -> namespace mapping ``prehash_string`` makes of ``context``: built once, it can be passed
+    for a whole document's events instead of the context (the same hashes)."""
+    if isinstance(context, Mapping) and all(isinstance(v, str) for v in context.values()):
+        return {**DEFAULT_NAMESPACES, **context}
+    return namespaces_from_context(context)
 
 
 def hash_prehash(prehash: str) -> str:
@@ -234,21 +240,27 @@ def document_event_hashes(document: Mapping[str, Any]) -> list[str]:
 
 def _ordered(obj: Mapping[str, Any], order: tuple[Field, ...], ns: Mapping[str, str]) -> str:
     """Children in canonical order, then everything else (extensions, ILMD) sorted."""
-    parts: list[str] = []
-    seen: set[str] = set()
-    for field in order:
-        key = _LIST_KEY.get(field.name, field.name)
-        seen.add(key)
-        if key in obj:
-            parts.append(_field(field, obj[key], ns))
-    rest = [
-        entry
-        for key, value in obj.items()
-        if key not in seen and not key.startswith("@")
-        for entry in _generic(_expand_key(key, ns), value, ns)
-    ]
+    positions = _POSITIONS.get(id(order))
+    if positions is None:
+        positions = _POSITIONS[id(order)] = {
+            _LIST_KEY.get(field.name, field.name): (i, field) for i, field in enumerate(order)
+        }
+    parts: list[tuple[int, str]] = []
+    rest: list[str] = []
+    for key, value in obj.items():
+        known = positions.get(key)
+        if known is not None:
+            parts.append((known[0], _field(known[1], value, ns)))
+        elif not key.startswith("@"):
+            rest.extend(_generic(_expand_key(key, ns), value, ns))
+    parts.sort()
     rest.sort()
-    return "".join(parts) + "".join(rest)
+    return "".join(text for _, text in parts) + "".join(rest)
+
+
+# Each canonical order (a tuple of fields, by its id: they are module constants, never freed) as
+# {key: (its position, its field)}, made on first use.
+_POSITIONS: dict[int, dict[str, tuple[int, Field]]] = {}
 
 
 def _field(field: Field, value: Any, ns: Mapping[str, str]) -> str:
@@ -543,6 +555,7 @@ def _dl_to_canonical(uri: str) -> str | None:
     return canonical if _CANONICAL_DL.fullmatch(canonical) else None
 
 
+@lru_cache(maxsize=65536)  # pure, and a document names the same goods in several events
 def gs1_key_uri(uri: str) -> str | None:
     """The canonical GS1 Digital Link URI of an EPC URN or Digital Link URI, None if it holds no GS1 key."""
     if uri.startswith("urn:epc:"):

@@ -11,6 +11,8 @@ and the query API sends it back as it is. The indexed columns and `EventEpc` row
 
 from __future__ import annotations
 
+import uuid
+
 from django.db import models
 
 from seamline.accounts.models import Organization
@@ -161,3 +163,68 @@ class ChainCheck(models.Model):
 
     def __str__(self) -> str:
         return f"check of {self.organization_id}: {'ok' if self.failed_seq is None else self.failed_seq}"
+
+
+# Named queries and subscriptions (GS1 EPCIS 2.0 REST /queries; trace.subscriptions) ----------------------
+
+
+class NamedQuery(models.Model):
+    """A SimpleEventQuery an organization saved under a name: GET /epcis/queries/{name}/events runs it."""
+
+    organization = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="epcis_queries")
+    name = models.CharField(max_length=200)
+    params = models.JSONField(help_text="the query parameters as sent: name -> list of values")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["organization", "name"], name="trace_query_name_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"query {self.name} of {self.organization_id}"
+
+
+class Subscription(models.Model):
+    """A webhook that receives a named query's new events: each as they come (``stream``) or on a
+    ``schedule``. ``cursor`` holds, per chain (organization id), the last record number considered."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    query = models.ForeignKey(NamedQuery, on_delete=models.CASCADE, related_name="subscriptions")
+    dest = models.URLField(max_length=2000)
+    signature_token = models.CharField(max_length=500, help_text="the partner's HMAC secret; never answered")
+    stream = models.BooleanField(default=False)
+    schedule = models.JSONField(default=dict, blank=True)
+    report_if_empty = models.BooleanField(default=False)
+    cursor = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    last_run_at = models.DateTimeField(null=True, blank=True, help_text="a scheduled run's last time")
+    last_notified_at = models.DateTimeField(null=True, blank=True, help_text="the last 2xx of the webhook")
+
+    def __str__(self) -> str:
+        return f"subscription {self.pk} to {self.query_id}"
+
+
+class Delivery(models.Model):
+    """One EPCISQueryDocument for a subscription's webhook, kept until it is delivered or given up."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending"
+        DELIVERED = "delivered"
+        FAILED = "failed"
+
+    subscription = models.ForeignKey(Subscription, on_delete=models.CASCADE, related_name="deliveries")
+    body = models.TextField(help_text="the exact bytes sent (and signed) on every attempt")
+    event_count = models.PositiveIntegerField(default=0)
+    status = models.CharField(max_length=9, choices=Status.choices, default=Status.PENDING)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    next_attempt_at = models.DateTimeField(null=True, blank=True)
+    last_error = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    delivered_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["status", "next_attempt_at"], name="trace_delivery_due")]
+
+    def __str__(self) -> str:
+        return f"delivery {self.pk} ({self.status})"

@@ -61,7 +61,7 @@ def validate_document(doc: Any) -> None:
         raise EpcisSchemaError([("type", message)])
     if shape := shape_errors(doc):
         raise EpcisSchemaError(shape)
-    if _conforms(_fast_document_validator(), doc):
+    if _fast_document_conforms(doc):
         return
     errors = _schema_errors(_document_validator(), doc)
     # A document-level blank-node id ("_:document1", used by GS1's own examples) is valid JSON-LD but
@@ -78,7 +78,7 @@ def validate_event(event: Any) -> None:
     """Validate one event as it appears in an eventList (no own @context needed). Raises EpcisSchemaError."""
     if shape := shape_errors(event):
         raise EpcisSchemaError(shape)
-    if _conforms(_fast_event_validator(), event):
+    if _fast_event_conforms(event) and _uoms_conform(event):
         return
     errors = [(p, m) for p, m, _, _ in _schema_errors(_event_validator(), event)]
     _raise_if_any(errors, _uom_errors(event))
@@ -178,11 +178,30 @@ def _event_validator() -> Draft7Validator:
 FastValidator = Callable[[Any], Any]
 
 
+_FORMAT_MEMO = 50_000  # answers kept per format: a document names the same places, steps and EPCs again
+
+
 def _format_check(name: str) -> Callable[[str], bool]:
     # jsonschema's checker, not fastjsonschema's looser regexes (which take month 19 or "+0100" offsets):
-    # a document the fast path accepts is one jsonschema accepts too.
+    # a document the fast path accepts is one jsonschema accepts too. Its answer depends on the value
+    # alone, so it is remembered (bounded: emptied when full).
     checker = Draft7Validator.FORMAT_CHECKER
-    return lambda value: checker.conforms(value, name)
+    memo: dict[Any, bool] = {}
+
+    def check(value: Any) -> bool:
+        try:
+            return memo[value]
+        except KeyError:
+            pass
+        except TypeError:  # not hashable: never a string, asked anyway
+            return checker.conforms(value, name)
+        answer = checker.conforms(value, name)
+        if len(memo) >= _FORMAT_MEMO:
+            memo.clear()
+        memo[value] = answer
+        return answer
+
+    return check
 
 
 def _fast_formats() -> dict[str, Callable[[str], bool]]:
@@ -192,7 +211,24 @@ def _fast_formats() -> dict[str, Callable[[str], bool]]:
 def _fast_compile(schema: dict[str, Any]) -> FastValidator:
     # A deep copy: fastjsonschema rewrites the $refs of what it compiles in place (to absolute URIs),
     # which would change the schema jsonschema reads and send later compiles to the network.
-    return fastjsonschema.compile(copy.deepcopy(schema), formats=_fast_formats(), use_default=False)
+    return fastjsonschema.compile(
+        _enums_first(copy.deepcopy(schema)), formats=_fast_formats(), use_default=False
+    )
+
+
+def _enums_first(node: Any) -> Any:
+    """Every anyOf with its plain enum branches first (in place). anyOf holds when any branch does, in
+    whatever order; fastjsonschema tries them in turn, each failure an exception, and a property name is
+    mostly one of an enum's (the GS1 schema lists the extension URI branch first)."""
+    if isinstance(node, dict):
+        for key, value in node.items():
+            _enums_first(value)
+            if key == "anyOf" and isinstance(value, list):
+                value.sort(key=lambda branch: not (isinstance(branch, dict) and "enum" in branch))
+    elif isinstance(node, list):
+        for value in node:
+            _enums_first(value)
+    return node
 
 
 @cache
@@ -205,13 +241,100 @@ def _fast_event_validator() -> FastValidator:
     return _fast_compile(_event_schema())
 
 
+# The event types EPCIS-Document-Event tells apart by "type" (an if/then each, tried in turn): an event of
+# one of them is checked against its own definition only, which is what the if/then amounts to for it.
+EVENT_TYPES = (
+    "ObjectEvent",
+    "AggregationEvent",
+    "TransactionEvent",
+    "TransformationEvent",
+    "AssociationEvent",
+)
+# Where each document type lists its events (each item is an EPCIS-Document-Event in both).
+_EVENT_LIST_PATHS = {
+    "EPCISDocument": ("epcisBody",),
+    "EPCISQueryDocument": ("epcisBody", "queryResults", "resultsBody"),
+}
+
+
+@cache
+def _fast_typed_event_validator(event_type: str) -> FastValidator:
+    root = _schema()
+    return _fast_compile(
+        {
+            "$schema": root["$schema"],
+            "definitions": root["definitions"],
+            # EPCIS-Document-Event for an object whose "type" is event_type: its required and properties,
+            # and the one if/then whose condition holds
+            "type": "object",
+            "required": ["type"],
+            "properties": {"type": {"type": "string"}},
+            "allOf": [{"$ref": f"#/definitions/{event_type}"}],
+        }
+    )
+
+
+def _fast_event_conforms(event: Any) -> bool:
+    """The schema of an eventList item holds (fastjsonschema; no uom check)."""
+    kind = event.get("type") if isinstance(event, dict) else None
+    validator = (
+        _fast_typed_event_validator(kind)
+        if isinstance(kind, str) and kind in EVENT_TYPES
+        else _fast_event_validator()
+    )
+    try:
+        validator(event)
+    except fastjsonschema.JsonSchemaException:
+        return False
+    return True
+
+
+def _fast_document_conforms(doc: Mapping[str, Any]) -> bool:
+    """The document schema and the uom rule hold: the document around its eventList checked with an empty
+    one, then each event against its own type's definition (the same rules as the whole schema at once)."""
+    path = _EVENT_LIST_PATHS.get(str(doc.get("type")))
+    nodes: list[Any] = [doc]
+    for key in path or ():
+        node = nodes[-1].get(key) if isinstance(nodes[-1], dict) else None
+        nodes.append(node)
+    events = nodes[-1].get("eventList") if isinstance(nodes[-1], dict) else None
+    if path is None or not isinstance(doc, dict) or not isinstance(events, list):
+        return _conforms(_fast_document_validator(), doc)
+    # the envelope: each dict on the way to the list copied, the list itself emptied
+    envelope: Any = []
+    for key, node in zip(reversed((*path, "eventList")), reversed(nodes), strict=True):
+        envelope = {**node, key: envelope}
+    try:
+        _fast_document_validator()(envelope)
+    except fastjsonschema.JsonSchemaException:
+        return False
+    return all(_fast_event_conforms(event) for event in events) and _uoms_conform(doc)
+
+
 def _conforms(validator: FastValidator, instance: Any) -> bool:
     """True when the schema holds and every "uom" is a Rec 20 code (what the slow path also checks)."""
     try:
         validator(instance)
     except fastjsonschema.JsonSchemaException:
         return False
-    return not _uom_errors(instance)
+    return _uoms_conform(instance)
+
+
+def _uoms_conform(node: Any) -> bool:
+    """No _uom_errors, walked without paths (the answer for almost every document)."""
+    stack = [node]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, dict):
+            uom = node.get("uom")
+            if isinstance(uom, str) and not REC20_CODE.fullmatch(uom):
+                return False
+            stack.extend(v for v in node.values() if isinstance(v, dict | list))
+        elif isinstance(node, list):
+            stack.extend(v for v in node if isinstance(v, dict | list))
+        elif isinstance(node, Mapping):  # another mapping: the walk with paths decides
+            return not _uom_errors(node)
+    return True
 
 
 def _schema_errors(validator: Draft7Validator, instance: Any) -> list[tuple[str, str, str, Any]]:

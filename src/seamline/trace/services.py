@@ -11,7 +11,7 @@ from collections.abc import Mapping, Sequence
 from datetime import UTC
 from typing import Any
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from seamline.accounts.models import Organization
@@ -19,7 +19,7 @@ from seamline.core.errors import ConflictError, ValidationError
 
 from .capture import check_events, take
 from .errors import CaptureTooLarge
-from .eventhash import event_hash
+from .eventhash import event_hash, hash_namespaces
 from .events import document_context
 from .models import CaptureJob, Chain, Event, EventEpc
 from .query import expand_curies
@@ -32,6 +32,7 @@ from .records import (
     record_hash,
 )
 from .schema import EpcisSchemaError, validate_document
+from .subscriptions import subscriptions_wake
 from .verify import chain_verify  # re-exported: it moved to verify.py
 
 __all__ = [
@@ -59,23 +60,34 @@ def record_events(
     ConflictError when a known eventID comes back with different content.
     """
     now = timezone.now()
+    record_time = now.astimezone(UTC).isoformat(timespec="milliseconds")
+    namespaces = hash_namespaces(context)  # what event_hash makes of the context, made once
+    brand_id = None if brand is None else brand.pk
     prepared = []
-    # Everything that does not depend on the chain is done before taking its lock: under the lock, only
-    # the links, the inserts and the head's update (the lock orders every capture of the organization).
+    # Everything that does not depend on the chain is done before taking its lock: the hashes, the bodies,
+    # the rows and their index rows. Under the lock, only the eventID check, the links, the inserts and the
+    # head's update (the lock orders every capture of the organization).
     for index, captured in enumerate(events):
         event = expand_curies(captured, context)  # CURIE values stored (and hashed) as full URIs
-        digest = event_hash(event, context)
+        digest = event_hash(event, namespaces)
         event_id = event.get("eventID") or digest
-        body = {
-            **event,
-            "eventID": event_id,
-            "recordTime": now.astimezone(UTC).isoformat(timespec="milliseconds"),
-        }
+        body = {**event, "eventID": event_id, "recordTime": record_time}
         if context is not None and "@context" not in body:
             body["@context"] = context
         text = canonical_json(body)
-        columns = {**event_columns(body), "declaration": _declaration(event)}
-        prepared.append((index, event_id, digest, body, text, body_sha(text), columns))
+        row = Event(
+            organization=organization,
+            event_id=event_id,
+            event_hash=digest,
+            hash_version=HASH_VERSION,
+            record_time=now,
+            brand=brand,
+            capture_job=capture_job,
+            body=text,
+            **event_columns(body),
+            declaration=_declaration(event),
+        )
+        prepared.append((index, event_id, digest, body_sha(text), row, identifiers(body)))
     with transaction.atomic():
         # The chain lock before the eventID check: a concurrent capture of the same events has committed
         # by the time we look.
@@ -86,55 +98,77 @@ def record_events(
         digests = {event_id: digest for event_id, _, digest in known}
         recorded = {(event_id, declaration) for event_id, declaration, _ in known}
         fresh = []
-        for index, event_id, digest, *rest in prepared:
+        for index, event_id, digest, sha, row, index_rows in prepared:
             # An error declaration is the event it declares (same eventID, same hash) plus errorDeclaration.
             if digests.setdefault(event_id, digest) != digest:
                 raise ConflictError(
                     f"eventID {event_id} is already recorded with different content",
                     fields={f"eventList[{index}].eventID": "already recorded with different content"},
                 )
-            key = (event_id, rest[-1]["declaration"])
+            key = (event_id, row.declaration)
             if key not in recorded:  # the event, or this very declaration, is already there: skipped
                 recorded.add(key)
-                fresh.append((event_id, digest, *rest))
+                fresh.append((row, sha, index_rows))
         if not fresh:
             return []
-        rows = []
-        for event_id, digest, _body, text, sha, columns in fresh:
-            seq = chain.seq + 1
-            link = record_hash(
-                prev_hash=chain.head_hash,
-                seq=seq,
-                event_hash=digest,
+        for row, sha, _ in fresh:
+            row.seq, row.prev_hash = chain.seq + 1, chain.head_hash
+            row.record_hash = record_hash(
+                prev_hash=row.prev_hash,
+                seq=row.seq,
+                event_hash=row.event_hash,
                 body_sha=sha,
-                brand_id=None if brand is None else brand.pk,
+                brand_id=brand_id,
                 version=HASH_VERSION,
             )
-            rows.append(
-                Event(
-                    organization=organization,
-                    seq=seq,
-                    event_id=event_id,
-                    event_hash=digest,
-                    prev_hash=chain.head_hash,
-                    record_hash=link,
-                    hash_version=HASH_VERSION,
-                    record_time=now,
-                    brand=brand,
-                    capture_job=capture_job,
-                    body=text,
-                    **columns,
-                )
+            chain.seq, chain.head_hash = row.seq, row.record_hash
+        if connection.vendor == "postgresql":
+            created = _copy_rows(fresh)
+        else:
+            created = Event.objects.bulk_create([row for row, _, _ in fresh])
+            EventEpc.objects.bulk_create(
+                EventEpc(event=row, epc=epc, role=role, quantity=quantity, uom=uom)
+                for row, (_, _, index_rows) in zip(created, fresh, strict=True)
+                for epc, role, quantity, uom in index_rows
             )
-            chain.seq, chain.head_hash = seq, link
-        created = Event.objects.bulk_create(rows)
-        EventEpc.objects.bulk_create(
-            EventEpc(event=row, epc=epc, role=role, quantity=quantity, uom=uom)
-            for row, (_, _, body, *_) in zip(created, fresh, strict=True)
-            for epc, role, quantity, uom in identifiers(body)
-        )
         Chain.objects.filter(pk=chain.pk).update(seq=chain.seq, head_hash=chain.head_hash)
+    subscriptions_wake()  # partners streaming matching events hear of them once this commits
     return created
+
+
+def _copy_rows(fresh: list[tuple[Event, str, list[Any]]]) -> list[Event]:
+    """PostgreSQL: the records and their index rows by COPY (what bulk_create would insert, without
+    building SQL for them): their ids drawn from the table's sequence first, in chain order."""
+    rows = [row for row, _, _ in fresh]
+    event_table, epc_table = Event._meta.db_table, EventEpc._meta.db_table
+    quote = connection.ops.quote_name
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)",
+            [event_table, len(rows)],
+        )
+        for row, (pk,) in zip(rows, sorted(cursor.fetchall()), strict=True):
+            row.pk = pk
+        raw = cursor.cursor  # psycopg's own cursor, in Django's transaction
+        columns = ", ".join(quote(f.column) for f in _EVENT_COPY_FIELDS)
+        with raw.copy(f"COPY {quote(event_table)} ({columns}) FROM STDIN") as copy:
+            for row in rows:
+                copy.write_row([getattr(row, f.attname) for f in _EVENT_COPY_FIELDS])
+        columns = ", ".join(quote(EventEpc._meta.get_field(name).column) for name in _EPC_COPY_FIELDS)
+        with raw.copy(f"COPY {quote(epc_table)} ({columns}) FROM STDIN") as copy:
+            for row, _, index_rows in fresh:
+                for epc, role, quantity, uom in index_rows:
+                    if quantity is not None and not quantity.is_finite():
+                        _QUANTITY_FIELD.to_python(quantity)  # the ValidationError bulk_create gives
+                    copy.write_row((row.pk, epc, role, quantity, uom))
+    for row in rows:
+        row._state.adding, row._state.db = False, connection.alias
+    return rows
+
+
+_EVENT_COPY_FIELDS = Event._meta.concrete_fields
+_EPC_COPY_FIELDS = ("event", "epc", "role", "quantity", "uom")  # the order of identifiers(): after the event
+_QUANTITY_FIELD = EventEpc._meta.get_field("quantity")
 
 
 def _declaration(event: Mapping[str, Any]) -> str:

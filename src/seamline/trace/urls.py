@@ -17,6 +17,15 @@ urlpatterns = [
     path("events/<path:event_id>", epcis.event, name="event"),
     path("context/seamline.jsonld", epcis.context, name="context"),
     path("checkpoints/<slug:slug>.json", checkpoint_views.checkpoints, name="checkpoints"),
+    path("queries", epcis.queries, name="queries"),
+    path("queries/<str:name>", epcis.query, name="query"),
+    path("queries/<str:name>/events", epcis.query_events, name="query_events"),
+    path("queries/<str:name>/subscriptions", epcis.query_subscriptions, name="query_subscriptions"),
+    path(
+        "queries/<str:name>/subscriptions/<uuid:subscription_id>",
+        epcis.subscription,
+        name="subscription",
+    ),
     re_path(rf"^{_RESOURCES}$", epcis.top_level),
     re_path(
         rf"^{_RESOURCES}/(?P<value>.+)/events$",
