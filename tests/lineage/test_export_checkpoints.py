@@ -14,7 +14,7 @@ from seamline.trace.models import Event
 from seamline.trace.records import body_sha, record_hash
 from seamline.trace.schema import validate_document
 from seamline.trace.verify import chain_verify
-from tests.trace.test_checkpoints import _tamper
+from tests.trace.conftest import tamper
 
 
 def _rewrite_from(org, seq: int) -> None:
@@ -36,14 +36,14 @@ def _rewrite_from(org, seq: int) -> None:
             brand_id=row.brand_id,
             version=row.hash_version,
         )
-        _tamper(
+        tamper(
             "UPDATE trace_event SET body = %s, event_hash = %s, prev_hash = %s, record_hash = %s"
             " WHERE id = %s",
             [body, digest, prev, link, row.pk],
         )
         prev = link
-    _tamper("UPDATE trace_chain SET head_hash = %s WHERE organization_id = %s", [prev, org.pk])
-    _tamper("DELETE FROM trace_checkpoint WHERE organization_id = %s", [org.pk])
+    tamper("UPDATE trace_chain SET head_hash = %s WHERE organization_id = %s", [prev, org.pk])
+    tamper("DELETE FROM trace_checkpoint WHERE organization_id = %s", [org.pk])
 
 
 def _export(client, order, tmp_path):

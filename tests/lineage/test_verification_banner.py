@@ -5,7 +5,6 @@ records, none."""
 from __future__ import annotations
 
 import pytest
-from django.db import connection
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -14,18 +13,9 @@ from seamline.passport.services import passports_issue
 from seamline.production.models import Garment
 from seamline.trace.models import ChainCheck, Event
 from seamline.trace.verify import chain_verify
+from tests.trace.conftest import tamper
 
 BANNER = "The ledger failed verification at record"
-
-
-def _tamper(sql: str, params: list) -> None:
-    """Edit the ledger by hand, as a database superuser could (replica mode fires no triggers)."""
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            cursor.execute("SET session_replication_role = replica")
-        cursor.execute(sql, params)
-        if connection.vendor == "postgresql":
-            cursor.execute("SET session_replication_role = origin")
 
 
 @pytest.fixture
@@ -64,7 +54,7 @@ def test_an_edited_column_puts_the_banner_on_every_page_showing_that_record_or_a
     anonymous = Client()
     assert BANNER not in _get(anonymous, pages["passport"])  # rendered and cached before the edit
     dyeing = _dyeing(factory.org)
-    _tamper(
+    tamper(
         "UPDATE trace_event SET biz_location = %s WHERE id = %s",
         ["urn:seamline:facility:elsewhere", dyeing.pk],
     )
@@ -88,7 +78,7 @@ def test_an_edited_column_puts_the_banner_on_every_page_showing_that_record_or_a
 
 def test_a_failure_at_the_first_record_warns_on_every_page(pages, factory):
     first = Event.objects.get(organization=factory.org, seq=1)
-    _tamper("UPDATE trace_event SET event_time = %s WHERE id = %s", ["2001-01-01 00:00:00+00:00", first.pk])
+    tamper("UPDATE trace_event SET event_time = %s WHERE id = %s", ["2001-01-01 00:00:00+00:00", first.pk])
     assert chain_verify(factory.org).seq == 1
     client = factory.client()
     for name, url in pages.items():
@@ -96,7 +86,7 @@ def test_a_failure_at_the_first_record_warns_on_every_page(pages, factory):
 
 
 def test_the_page_reads_the_kept_result_once_and_verifies_nothing(pages, factory, monkeypatch):
-    _tamper("UPDATE trace_event SET biz_step = %s WHERE id = %s", ["x", _dyeing(factory.org).pk])
+    tamper("UPDATE trace_event SET biz_step = %s WHERE id = %s", ["x", _dyeing(factory.org).pk])
     chain_verify(factory.org)
 
     def refuse(*args, **kwargs):

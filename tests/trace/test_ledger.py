@@ -22,6 +22,7 @@ from seamline.trace.selectors import events_query, parse_query
 from seamline.trace.services import capture_document, chain_verify
 
 from .. import factories as f
+from .conftest import tamper
 
 EXAMPLES = sorted((Path(__file__).resolve().parents[1] / "data/standards/epcis/examples").glob("*.jsonld"))
 HERE = Path(__file__).resolve().parents[2] / "src/seamline/trace/standards"
@@ -29,17 +30,6 @@ HERE = Path(__file__).resolve().parents[2] / "src/seamline/trace/standards"
 
 def _example(name: str) -> dict:
     return json.loads(next(p for p in EXAMPLES if p.name.startswith(name)).read_text())
-
-
-def _tamper(sql: str, params: list) -> None:
-    """Edit the ledger by hand, as a database superuser could (on PostgreSQL the append-only trigger has to
-    be switched off first: replica mode fires no triggers)."""
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            cursor.execute("SET session_replication_role = replica")
-        cursor.execute(sql, params)
-        if connection.vendor == "postgresql":
-            cursor.execute("SET session_replication_role = origin")
 
 
 def _received(roll_uid: str, facility_uid: str, meters: str, minutes: int) -> dict:
@@ -132,7 +122,7 @@ def test_the_chain_holds_and_each_record_links_to_the_one_before(chain):
 
 def test_an_edited_record_is_found_and_named(chain):
     third = Event.objects.get(organization=chain, seq=3)
-    _tamper(
+    tamper(
         "UPDATE trace_event SET body = replace(body, '\"quantity\":50', '\"quantity\":49') WHERE id = %s",
         [third.pk],
     )
@@ -142,29 +132,29 @@ def test_an_edited_record_is_found_and_named(chain):
 
 def test_a_deleted_record_is_found(chain):
     second = Event.objects.get(organization=chain, seq=2)
-    _tamper("DELETE FROM trace_eventepc WHERE event_id = %s", [second.pk])
-    _tamper("DELETE FROM trace_event WHERE id = %s", [second.pk])
+    tamper("DELETE FROM trace_eventepc WHERE event_id = %s", [second.pk])
+    tamper("DELETE FROM trace_event WHERE id = %s", [second.pk])
     problem = chain_verify(chain)
     assert (problem.seq, problem.kind) == (2, "deleted")
 
 
 def test_the_last_record_deleted_is_found_by_the_head(chain):
     last = Event.objects.get(organization=chain, seq=5)
-    _tamper("DELETE FROM trace_eventepc WHERE event_id = %s", [last.pk])
-    _tamper("DELETE FROM trace_event WHERE id = %s", [last.pk])
+    tamper("DELETE FROM trace_eventepc WHERE event_id = %s", [last.pk])
+    tamper("DELETE FROM trace_event WHERE id = %s", [last.pk])
     assert chain_verify(chain).kind == "deleted"
 
 
 def test_two_swapped_records_are_found(chain):
     a, b = Event.objects.get(organization=chain, seq=2), Event.objects.get(organization=chain, seq=3)
-    _tamper("UPDATE trace_event SET seq = -1 WHERE id = %s", [a.pk])
-    _tamper("UPDATE trace_event SET seq = 2 WHERE id = %s", [b.pk])
-    _tamper("UPDATE trace_event SET seq = 3 WHERE id = %s", [a.pk])
+    tamper("UPDATE trace_event SET seq = -1 WHERE id = %s", [a.pk])
+    tamper("UPDATE trace_event SET seq = 2 WHERE id = %s", [b.pk])
+    tamper("UPDATE trace_event SET seq = 3 WHERE id = %s", [a.pk])
     problem = chain_verify(chain)
     assert (problem.seq, problem.kind, problem.pk) == (2, "reordered", b.pk)
 
 
-@pytest.mark.skipif("connection.vendor != 'postgresql'")
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the append-only trigger is PostgreSQL's")
 def test_postgresql_refuses_updates_and_deletes(chain):
     from django.db import IntegrityError, InternalError, ProgrammingError, transaction
 
