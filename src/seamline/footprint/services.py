@@ -24,7 +24,7 @@ from .activities import (
     garment_kg,
 )
 from .baseline import DEFAULT_BASELINES, offshore_baseline
-from .calc import BOUNDARIES, CO2E_QUANTUM, HEADLINE_BOUNDARY, Footprint, Line, calculate
+from .calc import BOUNDARIES, CO2E_QUANTUM, HEADLINE_BOUNDARY, Footprint, Line, calculate, stage
 from .factors import FactorError, Registry, load_registry
 from .gather import order_records
 from .models import FootprintSnapshot, GarmentFootprint
@@ -146,6 +146,8 @@ def footprint_publish(
         return (sum(values, Decimal(0)) / n).quantize(quantum)
 
     locals_ = [local for _, local, _, _, _ in results]
+    totals, boundary_steps = _by_boundary(locals_)
+    splits = [water_split(f) for f in locals_]
     steps: dict[str, list[Decimal]] = defaultdict(lambda: [Decimal(0), Decimal(0)])
     for local in locals_:
         for step, (kg, litres) in local.by_step(boundary="cradle-to-customer").items():
@@ -168,8 +170,8 @@ def footprint_publish(
         version=version,
         registry_version=registry.version,
         garments=len(results),
-        co2e_gate_kg=mean([f.co2e_kg(boundary="cradle-to-gate") for f in locals_], _KG),
-        co2e_customer_kg=mean([f.co2e_kg(boundary="cradle-to-customer") for f in locals_], _KG),
+        co2e_gate_kg=mean(totals["cradle-to-gate"], _KG),
+        co2e_customer_kg=mean(totals["cradle-to-customer"], _KG),
         water_l=mean([f.water_l(boundary="cradle-to-customer") for f in locals_], _L),
         water_saved_l=mean([saved for _, _, _, saved, _ in results], _L),
         km=mean([f.km_traveled for f in locals_], _L),
@@ -180,24 +182,32 @@ def footprint_publish(
         },
         baselines=baseline_summary,
         method_version=METHOD_VERSION,
-        co2e_grave_kg=mean([f.co2e_kg(boundary="cradle-to-grave") for f in locals_], _KG),
+        co2e_grave_kg=mean(totals["cradle-to-grave"], _KG),
         co2e_use_kg=(
             mean(
                 [
-                    f.co2e_kg(boundary="cradle-to-grave-with-use") - f.co2e_kg(boundary="cradle-to-grave")
-                    for f in locals_
+                    a - b
+                    for a, b in zip(
+                        totals["cradle-to-grave-with-use"], totals["cradle-to-grave"], strict=True
+                    )
                 ],
                 _KG,
             )
             if after.wash_c is not None
             else None
         ),
-        water_split={
-            name: str(mean([water_split(f)[name] for f in locals_], _L)) for name, _ in WATER_SOURCES
-        },
+        water_split={name: str(mean([split[name] for split in splits], _L)) for name, _ in WATER_SOURCES},
         unsourced=_unsourced([line for f in locals_ for line in f.lines], registry),
         assumptions=_assumptions(
-            spec, after, registry, locals_, [regional for *_, regional in results], claimable, mean
+            spec,
+            after,
+            registry,
+            {
+                b: (mean(totals[b], _KG), {s: (kg / n).quantize(_KG) for s, kg in boundary_steps[b].items()})
+                for b in BOUNDARIES
+            },
+            mean([regional for *_, regional in results], _KG),
+            claimable,
         ),
         created_by=by,
     )
@@ -230,28 +240,39 @@ def footprint_publish(
     return snapshot
 
 
+def _by_boundary(
+    footprints: list[Footprint],
+) -> tuple[dict[str, list[Decimal]], dict[str, dict[str, Decimal]]]:
+    """Each boundary's total of every garment, and its steps summed over the garments: one pass a garment."""
+    totals: dict[str, list[Decimal]] = {boundary: [] for boundary in BOUNDARIES}
+    steps: dict[str, dict[str, Decimal]] = {boundary: defaultdict(Decimal) for boundary in BOUNDARIES}
+    for footprint in footprints:
+        by_step: dict[str, Decimal] = defaultdict(Decimal)
+        for line in footprint.lines:
+            by_step[line.step] += line.co2e_kg
+        for boundary, stages in BOUNDARIES.items():
+            inside = [(step, kg) for step, kg in by_step.items() if stage(step) in stages]
+            totals[boundary].append(sum((kg for _, kg in inside), Decimal(0)).quantize(CO2E_QUANTUM))
+            for step, kg in inside:
+                steps[boundary][step] += kg
+    return totals, steps
+
+
 def _assumptions(
     spec: MaterialSpec,
     after: LifeAfterSale,
     registry: Registry,
-    locals_: list[Footprint],
-    regionals: list[Decimal],
+    boundary_means: dict[str, tuple[Decimal, dict[str, Decimal]]],
+    regional_mean: Decimal,
     claimable: bool,
-    mean: Any,
 ) -> dict[str, Any]:
     """What the snapshot rests on, as its pages state it: each boundary's steps, the grid basis and the
     alternative one, the end of life, the use phase, the material's construction and what is left out."""
     grid, regional = registry.get(GRID), registry.get(GRID_REGIONAL)
-    boundaries = {}
-    for boundary in BOUNDARIES:
-        steps: dict[str, Decimal] = defaultdict(Decimal)
-        for footprint in locals_:
-            for step, (kg, _) in footprint.by_step(boundary=boundary).items():
-                steps[step] += kg
-        boundaries[boundary] = {
-            "co2e_kg": str(mean([f.co2e_kg(boundary=boundary) for f in locals_], _KG)),
-            "steps": {step: str((kg / len(locals_)).quantize(_KG)) for step, kg in steps.items()},
-        }
+    boundaries = {
+        boundary: {"co2e_kg": str(total), "steps": {step: str(kg) for step, kg in steps.items()}}
+        for boundary, (total, steps) in boundary_means.items()
+    }
     washes = None
     if after.wash_c is not None:
         washes = {
@@ -268,7 +289,7 @@ def _assumptions(
             "alternative": {
                 "factor": regional.id,
                 "basis": regional.basis,
-                "co2e_customer_kg": str(mean(regionals, _KG)),
+                "co2e_customer_kg": str(regional_mean),
             },
         },
         "end_of_life": {"takeback_share": str(after.takeback_share), "source": after.takeback_source},
