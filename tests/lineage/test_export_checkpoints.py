@@ -9,40 +9,17 @@ import json
 from django.urls import reverse
 
 from seamline.cli import main
-from seamline.trace.eventhash import event_hash
 from seamline.trace.models import Event
-from seamline.trace.records import body_sha, record_hash
 from seamline.trace.schema import validate_document
 from seamline.trace.verify import chain_verify
-from tests.trace.conftest import tamper
+from tests.trace.conftest import relink, tamper
 
 
 def _rewrite_from(org, seq: int) -> None:
     """Record ``seq`` says someone else did it, and everything the database holds is recomputed to match:
     its event hash, every later link, the head; the checkpoints kept here are deleted. Nothing inside the
     database tells."""
-    rows = list(Event.objects.filter(organization=org).order_by("seq"))
-    prev = rows[seq - 2].record_hash if seq > 1 else ""
-    for row in rows[seq - 1 :]:
-        body, digest = row.body, row.event_hash
-        if row.seq == seq:
-            edited = {**json.loads(body), "sl:operator": "someone else"}
-            body, digest = json.dumps(edited), event_hash(edited)
-        link = record_hash(
-            prev_hash=prev,
-            seq=row.seq,
-            event_hash=digest,
-            body_sha=body_sha(body),
-            brand_id=row.brand_id,
-            version=row.hash_version,
-        )
-        tamper(
-            "UPDATE trace_event SET body = %s, event_hash = %s, prev_hash = %s, record_hash = %s"
-            " WHERE id = %s",
-            [body, digest, prev, link, row.pk],
-        )
-        prev = link
-    tamper("UPDATE trace_chain SET head_hash = %s WHERE organization_id = %s", [prev, org.pk])
+    relink(org, seq, edit=lambda body: json.dumps({**json.loads(body), "sl:operator": "someone else"}))
     tamper("DELETE FROM trace_checkpoint WHERE organization_id = %s", [org.pk])
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from decimal import Decimal
 
 import pytest
@@ -11,6 +12,9 @@ from seamline.cutting.models import Bundle
 from seamline.cutting.runs import cut_plan_run
 from seamline.cutting.services import cut_plan_request, lay_cut, pattern_import
 from seamline.floor import services as floor
+from seamline.trace.eventhash import event_hash
+from seamline.trace.models import Event
+from seamline.trace.records import body_sha, record_hash
 
 from .. import factories as f
 from ..cutting.conftest import FAST, dxf_file, pattern_in_code
@@ -79,6 +83,36 @@ def tamper(sql: str, params: list) -> None:
         cursor.execute(sql, params)
         if connection.vendor == "postgresql":
             cursor.execute("SET session_replication_role = origin")
+
+
+def relink(organization, seq: int, *, edit=None, rehash_event: bool = True) -> str:
+    """Rewrite the chain from record ``seq`` on as a forger with database access would: ``edit`` (body text ->
+    body text) changes that record, its GS1 event hash is recomputed unless ``rehash_event`` is False, and
+    every later link and the head follow. Returns the new head hash."""
+    rows = list(Event.objects.filter(organization=organization, seq__gte=seq - 1).order_by("seq"))
+    prev = rows[0].record_hash if seq > 1 else ""
+    for row in rows if seq == 1 else rows[1:]:
+        body, digest = row.body, row.event_hash
+        if row.seq == seq and edit is not None:
+            body = edit(body)
+            if rehash_event:
+                digest = event_hash(json.loads(body))
+        link = record_hash(
+            prev_hash=prev,
+            seq=row.seq,
+            event_hash=digest,
+            body_sha=body_sha(body),
+            brand_id=row.brand_id,
+            version=row.hash_version,
+        )
+        tamper(
+            "UPDATE trace_event SET body = %s, event_hash = %s, prev_hash = %s, record_hash = %s"
+            " WHERE id = %s",
+            [body, digest, prev, link, row.pk],
+        )
+        prev = link
+    tamper("UPDATE trace_chain SET head_hash = %s WHERE organization_id = %s", [prev, organization.pk])
+    return prev
 
 
 @pytest.fixture

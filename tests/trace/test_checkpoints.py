@@ -12,13 +12,11 @@ from django.test import Client
 
 from seamline.cli import main
 from seamline.trace.checkpoints import checkpoint_take, checkpoints_take_task
-from seamline.trace.eventhash import event_hash
 from seamline.trace.models import ChainCheck, Checkpoint, Event
-from seamline.trace.records import body_sha, record_hash
 from seamline.trace.verify import chain_verify
 
 from .. import factories as f
-from .conftest import tamper
+from .conftest import relink, tamper
 
 
 @pytest.fixture
@@ -48,29 +46,9 @@ def _rewrite_from(org, seq: int) -> None:
     """Edit record ``seq``'s body and recompute everything the database holds: its event hash and index rows,
     every later link, the head; the checkpoint rows kept here are deleted too. Nothing inside the database
     tells."""
-    rows = list(Event.objects.filter(organization=org).order_by("seq"))
-    prev = rows[seq - 2].record_hash if seq > 1 else ""
-    for row in rows[seq - 1 :]:
-        body, digest = row.body, row.event_hash
-        if row.seq == seq:
-            body = body.replace('"quantity":50', '"quantity":49')
-            digest = event_hash(json.loads(body))
-            tamper("UPDATE trace_eventepc SET quantity = 49 WHERE event_id = %s AND quantity = 50", [row.pk])
-        link = record_hash(
-            prev_hash=prev,
-            seq=row.seq,
-            event_hash=digest,
-            body_sha=body_sha(body),
-            brand_id=row.brand_id,
-            version=row.hash_version,
-        )
-        tamper(
-            "UPDATE trace_event SET body = %s, event_hash = %s, prev_hash = %s, record_hash = %s"
-            " WHERE id = %s",
-            [body, digest, prev, link, row.pk],
-        )
-        prev = link
-    tamper("UPDATE trace_chain SET head_hash = %s WHERE organization_id = %s", [prev, org.pk])
+    record = Event.objects.get(organization=org, seq=seq)
+    tamper("UPDATE trace_eventepc SET quantity = 49 WHERE event_id = %s AND quantity = 50", [record.pk])
+    relink(org, seq, edit=lambda body: body.replace('"quantity":50', '"quantity":49'))
     tamper("DELETE FROM trace_checkpoint WHERE organization_id = %s", [org.pk])
 
 

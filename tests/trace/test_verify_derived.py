@@ -8,10 +8,10 @@ import pytest
 
 from seamline.trace.eventhash import event_hash
 from seamline.trace.models import ChainCheck, Event, EventEpc
-from seamline.trace.records import DERIVED_COLUMNS, body_sha, record_hash
+from seamline.trace.records import DERIVED_COLUMNS
 from seamline.trace.verify import chain_verify
 
-from .conftest import tamper
+from .conftest import relink, tamper
 
 
 @pytest.fixture
@@ -64,45 +64,15 @@ def test_an_edited_brand_is_found(chain, brand):
 
 
 def test_records_written_before_the_brand_was_hashed_still_verify_but_none_may_be_set_back(chain, brand):
-    first, second = _record(chain, 1), _record(chain, 2)
-    # an install's first records, written as version 1 (no brand in the hash), re-hashed as they were then
-    old = record_hash(
-        prev_hash=first.prev_hash,
-        seq=1,
-        event_hash=first.event_hash,
-        body_sha=body_sha(first.body),
-        version=1,
-    )
-    tamper("UPDATE trace_event SET hash_version = 1, record_hash = %s WHERE id = %s", [old, first.pk])
-    tamper("UPDATE trace_event SET prev_hash = %s WHERE id = %s", [old, second.pk])
-    relinked = record_hash(
-        prev_hash=old, seq=2, event_hash=second.event_hash, body_sha=body_sha(second.body), version=2
-    )
-    tamper("UPDATE trace_event SET record_hash = %s WHERE id = %s", [relinked, second.pk])
-    _rehash_from(chain, 3, relinked)
+    # an install's first record, written as version 1 (no brand in the hash), and the chain linked from it
+    tamper("UPDATE trace_event SET hash_version = 1 WHERE organization_id = %s AND seq = 1", [chain.pk])
+    relink(chain, 1)
     assert chain_verify(chain) is None
     # a later record set back to version 1 (to take its brand out of the hash) is named
     third = _record(chain, 3)
     tamper("UPDATE trace_event SET hash_version = 1 WHERE id = %s", [third.pk])
     problem = chain_verify(chain)
     assert (problem.seq, problem.kind) == (3, "modified") and "hash version 1" in problem.detail
-
-
-def _rehash_from(organization, seq: int, prev: str) -> None:
-    """Re-link the records from ``seq`` on after an earlier one's hash changed."""
-
-    for row in Event.objects.filter(organization=organization, seq__gte=seq).order_by("seq"):
-        link = record_hash(
-            prev_hash=prev,
-            seq=row.seq,
-            event_hash=row.event_hash,
-            body_sha=body_sha(row.body),
-            brand_id=row.brand_id,
-            version=row.hash_version,
-        )
-        tamper("UPDATE trace_event SET prev_hash = %s, record_hash = %s WHERE id = %s", [prev, link, row.pk])
-        prev = link
-    tamper("UPDATE trace_chain SET head_hash = %s WHERE organization_id = %s", [prev, organization.pk])
 
 
 def test_a_deleted_epc_index_row_is_named(chain):
@@ -126,25 +96,8 @@ def test_an_added_epc_index_row_is_named(chain):
 
 def test_a_body_edited_with_every_later_hash_recomputed_is_named_by_its_event_hash(chain):
     rows = list(Event.objects.filter(organization=chain).order_by("seq"))
-    edited = rows[1].body.replace('"quantity":50', '"quantity":49')
-    assert edited != rows[1].body
-    prev = rows[0].record_hash
-    for row in rows[1:]:
-        body = edited if row.seq == 2 else row.body
-        link = record_hash(
-            prev_hash=prev,
-            seq=row.seq,
-            event_hash=row.event_hash,
-            body_sha=body_sha(body),
-            brand_id=row.brand_id,
-            version=row.hash_version,
-        )
-        tamper(
-            "UPDATE trace_event SET body = %s, prev_hash = %s, record_hash = %s WHERE id = %s",
-            [body, prev, link, row.pk],
-        )
-        prev = link
-    tamper("UPDATE trace_chain SET head_hash = %s WHERE organization_id = %s", [prev, chain.pk])
+    relink(chain, 2, edit=lambda body: body.replace('"quantity":50', '"quantity":49'), rehash_event=False)
+    assert Event.objects.get(pk=rows[1].pk).body != rows[1].body
     problem = chain_verify(chain)
     assert (problem.pk, problem.seq, problem.kind) == (rows[1].pk, 2, "modified")
     assert f"event hash is {rows[1].event_hash}, its body gives ni:///sha-256;" in problem.detail
