@@ -59,14 +59,12 @@ from seamline.core.errors import DomainError
 from seamline.core.problems import PROBLEM_JSON
 
 from . import subscriptions
-from .eventhash import event_hash
 from .events import EPCIS_CONTEXT, VOCAB, seamline_context
 from .models import CaptureJob, Event, EventEpc
-from .query import expand_curies
 from .records import vocabulary_uri
 from .schema import MAX_DEPTH, EpcisSchemaError, validate_event
 from .selectors import QueryTooLarge, events_query, parse_query, visible_events
-from .services import ERROR_BEHAVIOURS, MAX_CAPTURE_EVENTS, capture_document
+from .services import ERROR_BEHAVIOURS, MAX_CAPTURE_EVENTS, capture_document, ledger_event_id
 from .verify import verification_header
 
 EPCIS_JSON = "application/ld+json"
@@ -381,10 +379,9 @@ def events(request: HttpRequest, caller: _Caller) -> HttpResponse:
 
 
 def _events_page(request: HttpRequest, caller: _Caller, params: Mapping[str, list[str]]) -> HttpResponse:
-    errors = {name: "has no value" for name, values in params.items() if not any(v.strip() for v in values)}
-    query, found = parse_query(params) if not errors else (None, {})
+    query, errors = parse_query(params)  # an empty value, an unknown name, a bad number or time: named
     if query is None:
-        return _query_problem(request, {**found, **errors})
+        return _query_problem(request, errors)
     try:
         page, token = events_query(organization=caller.organization, query=query)
     except QueryTooLarge as exc:  # maxEventCount exceeded: GS1's QueryTooLargeException, 400
@@ -453,8 +450,7 @@ def _post_event(request: HttpRequest, caller: _Caller) -> HttpResponse:
 def _stored(caller: _Caller, event: Mapping[str, Any], context: Any) -> Event:
     """The record a re-posted event already has (by its eventID, or its hash): the event, or the error
     declaration it is."""
-    # stored events have their CURIE values expanded before hashing: the same here, or a re-post is not found
-    event_id = event.get("eventID") or event_hash(expand_curies(event, context), context)
+    event_id = ledger_event_id(event, context)
     records = visible_events(caller.organization).filter(event_id=event_id)
     records = (
         records.exclude(declaration="") if "errorDeclaration" in event else records.filter(declaration="")

@@ -40,9 +40,16 @@ __all__ = [
     "MAX_CAPTURE_EVENTS",
     "capture_document",
     "chain_verify",
+    "ledger_event_id",
     "record",
     "record_events",
 ]
+
+
+def ledger_event_id(event: Mapping[str, Any], context: Any = None) -> str:
+    """The eventID an event is recorded under: its own, else the GS1 hash of its CURIE-expanded form (as
+    record_events stores it), so a re-post is found whatever prefixes it was written with."""
+    return event.get("eventID") or event_hash(expand_curies(event, context), context)
 
 
 def record_events(
