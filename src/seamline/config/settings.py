@@ -101,6 +101,7 @@ INSTALLED_APPS = [
     "seamline.footprint",
     "seamline.passport",
     "seamline.drops",
+    "seamline.delivery",
     "seamline.dashboard",
 ]
 
