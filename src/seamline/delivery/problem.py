@@ -50,7 +50,7 @@ class Load:
 
 @dataclass(frozen=True)
 class Stop:
-    """A place to be at: its matrix index, the time spent there and when one may arrive (no windows: any time)."""
+    """A place to be at: its matrix index, the time spent there, when one may arrive (none: any time)."""
 
     location: int
     service_s: int = 0
@@ -73,7 +73,7 @@ class Job:
 
 @dataclass(frozen=True)
 class Transfer:
-    """A pickup-and-delivery pair (cut bundles to the dye house), picked up before delivered, on one vehicle."""
+    """A pickup-and-delivery pair (cut bundles to the dye house): pickup first, both on one vehicle."""
 
     id: str
     pickup: Stop
@@ -93,8 +93,8 @@ class Break:
 class Vehicle:
     """One courier with one vehicle for the day.
 
-    ``shift.start_s`` is when it leaves ``start`` (re-planning: now, from where it is); ``range_m`` is what one
-    charge covers (None: no limit).
+    ``shift.start_s`` is when it leaves ``start`` (re-planning: now, from where it is); ``range_m`` is
+    what one charge covers (None: no limit).
     """
 
     id: str
@@ -128,8 +128,8 @@ class Problem:
 class Visit:
     """One step of a route.
 
-    ``kind``: start, job, pickup, delivery, break or end; ``id`` the job's, transfer's or break's (None at start
-    and end). ``distance_m`` is cumulative from the start; ``load`` is aboard on leaving.
+    ``kind``: start, job, pickup, delivery, break or end; ``id`` the job's, transfer's or break's (None at
+    start and end). ``distance_m`` is cumulative from the start; ``load`` is aboard on leaving.
     """
 
     kind: str
