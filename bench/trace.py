@@ -659,6 +659,7 @@ def capture_floor(s: dict[str, Any], cap: dict[str, Any], clients: int) -> dict[
 
 
 def main() -> int:
+    global DB_URL, PORT
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
@@ -668,13 +669,14 @@ def main() -> int:
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--samples", type=int, default=1000)
     parser.add_argument("--database", help="database name (dropped and re-created) instead of the default")
+    parser.add_argument("--port", type=int, default=PORT, help="the server port (8767 may be taken)")
     parser.add_argument(
         "--capture-only", action="store_true", help="only step 1 (writes bench/out/trace_capture.json)"
     )
     args = parser.parse_args()
     rng = random.Random(2605)
 
-    global DB_URL
+    PORT = args.port
     name = args.database or (CAPTURE_DB if args.capture_only else TRACE_DB)
     DB_URL = f"postgres://postgres@127.0.0.1:5432/{name}"
     ensure_database(name, fresh=True)
@@ -706,6 +708,9 @@ def main() -> int:
         # warm both workers (the schema validators compile on first use); these events count as stored
         run_capture(s, warm, 2)
         cap = run_capture(s, docs, args.clients)
+        if cap["statuses"] != {202: args.docs}:
+            print(f"capture answered {cap['statuses']}, not {args.docs} x 202: no floor", flush=True)
+            return 1
         captured = Event.objects.filter(organization=s["factory"]).count()
         broken = chain_verify(s["factory"])
         cap["events_stored"] = captured
