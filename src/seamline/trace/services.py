@@ -193,8 +193,11 @@ def record(
 
 def _locked_chain(organization: Organization) -> Chain:
     """The organization's chain head, locked until the transaction ends (created on first use)."""
+    locked = Chain.objects.select_for_update().filter(organization=organization)
+    if chain := locked.first():  # one round trip on every capture but the organization's first
+        return chain
     Chain.objects.bulk_create([Chain(organization=organization)], ignore_conflicts=True)
-    return Chain.objects.select_for_update().get(organization=organization)
+    return locked.get()
 
 
 # Capture ----------------------------------------------------------------------------------------------
