@@ -14,6 +14,7 @@ Whatever VROOM leaves out comes back in ``Plan.unassigned`` with a reason found 
 its own (``diagnose``): skills, too_heavy, out_of_range, window, else fleet_full (it could be served alone,
 the day is just full). Nothing is dropped silently: every id of the problem is in a route or unassigned.
 
+    >>> from seamline.delivery.problem import Job, Load, Matrix, Problem, Stop, Vehicle, Window
     >>> m = Matrix(((0, 60), (60, 0)), ((0, 300), (300, 0)))
     >>> van = Vehicle("v1", "van", 0, 0, Load(10, 10_000), Window(8 * 3600, 17 * 3600))
     >>> p = Problem((van,), (Job("p1", Stop(1, 120), Load(1, 500)),), matrices={"van": m})
