@@ -61,6 +61,7 @@ from seamline.core.problems import PROBLEM_JSON
 from . import subscriptions
 from .events import EPCIS_CONTEXT, VOCAB, seamline_context
 from .models import CaptureJob, Event, EventEpc
+from .query import SUBSCRIPTION_PARAMS
 from .records import vocabulary_uri
 from .schema import MAX_DEPTH, EpcisSchemaError, validate_event
 from .selectors import QueryTooLarge, events_query, parse_query, visible_events
@@ -667,7 +668,12 @@ def query_events(request: HttpRequest, caller: _Caller, name: str) -> HttpRespon
     unknown = [key for key in request.GET if key not in ("perPage", "nextPageToken")]
     if unknown:
         message = "the named query fixes the filters; perPage and nextPageToken page it"
-        return _query_problem(request, dict.fromkeys(unknown, message))
+        errors = dict.fromkeys(unknown, message)
+        # GS1's WebSocket subscription (?stream=true or a schedule here) is not offered: say what is
+        webhooks = request.path.removesuffix("/events") + "/subscriptions"
+        subscribe = f"subscribes over WebSocket, which Seamline does not offer: POST a webhook to {webhooks}"
+        errors.update({key: subscribe for key in unknown if key in SUBSCRIPTION_PARAMS})
+        return _query_problem(request, errors)
     paging = {key: request.GET.getlist(key) for key in request.GET}
     return _events_page(request, caller, {**named.params, **paging})
 

@@ -1,9 +1,12 @@
 """The EPCIS 2.0 query language (SimpleEventQuery): parameters in, a typed query out. Pure: no Django.
 
-``parse_query`` reads GS1's query parameters (OpenAPI ``GET /events``, EPCIS 2.0 §8.2.7.1) and answers
-the query, or errors naming each bad parameter (GS1's QueryParameterException: unknown names, empty
-values, values outside an enumeration, numbers and times that do not parse). ``Condition.test`` decides
-a filter on an event's body; the ledger's selectors answer the indexed ones in SQL instead.
+``parse_query`` reads GS1's query parameters (OpenAPI ``GET /events``, EPCIS 2.0 §8.2.7.1, and the
+parameter families of GS1's query schema: extension fields at the top, in ILMD, the error declaration,
+readPoint/bizLocation and the sensor element, its metadata and its reports; HASATTR_/EQATTR_ on master
+data) and answers the query, or errors naming each bad parameter (GS1's QueryParameterException: unknown
+names, empty values, values outside an enumeration, numbers and times that do not parse, subscription
+controls sent as filters). ``Condition.test`` decides a filter on an event's body; the ledger's selectors
+answer the indexed ones in SQL instead.
 
 EPC values match the same identifier however it is spelled: an EPC URN, a GS1 Digital Link URI (any
 host, short names) and the canonical ``https://id.gs1.org/…`` URI are one key (eventhash.gs1_key_uri).
@@ -37,6 +40,7 @@ from .records import parse_time, vocabulary_uri
 
 __all__ = [
     "MAX_PER_PAGE",
+    "SUBSCRIPTION_PARAMS",
     "Condition",
     "EpcMatch",
     "EventQuery",
@@ -76,6 +80,7 @@ EPC_ROLES: dict[str, tuple[str, ...]] = {
 INDEXED_KINDS = frozenset(
     {"eventType", "action", "bizStep", "disposition", "readPoint", "bizLocation", "eventID"}
     | {"eventTime", "recordTime", "epc", "quantity"}
+    | {"masterData"}  # HASATTR_/EQATTR_: no master data, so SQL answers "none" without reading bodies
 )
 _TIMES = {  # parameter suffix -> kind
     "eventTime": "eventTime",
@@ -107,8 +112,34 @@ _SENSOR_NUMBER = re.compile(
     r"(EQ|GT|GE|LT|LE)_(value|minValue|maxValue|meanValue|sDev|percValue|percRank)(?:_([A-Za-z0-9]{1,3}))?"
 )
 _LISTS = re.compile(r"EQ_(bizTransaction|source|destination)_(.+)")
-_FIELD = re.compile(r"(EQ|GT|GE|LT|LE|EXISTS)_(INNER_)?(ILMD_)?(.+)")
+_FIELD = re.compile(
+    r"(EQ|GT|GE|LT|LE|EXISTS)_(INNER_)?"
+    r"(?:(ILMD|ERROR_DECLARATION|SENSORELEMENT|SENSORMETADATA|SENSORREPORT|readPoint|bizLocation)_)?(.+)"
+)
+# A field is named by its IRI: a scheme first, so "SENSORMETADATA_https://…" of an unknown family is
+# refused rather than read as a top-level field of that name (which no event has).
+_IRI = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:")
+_ALL_OPS = frozenset(("EQ", "GT", "GE", "LT", "LE", "EXISTS"))
+# Where each family's fields live: kind, operators plain, operators with INNER_ (GS1's query schema).
+_FAMILIES: dict[str | None, tuple[str, frozenset[str], frozenset[str]]] = {
+    None: ("field", _ALL_OPS, _ALL_OPS),
+    "ILMD": ("ilmd", _ALL_OPS, _ALL_OPS),
+    "ERROR_DECLARATION": ("errorDeclaration.field", _ALL_OPS, _ALL_OPS),
+    "SENSORELEMENT": ("sensorElement.field", _ALL_OPS, _ALL_OPS - {"EXISTS"}),
+    "SENSORMETADATA": ("sensorMetadata.field", _ALL_OPS, _ALL_OPS - {"EXISTS"}),
+    "SENSORREPORT": ("sensorReport.field", _ALL_OPS, _ALL_OPS - {"EXISTS"}),
+    "readPoint": ("readPoint.field", frozenset({"EQ"}), frozenset({"EQ"})),
+    "bizLocation": ("bizLocation.field", frozenset({"EQ"}), frozenset({"EQ"})),
+}
+_FIELD_KINDS = frozenset(kind for kind, _, _ in _FAMILIES.values())
+_ATTR = re.compile(r"(HASATTR|EQATTR)_(.+)")
 _PAGING = ("perPage", "nextPageToken", "orderBy", "orderDirection", "eventCountLimit", "maxEventCount")
+# Subscription controls (GS1: the query string of a WebSocket subscription, the members of a webhook one):
+# they say when to report, not which events, so a query refuses them by name.
+SUBSCRIPTION_PARAMS = (
+    "stream", "reportIfEmpty", "initialRecordTime", "second", "minute", "hour", "dayOfMonth", "month",
+    "dayOfWeek", "dest", "signatureToken",
+)  # fmt: skip
 _LIST_VOCAB = {"bizTransaction": "btt", "source": "sdt", "destination": "sdt"}
 # Keys of an event that are not extension fields (EPCIS 2.0 JSON schema).
 _STANDARD = (
@@ -118,6 +149,25 @@ _STANDARD = (
     "bizLocation bizTransactionList sourceList destinationList sensorElementList ilmd"
 )
 STANDARD_KEYS = frozenset(_STANDARD.split())
+_SENSOR_METADATA = "time deviceID deviceMetadata rawData startTime endTime dataProcessingMethod bizRules"
+_SENSOR_REPORT = (
+    "type exception deviceID deviceMetadata rawData dataProcessingMethod bizRules time microorganism "
+    "chemicalSubstance coordinateReferenceSystem value component stringValue booleanValue hexBinaryValue "
+    "uriValue minValue maxValue meanValue sDev percRank percValue uom"
+)
+# Standard members of the objects whose extension fields the families above read (EPCIS 2.0 JSON schema).
+_MEMBERS: dict[str, frozenset[str]] = {
+    "field": STANDARD_KEYS,
+    "ilmd": frozenset(),
+    "errorDeclaration.field": frozenset(("declarationTime", "reason", "correctiveEventIDs")),
+    "readPoint.field": frozenset(("id",)),
+    "bizLocation.field": frozenset(("id",)),
+    "sensorElement.field": frozenset(("sensorMetadata", "sensorReport")),
+    "sensorMetadata.field": frozenset(_SENSOR_METADATA.split()),
+    "sensorReport.field": frozenset(_SENSOR_REPORT.split()),
+}
+# Field names HASATTR_/EQATTR_ accept besides extension IRIs: the event's fields and those of its lists.
+_EVENT_FIELDS = STANDARD_KEYS | {"epcClass", "bizTransaction", "source", "destination"}
 
 
 @dataclass(frozen=True)
@@ -136,8 +186,10 @@ class Condition:
     """One filter: ``kind`` says what it reads, ``op`` how it compares.
 
     ``values`` (EQ, MATCH): text, vocabulary as full URIs; ``bound``: the number, time or boolean
-    of GT/GE/LT/LE/EXISTS; ``key``: the family member (a bizTransaction or source type URI, an extension
-    field's IRI, a uom); ``inner``: an extension field nested below the top level.
+    of GT/GE/LT/LE/EXISTS (and the time of an EQ on a field, compared as an instant); ``key``: the family
+    member (a bizTransaction or source type URI, an extension field's IRI, a uom, the field of
+    HASATTR_/EQATTR_); ``attr``: EQATTR_'s attribute; ``inner``: an extension field nested below the top
+    level of its object.
     """
 
     param: str
@@ -148,6 +200,7 @@ class Condition:
     key: str = ""
     inner: bool = False
     matches: tuple[EpcMatch, ...] = ()
+    attr: str = ""
 
     @property
     def indexed(self) -> bool:
@@ -164,7 +217,9 @@ class Condition:
         if self.op == "MATCH":
             return isinstance(value, str) and any(m(value) for m in self.matches)
         if self.op == "EQ" and self.values:
-            return _text(value) in self.values or _number(value) in {_number(v) for v in self.values} - {None}
+            if _text(value) in self.values or _number(value) in {_number(v) for v in self.values} - {None}:
+                return True
+            return isinstance(self.bound, datetime) and _comparable(value, self.bound) == self.bound
         other = _comparable(value, self.bound)
         if other is None:
             return False
@@ -191,11 +246,11 @@ class Condition:
             "source": "sourceList",
             "destination": "destinationList",
         }.get(self.kind)
-        if self.kind.startswith("sensor") or self.kind in ("startTime", "endTime"):
-            name = "sensorElementList"
-        if self.kind in ("field", "ilmd"):
+        if self.kind in _FIELD_KINDS:  # the field's key ends with its local name, however it is prefixed
             name = re.split(r"[/#:]", self.key)[-1]
             return (_json(name)[1:] + ":",) if name else ()
+        if self.kind.startswith("sensor") or self.kind in ("startTime", "endTime"):
+            name = "sensorElementList"
         return (f'"{name}":',) if name else ()
 
 
@@ -219,7 +274,27 @@ class EventQuery:
 
 
 def parse_query(params: Mapping[str, Sequence[str]]) -> tuple[EventQuery | None, dict[str, str]]:
-    """The query, or errors naming each bad parameter (every one a GS1 QueryParameterException)."""
+    """The query, or errors naming each bad parameter (every one a GS1 QueryParameterException).
+
+    Extension fields are named by their full IRI (``EQ_https://ex.example/voc/colour``; EPCIS 1.x's
+    ``namespace#name`` too); a CURIE in a stored event (``ex:colour``) is read through the event's
+    @context. The families and their operators are those of GS1's query schema (EPCIS 2.0.1):
+    EQ_/GT_/GE_/LT_/LE_/EXISTS_ with INNER_ (nested anywhere below the object's own fields) for the top
+    level, ILMD_ and ERROR_DECLARATION_; for SENSORELEMENT_, SENSORMETADATA_ and SENSORREPORT_ the same
+    but no EXISTS_INNER_; readPoint_ and bizLocation_ only EQ_ and EQ_INNER_. A field of another type
+    than the value (text against a number, a number against a time) does not match.
+
+    HASATTR_fieldname and EQATTR_fieldname_attrname select events by the master data of a field's value
+    (EPCIS 2.0 §8.2.7.1: events "where the value of that field is a vocabulary element for which master
+    data is available" and that master data has the attribute). Seamline serves no master data, so no
+    vocabulary element has any: such a query is valid and matches no events (an empty result, not an
+    error). Still refused, naming the parameter: a fieldname that is neither an event field (bizLocation,
+    readPoint, bizStep, …) nor an IRI, no value, and an EQATTR_ whose split into fieldname and attrname is
+    ambiguous because one of them holds an underscore (the standard lets an implementation refuse those).
+
+    Subscription controls (``stream``, ``reportIfEmpty``, ``initialRecordTime`` and the schedule's
+    ``second`` … ``dayOfWeek``) are refused as filters: they belong to a subscription of a named query.
+    """
     errors: dict[str, str] = {}
     filters: dict[str, tuple[str, ...]] = {}
     conditions: list[Condition] = []
@@ -229,6 +304,12 @@ def parse_query(params: Mapping[str, Sequence[str]]) -> tuple[EventQuery | None,
             continue
         split = tuple(v.strip() for value in values for v in value.split("|") if v.strip())
         filters[name] = split
+        if name in SUBSCRIPTION_PARAMS:
+            errors[name] = (
+                "controls a subscription, not a query: save the query (POST /epcis/queries) and subscribe"
+                " a webhook to it (POST /epcis/queries/{name}/subscriptions)"
+            )
+            continue
         try:
             if name in _PAGING:
                 if not split:
@@ -320,6 +401,8 @@ def _condition(name: str, values: tuple[str, ...]) -> Condition | None:
         )
     if not values:
         raise ValueError("has no value")
+    if m := _ATTR.fullmatch(name):
+        return _master_data_condition(name, m[1], m[2], values)
     if name in _COLUMNS or name in _BODY_TEXT:
         kind, vocab = _COLUMNS.get(name) or _BODY_TEXT[name]
         if kind == "action" and any(v not in ACTIONS for v in values):
@@ -347,16 +430,56 @@ def _condition(name: str, values: tuple[str, ...]) -> Condition | None:
 
 
 def _field_condition(name: str, values: tuple[str, ...]) -> Condition | None:
-    """EQ_/GT_/…/EXISTS_ [INNER_] [ILMD_] <field IRI>: an extension or ILMD field, by its full IRI."""
+    """EQ_/GT_/…/EXISTS_ [INNER_] [family_] <field IRI>: an extension field by its full IRI, at the top
+    level or in the family's object (ILMD, errorDeclaration, a sensor element, its metadata or reports,
+    readPoint, bizLocation). ValueError when the family does not define the operator."""
     m = _FIELD.fullmatch(name)
-    if m is None or ":" not in m[4]:  # a field is named by its namespace IRI and local name
+    if m is None or not _IRI.match(m[4]):
         return None
-    op, inner, ilmd, iri = m.groups()
-    kind = "ilmd" if ilmd else "field"
-    if op == "EXISTS" or op == "EQ":
-        return Condition(name, kind, op, values=values, key=iri, inner=bool(inner))
+    op, inner, family, iri = m.groups()
+    kind, plain_ops, inner_ops = _FAMILIES[family]
+    if op not in (inner_ops if inner else plain_ops):
+        family_ = f"{family}_" if family else ""
+        order = (*_OPS, "EXISTS")
+        defined = [f"{o}_{family_}" for o in order if o in plain_ops]
+        defined += [f"{o}_INNER_{family_}" for o in order if o in inner_ops]
+        raise ValueError(
+            f"GS1's query schema has no {op}_{inner or ''}{family_}<field>; it has {', '.join(defined)}"
+        )
+    if op == "EXISTS":
+        return Condition(name, kind, op, key=iri, inner=bool(inner))
+    if op == "EQ":
+        when = None
+        if _looks_like_time(values):  # a time also equals the same instant written another way
+            try:
+                when = _one_time(values)
+            except ValueError:
+                when = None
+        return Condition(name, kind, op, values=values, bound=when, key=iri, inner=bool(inner))
     bound = _one_time(values) if _looks_like_time(values) else _one_number(values)
     return Condition(name, kind, op, bound=bound, key=iri, inner=bool(inner))
+
+
+def _master_data_condition(name: str, op: str, rest: str, values: tuple[str, ...]) -> Condition:
+    """HASATTR_fieldname / EQATTR_fieldname_attrname: valid ones match nothing (no master data here)."""
+    field, attr = rest, ""
+    if op == "EQATTR":
+        head, _, tail = rest.partition("_")
+        # a standard fieldname holds no underscore, so the split after it is certain; else only one "_" is
+        if head not in _EVENT_FIELDS and rest.count("_") > 1:
+            raise ValueError(
+                "cannot tell the fieldname from the attrname: one of them holds an underscore"
+                " (EPCIS 2.0 lets a server refuse EQATTR_fieldname_attrname then)"
+            )
+        field, attr = head, tail
+        if not field or not attr:
+            raise ValueError("is not EQATTR_fieldname_attrname (e.g. EQATTR_bizLocation_<attribute IRI>)")
+    if field not in _EVENT_FIELDS and not _IRI.match(field):
+        raise ValueError(
+            f"{field[:80]!r} is not a field of an event (a standard one such as bizLocation, or an"
+            " extension field's IRI)"
+        )
+    return Condition(name, "masterData", op, values=values, key=field, attr=attr)
 
 
 def _one_number(values: tuple[str, ...]) -> Decimal:
@@ -507,8 +630,10 @@ def _urns(canonical: str) -> Iterator[str]:
 def _read(condition: Condition, event: Mapping[str, Any]) -> Iterator[Any]:
     """The values of the event the condition looks at (none: the event does not have the field)."""
     kind = condition.kind
-    if kind in ("field", "ilmd"):
+    if kind in _FIELD_KINDS:
         yield from _fields(condition, event)
+        return
+    if kind == "masterData":  # no vocabulary element has master data here: no event has a value to test
         return
     if kind in ("bizTransaction", "source", "destination"):
         items = event.get({"bizTransaction": "bizTransactionList"}.get(kind, kind + "List")) or ()
@@ -564,17 +689,40 @@ def _sensor(kind: str, uom: str, event: Mapping[str, Any]) -> Iterator[Any]:
 
 
 def _fields(condition: Condition, event: Mapping[str, Any]) -> Iterator[Any]:
-    """Values of the extension (or ILMD) field the condition names, at the top level or nested."""
+    """Values of the extension field the condition names, in each object of its family (the event, its
+    ILMD, …, each sensor report): among the object's own fields, or (INNER_) nested below them."""
     namespaces = namespaces_from_context(event.get("@context"))
-    if condition.kind == "ilmd":
-        top = event.get("ilmd") if isinstance(event.get("ilmd"), Mapping) else {}
-    else:
-        top = {k: v for k, v in event.items() if k not in STANDARD_KEYS and not k.startswith("@")}
-    for key, value in top.items():
-        if condition.inner:
-            yield from _nested(condition.key, value, namespaces)
-        elif _is_field(key, condition.key, namespaces):
-            yield from value if isinstance(value, list) else (value,)
+    standard = _MEMBERS[condition.kind]
+    for owner in _owners(condition.kind, event):
+        for key, value in owner.items():
+            if key in standard or key.startswith("@"):
+                continue
+            if condition.inner:
+                yield from _nested(condition.key, value, namespaces)
+            elif _is_field(key, condition.key, namespaces):
+                yield from value if isinstance(value, list) else (value,)
+
+
+def _owners(kind: str, event: Mapping[str, Any]) -> Iterator[Mapping[str, Any]]:
+    """The objects whose extension fields a family reads."""
+    if kind == "field":
+        yield event
+        return
+    if kind in ("ilmd", "errorDeclaration.field", "readPoint.field", "bizLocation.field"):
+        owner = event.get(kind.removesuffix(".field"))
+        if isinstance(owner, Mapping):
+            yield owner
+        return
+    elements = event.get("sensorElementList")
+    for element in elements if isinstance(elements, list) else ():
+        if not isinstance(element, Mapping):
+            continue
+        if kind == "sensorElement.field":
+            yield element
+        elif kind == "sensorMetadata.field" and isinstance(element.get("sensorMetadata"), Mapping):
+            yield element["sensorMetadata"]
+        elif kind == "sensorReport.field" and isinstance(element.get("sensorReport"), list):
+            yield from (r for r in element["sensorReport"] if isinstance(r, Mapping))
 
 
 def _nested(iri: str, value: Any, namespaces: Mapping[str, str]) -> Iterator[Any]:

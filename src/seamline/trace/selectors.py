@@ -113,6 +113,8 @@ def _candidates(qs: QuerySet[Event], query: EventQuery) -> QuerySet[Event]:
             qs = qs.filter(pk__in=_naming(condition.matches, EPC_ROLES[condition.param]))
         elif kind == "quantity":
             qs = qs.filter(pk__in=_quantities(condition.op, Decimal(str(condition.bound))))
+        elif kind == "masterData":  # HASATTR_/EQATTR_: no vocabulary element has master data here
+            qs = qs.none()
         elif needles := condition.needles():
             text = Q()
             for needle in needles:
