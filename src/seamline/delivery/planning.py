@@ -295,6 +295,7 @@ def plan_run(
     *,
     on_progress: Callable[[str], None] | None = None,
     on_solved: Callable[[pr.Problem, pr.Plan], None] | None = None,
+    now: datetime | None = None,
 ) -> Plan:
     """Build, solve and save a queued plan. The result is checked by `feasibility.check_plan` before it is
     saved: a plan that breaks a window, a capacity or a range never reaches a courier. A failure is saved on
@@ -306,7 +307,7 @@ def plan_run(
     if not claimed:
         return plan
     try:
-        built = plan_build(plan)
+        built = plan_build(plan, now=now)
         if not built.problem.vehicles:
             raise ValueError("no vehicle has a shift left on this day")
         result = solve(built.problem, seconds=plan.seconds, progress=_progress_saver(plan.pk, on_progress))
