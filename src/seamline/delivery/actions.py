@@ -25,6 +25,7 @@ from seamline.trace.services import record
 
 from . import events as ev
 from .codes import code_matches
+from .hooks import parcel_delivered
 from .models import Attempt, Parcel, Plan, Proof, Route, Stop, Transfer
 from .selectors import current_plan
 
@@ -343,6 +344,7 @@ def _deliver(
         Parcel.objects.filter(pk=stop.parcel_id).update(
             status=Parcel.Status.DELIVERED, delivered_at=when, vehicle=None, next_attempt_on=None
         )
+        parcel_delivered.run(stop.parcel)
     else:
         Transfer.objects.filter(pk=stop.transfer_id).update(
             status=Transfer.Status.DELIVERED, delivered_at=when, vehicle=None

@@ -30,7 +30,7 @@ from seamline.core.validation import FieldErrors
 from . import problem as pr
 from . import tasks
 from .feasibility import check_plan
-from .hooks import routes_planned
+from .hooks import RouteEstimate, route_footprint
 from .matrix import PROFILES, SOURCES, GreatCircleProvider, MatrixError, Profile
 from .models import Parcel, Plan, Route, Stop, Transfer, Unassigned, Vehicle
 from .routing import solve
@@ -401,13 +401,18 @@ def _save(plan: Plan, built: Built, result: pr.Plan) -> None:
         kept = built.kept.get(vehicle.pk, [])
         offset = built.kept_m.get(vehicle.pk, 0)
         metres = offset + (answer.distance_m if answer else 0)
+        estimate = RouteEstimate(vehicle.kind, (Decimal(metres) / 1000).quantize(Decimal("0.001")))
+        route_footprint.run(estimate)  # the footprint's factors (above this context)
         route = Route.objects.create(
             plan=plan,
             vehicle=vehicle,
             courier=vehicle.courier,
             number=number,
-            km=(Decimal(metres) / 1000).quantize(Decimal("0.001")),
+            km=estimate.km,
             duration_s=answer.duration_s if answer else 0,
+            co2e_kg=estimate.co2e_kg,
+            co2e_basis=estimate.basis[:400],
+            co2e_sourced=estimate.sourced,
             departed_at=built.departed.get(vehicle.pk),
         )
         routes.append(route)
@@ -432,7 +437,6 @@ def _save(plan: Plan, built: Built, result: pr.Plan) -> None:
         )
         for item, reason, detail in unassigned
     )
-    routes_planned.run(routes)  # the footprint gives each route its kg CO2e
     Plan.objects.filter(pk=plan.pk).update(
         status=Plan.Status.DONE,
         solver=result.solver,

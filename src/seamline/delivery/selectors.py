@@ -17,9 +17,22 @@ from django.utils import timezone
 
 from seamline.accounts.models import Organization
 from seamline.drops.models import Drop, PreOrder
+from seamline.trace.models import EventEpc
 
 from .leadtime import LeadTimes, lead_times
-from .models import Attempt, Courier, Parcel, Plan, Proof, Route, Stop, Transfer, Unassigned, Vehicle
+from .models import (
+    Attempt,
+    Courier,
+    Parcel,
+    ParcelItem,
+    Plan,
+    Proof,
+    Route,
+    Stop,
+    Transfer,
+    Unassigned,
+    Vehicle,
+)
 
 __all__ = [
     "CourierDay",
@@ -307,7 +320,7 @@ class LastMile:
     garments_in_parcel: int
     delivered_at: Any
     proof_sha256: str
-    event_source: str = ""  # set by the footprint from the ledger
+    event_id: str = ""  # the delivery's (accepting) event in the ledger
 
     @property
     def km_share(self) -> Decimal:
@@ -318,7 +331,8 @@ class LastMile:
 def garment_last_miles(epcs: Iterable[str]) -> dict[str, LastMile]:
     """The last mile of each delivered garment among ``epcs`` (by EPC); garments not delivered by a route
     are left out. Route km is shared equally by the parcels and transfers the route served (see km_share)."""
-    uids = [e.rsplit(":", 1)[-1] for e in epcs if e.startswith("urn:seamline:garment:")]
+    wanted = set(epcs)
+    uids = [e.rsplit(":", 1)[-1] for e in wanted if e.startswith("urn:seamline:garment:")]
     if not uids:
         return {}
     stops = list(
@@ -339,10 +353,15 @@ def garment_last_miles(epcs: Iterable[str]) -> dict[str, LastMile]:
         )
     )
     proofs = dict(Proof.objects.filter(stop__in=[s.pk for s in stops]).values_list("stop_id", "photo_sha256"))
+    accepted = dict(
+        EventEpc.objects.filter(
+            epc__in=[s.parcel.epc_uri for s in stops], role="epc", event__biz_step__endswith="accepting"
+        ).values_list("epc", "event__event_id")
+    )
     by_parcel: dict[int, list[str]] = {}
-    for parcel_id, uid in Parcel.garments.through.objects.filter(
-        parcel_id__in=[s.parcel_id for s in stops]
-    ).values_list("parcel_id", "garment__uid"):
+    for parcel_id, uid in ParcelItem.objects.filter(parcel_id__in=[s.parcel_id for s in stops]).values_list(
+        "parcel_id", "garment__uid"
+    ):
         by_parcel.setdefault(parcel_id, []).append(f"urn:seamline:garment:{uid}")
     out = {}
     for stop in stops:
@@ -359,8 +378,9 @@ def garment_last_miles(epcs: Iterable[str]) -> dict[str, LastMile]:
                 garments_in_parcel=len(garments),
                 delivered_at=stop.done_at,
                 proof_sha256=proofs.get(stop.pk, ""),
+                event_id=accepted.get(stop.parcel.epc_uri, ""),
             )
-    return {e: m for e, m in out.items() if e in set(epcs)}
+    return {e: m for e, m in out.items() if e in wanted}
 
 
 def garment_last_mile(*, garment_epc: str) -> LastMile | None:
