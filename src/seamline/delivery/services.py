@@ -15,6 +15,8 @@ from decimal import Decimal
 from itertools import pairwise
 from typing import Any
 
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.core.validators import validate_email
 from django.db import transaction
 from django.utils import timezone
 
@@ -102,6 +104,11 @@ def courier_create(
     name = errors.required("name", name)
     if bool(email) != bool(password):
         errors.add("password" if email else "email", "A login needs both an e-mail and a password.")
+    if email:
+        try:
+            validate_email(email)
+        except DjangoValidationError:
+            errors.add("email", f"{email!r} is not an e-mail address.")
     errors.raise_if_any("The courier is not valid")
     user = None
     if email:
