@@ -11,6 +11,7 @@
     seamline footprint ORDER [--recalculate] [--json]   carbon and water per garment, against offshore
     seamline footprint factors [--version V] [--check] [--registry PATH]   the factor registry, its sources
     seamline passport issue ORDER | passport verify FILE-OR-URL   digital product passports
+    seamline routes solve FILE [--time S] [--solver pyvrp|vroom] [--json]   plan a Solomon VRPTW instance
 
 Errors print one line and exit with status 2.
 """
@@ -226,6 +227,20 @@ def build_parser() -> argparse.ArgumentParser:
         "issue", help="issue the passports of a production order's packed garments"
     )
     issue.add_argument("order", help="the production order: PO-00001 or its id")
+
+    routes = sub.add_parser("routes", help="delivery routes: plan a benchmark instance")
+    routes_sub = routes.add_subparsers(dest="routes_command", required=True)
+    solve = routes_sub.add_parser("solve", help="plan a Solomon VRPTW instance and check the plan")
+    solve.add_argument("file", help="a Solomon VRPTW text file (e.g. C101.txt)")
+    solve.add_argument("--time", type=float, default=5.0, help="time budget in seconds (default 5)")
+    solve.add_argument(
+        "--solver",
+        choices=["pyvrp", "vroom"],
+        default="pyvrp",
+        help="pyvrp (default: the better on plain VRPTW, bench/routing.py) or vroom (the city's planner)",
+    )
+    solve.add_argument("--json", action="store_true", help="print vehicles, distance and routes as JSON")
+    solve.add_argument("--quiet", action="store_true", help="no progress lines")
 
     manage = sub.add_parser(
         "manage", help="a Django management command, e.g. `seamline manage createsuperuser`"
@@ -687,6 +702,51 @@ def cmd_passport(args: argparse.Namespace) -> int:
     return 1
 
 
+def cmd_routes(args: argparse.Namespace) -> int:
+    """Plan a Solomon instance with PyVRP or VROOM, check the plan independently, print it."""
+    import json
+    from pathlib import Path
+
+    from seamline.delivery import pyvrp_solver, routing
+    from seamline.delivery.feasibility import check_plan
+    from seamline.delivery.solomon import plan_routes, read_solomon, routes_distance, to_problem
+
+    path = Path(args.file)
+    if not path.is_file():
+        return _fail(f"{path}: no such file")
+    if args.time <= 0:
+        return _fail("--time must be more than 0 seconds")
+    instance = read_solomon(path)
+    problem = to_problem(instance)
+
+    def show(line: str) -> None:
+        print(f"routes solve: {line}", file=sys.stderr, flush=True)
+
+    solver = pyvrp_solver.solve if args.solver == "pyvrp" else routing.solve
+    plan = solver(problem, seconds=args.time, progress=None if args.quiet else show)
+    problems = check_plan(problem, plan)
+    if problems:
+        return _fail(f"the solver's plan is not feasible: {problems[0]}")
+    if plan.unassigned:
+        return _fail(f"{len(plan.unassigned)} customers unassigned, e.g. {plan.unassigned[0].detail}")
+    routes = plan_routes(plan)
+    distance = routes_distance(instance, routes)
+    if args.json:
+        print(json.dumps({"vehicles": len(routes), "distance": distance, "routes": routes}))
+        return 0
+    took = f"{args.solver}, {plan.seconds:.1f} s"
+    print(f"{instance.name}: {len(routes)} vehicles, distance {distance:.2f} ({took})")
+    print(f"  {'route':>5} {'customers':>9} {'load':>5} {'distance':>9}  order")
+    demand = {c.number: c.demand for c in instance.customers}
+    for number, route in enumerate(routes, start=1):
+        load = sum(demand[n] for n in route)
+        print(
+            f"  {number:>5} {len(route):>9} {load:>5} {routes_distance(instance, [route]):>9.2f}  "
+            + " ".join(map(str, route))
+        )
+    return 0
+
+
 COMMANDS = {
     "demo": cmd_demo,
     "serve": cmd_serve,
@@ -697,6 +757,7 @@ COMMANDS = {
     "trace": cmd_trace,
     "footprint": cmd_footprint,
     "passport": cmd_passport,
+    "routes": cmd_routes,
 }
 
 
