@@ -1,6 +1,13 @@
 from django.apps import AppConfig
 
+from seamline.drops.panels import DROP_PANELS
+
 
 class DeliveryConfig(AppConfig):
     name = "seamline.delivery"
     label = "delivery"
+
+    def ready(self) -> None:
+        from .panels import drop_lead_time_panel
+
+        DROP_PANELS.add("lead time", drop_lead_time_panel, position=50)

@@ -1,6 +1,7 @@
 """Drops (a capped, funded pre-order run of one style), their pre-orders and the payment holds behind them."""
 
 import secrets
+from datetime import time
 
 from django.db import models
 
@@ -45,6 +46,11 @@ class Drop(models.Model):
     production_order = models.OneToOneField(
         ProductionOrder, on_delete=models.SET_NULL, null=True, blank=True, related_name="drop"
     )
+    # Local delivery: the window a customer gets unless they chose one, and whether the courier must be
+    # given the 4-digit code the customer was e-mailed (a photo is always required).
+    delivery_window_start = models.TimeField(default=time(9), help_text="local time")
+    delivery_window_end = models.TimeField(default=time(18), help_text="local time")
+    delivery_code_required = models.BooleanField(default=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -59,6 +65,10 @@ class Drop(models.Model):
             models.CheckConstraint(
                 condition=models.Q(threshold_units__isnull=False) | models.Q(threshold_revenue__isnull=False),
                 name="drop_has_a_threshold",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(delivery_window_end__gt=models.F("delivery_window_start")),
+                name="drop_delivery_window_ordered",
             ),
         ]
 
@@ -109,6 +119,9 @@ class PreOrder(models.Model):
     city = models.CharField(max_length=100)
     zip_code = models.CharField(max_length=5)
     local_delivery = models.BooleanField(help_text="inside the courier zone; else it ships")
+    # The delivery window the customer chose (local time); none: the drop's.
+    delivery_window_start = models.TimeField(null=True, blank=True)
+    delivery_window_end = models.TimeField(null=True, blank=True)
     units = models.PositiveIntegerField()
     amount = models.DecimalField(max_digits=12, decimal_places=2)
     currency = models.CharField(max_length=3)
@@ -120,12 +133,24 @@ class PreOrder(models.Model):
     class Meta:
         ordering = ["-created_at", "-pk"]
         constraints = [
-            models.UniqueConstraint(fields=["drop", "idempotency_key"], name="preorder_idempotent")
+            models.UniqueConstraint(fields=["drop", "idempotency_key"], name="preorder_idempotent"),
+            models.CheckConstraint(
+                condition=models.Q(delivery_window_start__isnull=True, delivery_window_end__isnull=True)
+                | models.Q(delivery_window_end__gt=models.F("delivery_window_start")),
+                name="preorder_delivery_window_ordered",
+            ),
         ]
         indexes = [models.Index(fields=["drop", "email"], name="preorder_customer")]
 
     def __str__(self) -> str:
         return f"{self.name} · {self.units} × {self.drop}"
+
+    @property
+    def delivery_window(self) -> tuple[time, time]:
+        """The customer's delivery window, else the drop's (local times)."""
+        if self.delivery_window_start is not None and self.delivery_window_end is not None:
+            return self.delivery_window_start, self.delivery_window_end
+        return self.drop.delivery_window_start, self.drop.delivery_window_end
 
 
 class PreOrderLine(models.Model):

@@ -19,6 +19,7 @@ import hashlib
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import time
 from decimal import Decimal
 from typing import Any
 
@@ -43,7 +44,14 @@ LOCAL_RADIUS_KM = 40  # courier delivery from the factory's facilities; farther 
 # The hold's own key is "<drop id>:<key>" in a 200-character column: 128 leaves room for any drop id.
 IDEMPOTENCY_KEY_MAX_LENGTH = 128
 # The customer's fields and their columns' lengths (PreOrder).
-CUSTOMER_MAX_LENGTHS = {"name": 200, "email": 254, "street": 200, "city": 100, "zip_code": 10}
+CUSTOMER_MAX_LENGTHS = {
+    "name": 200,
+    "email": 254,
+    "street": 200,
+    "city": 100,
+    "zip_code": 10,
+    "delivery_window": 11,
+}
 PREORDER_RATE_SETTING = "SEAMLINE_PREORDER_RATE"  # settings, else the environment; "off" for benchmarks
 PREORDER_RATE_DEFAULT = "30/10s"
 
@@ -60,11 +68,34 @@ class Customer:
     street: str
     city: str
     zip_code: str
+    delivery_window: str = ""  # "17:00-20:00", local time, for a local delivery; "": the drop's
 
 
 def request_fingerprint(customer: Customer, basket: Mapping[str, Any]) -> str:
-    body = {"customer": customer.__dict__, "basket": {k: str(v) for k, v in sorted(basket.items())}}
+    who = {k: v for k, v in customer.__dict__.items() if k != "delivery_window" or v}  # as before windows
+    body = {"customer": who, "basket": {k: str(v) for k, v in sorted(basket.items())}}
     return hashlib.sha256(json.dumps(body, sort_keys=True).encode()).hexdigest()
+
+
+def delivery_window_parse(text: str) -> tuple[time, time] | None:
+    """ "17:00-20:00" -> (17:00, 20:00); "" -> None; ValueError for anything else or an empty window.
+
+    >>> delivery_window_parse("9:00-12:30")
+    (datetime.time(9, 0), datetime.time(12, 30))
+    """
+    text = text.strip()
+    if not text:
+        return None
+    start, sep, end = text.partition("-")
+    try:
+        if not sep:
+            raise ValueError
+        window = time.fromisoformat(start.strip().zfill(5)), time.fromisoformat(end.strip().zfill(5))
+    except ValueError:
+        raise ValueError(f"{text!r} is not a window like 17:00-20:00") from None
+    if window[1] <= window[0]:
+        raise ValueError(f"the window {text} ends before it starts")
+    return window
 
 
 def _storable(errors: FieldErrors, name: str, value: str, max_length: int) -> None:
@@ -93,6 +124,11 @@ def _checked(drop: Drop, offers: dict[str, DropVariant], customer: Customer, bas
     except DjangoValidationError:
         errors.add("email", f"{customer.email!r} is not an e-mail address.")
     errors.required("street", customer.street)
+    window = None
+    try:
+        window = delivery_window_parse(customer.delivery_window)
+    except ValueError as exc:
+        errors.add("delivery_window", str(exc))
     place = None
     try:
         place = geocode_zip(customer.zip_code)
@@ -112,7 +148,7 @@ def _checked(drop: Drop, offers: dict[str, DropVariant], customer: Customer, bas
     if total > drop.per_customer_limit:
         errors.add("quantities", f"At most {drop.per_customer_limit} per customer (asked for {total}).")
     errors.raise_if_any("The pre-order is not valid")
-    return name, place, quantities
+    return name, place, quantities, window
 
 
 def _availability(drop: Drop, offers: dict[str, DropVariant]) -> Availability:
@@ -155,7 +191,7 @@ def preorder_place(
     if drop.state in SELLING and drop.units_sold >= drop.run_cap:  # the rush's usual answer: nothing to read
         raise SoldOut(f"{drop.title} is sold out.", shortfalls={"run": sum(_units(basket))})
     offers = {o.variant.sku: o for o in drop.variants.select_related("variant")}
-    name, place, quantities = _checked(drop, offers, customer, basket)
+    name, place, quantities, window = _checked(drop, offers, customer, basket)
     now = timezone.now()
     if drop.state not in SELLING or not drop.opens_at <= now < drop.closes_at:
         raise DropClosed(f"{drop.title} is not taking pre-orders ({drop.state}).")
@@ -167,7 +203,9 @@ def preorder_place(
     provider = provider or get_provider()
     hold = _hold_ask(drop, provider, amount, customer.email, idempotency_key)
     try:
-        preorder = _take_units(drop, offers, quantities, customer, name, place, amount, hold, fingerprint)
+        preorder = _take_units(
+            drop, offers, quantities, customer, name, place, window, amount, hold, fingerprint
+        )
     except (SoldOut, DropClosed):
         # A twin with this key (double click, retry while we ran) may have placed the pre-order with this
         # very hold meanwhile: answer as a replay would, and do not void the hold it is paid with.
@@ -229,7 +267,9 @@ def _hold_release(hold: PaymentHold, provider: PaymentProvider) -> None:
 
 
 @transaction.atomic
-def _take_units(drop, offers, quantities, customer, name, place, amount, hold, fingerprint) -> PreOrder:
+def _take_units(
+    drop, offers, quantities, customer, name, place, window, amount, hold, fingerprint
+) -> PreOrder:
     units = sum(quantities.values())
     # The drop row first: its UPDATE locks it, so every pre-order of this drop queues here, in one order.
     taken = Drop.objects.filter(
@@ -268,6 +308,8 @@ def _take_units(drop, offers, quantities, customer, name, place, amount, hold, f
         city=customer.city.strip() or place.city,
         zip_code=place.zip_code,
         local_delivery=_is_local(drop, (place.latitude, place.longitude)),
+        delivery_window_start=window[0] if window else None,
+        delivery_window_end=window[1] if window else None,
         units=units,
         amount=amount,
         currency=drop.currency,

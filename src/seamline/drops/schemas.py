@@ -49,6 +49,9 @@ class PreOrderIn(InSchema):
     street: str = Field(max_length=200)
     city: str = Field("", max_length=100)
     zip_code: str = Field(max_length=10, description="US ZIP; outside the courier zone the order ships")
+    delivery_window: str = Field(
+        "", max_length=11, description="local delivery window chosen, e.g. 17:00-20:00; empty: the drop's"
+    )
     quantities: dict[str, int] = Field(
         max_length=50, description='units per SKU, e.g. {"CJ-INDIGO-M": 1}', examples=[{"CJ-INDIGO-M": 1}]
     )

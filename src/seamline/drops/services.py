@@ -17,6 +17,7 @@ from seamline.core.validation import FieldErrors
 
 from . import tasks
 from .models import Drop, DropVariant
+from .preorders import delivery_window_parse
 from .states import DropState, can_transition
 
 RESERVED_SLUGS = frozenset({"new", "events", "orders", "status"})  # /drops/new/ and the like
@@ -51,9 +52,17 @@ def drop_create(
     overcut_pct: Any = "3",
     slug: str = "",
     description: str = "",
+    delivery_window: str = "",
+    delivery_code_required: bool = True,
 ) -> Drop:
-    """A draft drop of `style`: `prices` maps each SKU on offer to its price."""
+    """A draft drop of `style`: `prices` maps each SKU on offer to its price; `delivery_window`
+    ("09:00-18:00", local time) is what a local customer who chooses none gets."""
     errors = FieldErrors()
+    window = None
+    try:
+        window = delivery_window_parse(delivery_window)
+    except ValueError as exc:
+        errors.add("delivery_window", str(exc))
     title = errors.required("title", title)
     cap = errors.positive_int("run_cap", run_cap)
     units = (
@@ -113,6 +122,12 @@ def drop_create(
         opens_at=opens,
         closes_at=closes,
         overcut_pct=overcut,
+        delivery_code_required=delivery_code_required,
+        **(
+            {"delivery_window_start": window[0], "delivery_window_end": window[1]}
+            if window is not None
+            else {}
+        ),
     )
     for offer in offers:
         offer.drop = drop

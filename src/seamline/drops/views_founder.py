@@ -29,6 +29,7 @@ from .cashflow import CashFlow
 from .charts import Bar, cumulative_series, hbar_chart_svg, line_chart_svg
 from .forms import DropForm
 from .models import Drop, PreOrder, PreOrderLine
+from .panels import DROP_PANELS
 from .selectors import drop_funded_pct
 from .selectors_founder import drop_cash_flow, drop_run
 from .services import drop_cancel, drop_close, drop_create, drop_open
@@ -205,6 +206,7 @@ def drop_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "chart": mark_safe(_size_chart(drop, sizes)),  # charts.py escapes every label
         "latest": latest,
         "actions": _actions(drop),
+        "panels": DROP_PANELS.render(request, drop),  # its lead time to the doorstep, from delivery
     }
     return render(request, "drops/founder_detail.html", context)
 

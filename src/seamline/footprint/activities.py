@@ -28,14 +28,17 @@ from .factors import Registry
 
 __all__ = [
     "DEFAULTS",
+    "VEHICLE_KWH_PER_KM",
     "Batch",
     "GarmentRecord",
+    "LastMile",
     "Leg",
     "LifeAfterSale",
     "MaterialSpec",
     "garment_activities",
     "garment_kg",
     "material_spec",
+    "route_co2e",
 ]
 
 GRID = "electricity.grid.us"  # Los Angeles on Ember's lifecycle basis: the offshore grids' basis too
@@ -48,6 +51,10 @@ VAN = "transport.road.van"  # a move between facilities of the same city: a van,
 DRAYAGE = "transport.road.truck"  # a container from the port to the factory
 SEA = "transport.sea.container"
 VAN_KWH_PER_KM = "parameter.bev-van.kwh-per-km"
+BIKE_KWH_PER_KM = "parameter.cargo-bike.kwh-per-km"  # an estimate the registry marks unsourced
+# A delivery vehicle's electricity per km, by its kind (delivery.Vehicle.Kind); a car has no factor here.
+VEHICLE_KWH_PER_KM = {"e_van": VAN_KWH_PER_KM, "e_cargo_bike": BIKE_KWH_PER_KM}
+VEHICLE_WORDS = {"e_van": "electric van", "e_cargo_bike": "e-cargo bike", "car": "car"}
 INBOUND_STEP = "transport:inbound fabric"
 
 # Defaults for what a small factory rarely meters, each with its reason (shown on the footprint page).
@@ -119,6 +126,23 @@ class Leg:
 
 
 @dataclass(frozen=True)
+class LastMile:
+    """The route that took a garment to its customer's door (from the delivery context's plan).
+
+    ``km_share``: the route's routed km shared equally by the jobs it served (parcels and transfers), then
+    by the garments of the parcel: every parcel on a route carries the same share, however far along it is
+    (a detour-based share would need the route planned again without it). ``km_to_door`` is the distance
+    the garment itself traveled, hub to door along the route.
+    """
+
+    vehicle_kind: str
+    vehicle: str
+    km_share: Decimal
+    km_to_door: Decimal
+    source: str
+
+
+@dataclass(frozen=True)
 class GarmentRecord:
     """What the ledger says about one garment (its shares of batch quantities included)."""
 
@@ -137,6 +161,9 @@ class GarmentRecord:
     batches: tuple[Batch, ...] = ()
     legs: tuple[Leg, ...] = field(default_factory=tuple)
     cut_at: LatLon | None = None  # the cutting floor, where the fabric arrives
+    last_mile: LastMile | None = (
+        None  # delivered by a planned route (else the delivery default, if delivered)
+    )
 
 
 @dataclass(frozen=True)
@@ -374,25 +401,76 @@ def garment_activities(
                 record.cartons_garments,
             )
         )
-    if record.delivered_source:
-        route, why = DEFAULTS["delivery_route_km"]
-        parcels, why_parcels = DEFAULTS["parcels_per_route"]
-        van = registry.parameter(VAN_KWH_PER_KM)
-        activities.append(
-            Activity(
-                "delivery",
-                grid,
-                (route / parcels * van.value).quantize(Decimal("0.000001")),
-                "kWh",
-                f"default: {why}, {why_parcels}; {van.value} {van.unit} ({van.source}) "
-                f"({record.delivered_source})",
-                False,
-                distance_km=route,
-            )
-        )
+    activities += _delivery(record, registry, grid)
     if after is not None:
         activities += life_after_sale(kept_kg, after)
     return activities
+
+
+def _delivery(record: GarmentRecord, registry: Registry, grid: str) -> list[Activity]:
+    """The courier to the door: the garment's share of its route's km × its vehicle's kWh/km, on the city's
+    grid; without a route (or for a car, which has no factor here), the documented default e-van route."""
+    mile = record.last_mile
+    parameter_id = VEHICLE_KWH_PER_KM.get(mile.vehicle_kind) if mile is not None else None
+    if mile is not None and parameter_id is not None:
+        energy = registry.parameter(parameter_id)
+        return [
+            Activity(
+                "delivery",
+                grid,
+                (mile.km_share * energy.value).quantize(Decimal("0.000001")),
+                "kWh",
+                f"{mile.source}: {mile.km_share} km of {mile.vehicle}'s route "
+                f"({VEHICLE_WORDS[mile.vehicle_kind]}; the route's km shared equally by its parcels and "
+                "transfers, then by the parcel's garments) "
+                f"× {energy.value} {energy.unit} ({energy.source})",
+                True,
+                distance_km=mile.km_to_door,
+                parameter_id=parameter_id,
+            )
+        ]
+    if mile is None and not record.delivered_source:
+        return []
+    route, why = DEFAULTS["delivery_route_km"]
+    parcels, why_parcels = DEFAULTS["parcels_per_route"]
+    van = registry.parameter(VAN_KWH_PER_KM)
+    where = (
+        record.delivered_source
+        or f"{mile.source}: by {VEHICLE_WORDS.get(mile.vehicle_kind, 'car')}, no factor"
+    )
+    return [
+        Activity(
+            "delivery",
+            grid,
+            (route / parcels * van.value).quantize(Decimal("0.000001")),
+            "kWh",
+            f"default: {why}, {why_parcels}; {van.value} {van.unit} ({van.source}) ({where})",
+            False,
+            distance_km=route,
+            parameter_id=VAN_KWH_PER_KM,
+        )
+    ]
+
+
+def route_co2e(
+    kind: str, km: Decimal, registry: Registry, *, grid: str = GRID
+) -> tuple[Decimal | None, str, bool]:
+    """A route's kg CO2e: km × the vehicle's kWh/km × the grid; (kg, the basis in words, sourced?).
+
+    A car has no factor in the registry: (None, why, False). A cargo bike's kWh/km is an unsourced estimate:
+    its figure comes back with ``sourced`` False, for the dispatcher's eyes, never a passport.
+    """
+    parameter_id = VEHICLE_KWH_PER_KM.get(kind)
+    if parameter_id is None:
+        return None, f"no factor for a {VEHICLE_WORDS.get(kind, kind)} in registry {registry.version}", False
+    energy, factor = registry.parameter(parameter_id), registry.get(grid)
+    kg = (Decimal(km) * energy.value * factor.co2e_kg).quantize(Decimal("0.0001"))
+    basis = (
+        f"{energy.value} {energy.unit} ({energy.source}) × {factor.co2e_kg} kg CO2e/kWh ({factor.activity})"
+    )
+    if not energy.sourced:
+        basis = f"unsourced estimate: {energy.unsourced_reason}; {basis}"
+    return kg, basis, energy.sourced
 
 
 def life_after_sale(garment_kg: Decimal, after: LifeAfterSale) -> list[Activity]:

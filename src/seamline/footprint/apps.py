@@ -1,5 +1,7 @@
 from django.apps import AppConfig
 
+from seamline.delivery.hooks import route_footprint
+
 
 class FootprintConfig(AppConfig):
     name = "seamline.footprint"
@@ -7,5 +9,7 @@ class FootprintConfig(AppConfig):
 
     def ready(self) -> None:
         from .factors import load_registry
+        from .services import route_estimate
 
         load_registry()  # a bad factor file fails loudly at start-up, not on the first footprint
+        route_footprint.add("kg CO2e of a route", route_estimate)

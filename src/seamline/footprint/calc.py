@@ -94,6 +94,7 @@ class Activity:
     garments: int = 1
     sam_share: Decimal | None = None
     distance_km: Decimal | None = None
+    parameter_id: str | None = None  # the registry parameter the quantity rests on (a vehicle's kWh/km)
 
 
 @dataclass(frozen=True)

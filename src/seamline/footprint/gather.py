@@ -15,16 +15,18 @@ from typing import Any, NamedTuple
 
 from seamline.cutting.events import plies_in
 from seamline.cutting.models import CutPlan
+from seamline.delivery.selectors import garment_last_miles
 from seamline.facilities.models import Facility, FacilityKind
 from seamline.lineage.selectors import order_events, sensor_value, step_kind
 
-from .activities import Batch, GarmentRecord, MaterialSpec, legs_between, material_spec
+from .activities import Batch, GarmentRecord, LastMile, MaterialSpec, legs_between, material_spec
 from .factors import Registry, load_registry
 
 __all__ = ["order_records"]
 
 _FINISHING = {"dyeing": "garment dyeing", "laser_washing": "laser washing", "pressing": "pressing"}
 _MG = Decimal("0.000001")  # kg: off-cuts are shared out in whole milligrams
+PARCEL_PREFIX = "urn:seamline:parcel:"
 
 
 class _Lay(NamedTuple):
@@ -117,6 +119,9 @@ def order_records(
         elif kind == "inspecting":
             for garment in body.get("epcList", []):
                 visits[garment].append((event.event_time, _place(body), source))
+        elif kind == "packing" and body.get("parentID", "").startswith(PARCEL_PREFIX):
+            for garment in body.get("childEPCs", []):  # made up into a customer's parcel at the hub
+                visits[garment].append((event.event_time, _place(body), source))
         elif kind == "packing":
             carton = body.get("parentID", "")
             carton_size[carton] = len(body.get("childEPCs", []))
@@ -134,6 +139,7 @@ def order_records(
     lay_of = {g: per_bundle[b][2] if b in per_bundle else "" for g, b in sewn.items()}
     lay_offcuts = _offcuts_by_lay(lays, offcuts)
     offcut_kg = _garment_shares(lay_of, lays, lay_offcuts)
+    miles = garment_last_miles(sewn)
     records = []
     for garment, bundle in sewn.items():
         carton = carton_of.get(garment, "")
@@ -160,9 +166,18 @@ def order_records(
                 waterless_dyed=any(b.step == "garment dyeing" and b.water_l == 0 for b in batches[garment]),
                 legs=tuple(legs_between(route)),
                 cut_at=_where(places, lays.get(lay_of[garment])),
+                last_mile=_last_mile(miles.get(garment)),
             )
         )
     return spec, records
+
+
+def _last_mile(mile: Any) -> LastMile | None:
+    """The delivery context's last mile of a garment as the footprint engine reads it."""
+    if mile is None:
+        return None
+    source = f"event {mile.event_id}" if mile.event_id else f"parcel {mile.parcel}"
+    return LastMile(mile.vehicle_kind, mile.vehicle_name, mile.km_share, mile.km_to_door, source)
 
 
 def _where(places: Mapping[str, tuple[str, float, float]], lay: _Lay | None) -> tuple[float, float] | None:

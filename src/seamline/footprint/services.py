@@ -22,6 +22,7 @@ from .activities import (
     MaterialSpec,
     garment_activities,
     garment_kg,
+    route_co2e,
 )
 from .baseline import DEFAULT_BASELINES, offshore_baseline
 from .calc import BOUNDARIES, CO2E_QUANTUM, HEADLINE_BOUNDARY, Footprint, Line, calculate, stage
@@ -31,7 +32,7 @@ from .models import FootprintSnapshot, GarmentFootprint
 from .storage import SourceTable, is_offshore_only, pack, twins
 from .units import UnitError
 
-__all__ = ["footprint_publish"]
+__all__ = ["footprint_publish", "route_estimate"]
 
 _KG = Decimal("0.0001")
 _L = Decimal("0.01")
@@ -71,14 +72,32 @@ def on_grid(local: Footprint, grid_id: str, registry: Registry) -> Decimal:
     return total
 
 
-def _unsourced(lines: Sequence[Line], registry: Registry) -> list[dict[str, str]]:
+def _unsourced(
+    lines: Sequence[Line], registry: Registry, parameters: Sequence[str] = ()
+) -> list[dict[str, str]]:
+    """The factors, and the parameters (a cargo bike's kWh/km), that no published value backs."""
     used = dict.fromkeys(line.factor_id for line in lines)
     out = []
     for fid in used:
         factor = registry.factors.get(fid)
         if factor is not None and not factor.sourced:
             out.append({"factor_id": fid, "activity": factor.activity, "reason": factor.unsourced_reason})
+    for pid in dict.fromkeys(parameters):
+        parameter = registry.parameters.get(pid)
+        if parameter is not None and not parameter.sourced:
+            out.append(
+                {"factor_id": pid, "activity": parameter.description, "reason": parameter.unsourced_reason}
+            )
     return out
+
+
+def route_estimate(estimate: Any, registry: Registry | None = None) -> None:
+    """Fill in a planned route's kg CO2e (delivery.hooks.RouteEstimate): km × the vehicle's kWh/km × the
+    city's grid (activities.route_co2e)."""
+    registry = registry or load_registry()
+    estimate.co2e_kg, estimate.basis, estimate.sourced = route_co2e(
+        estimate.vehicle_kind, estimate.km, registry
+    )
 
 
 @transaction.atomic
@@ -105,8 +124,10 @@ def footprint_publish(
         reference = registry.factors.get(WATERLESS_REFERENCE)
         claimable = reference is not None and reference.sourced and reference.water_l is not None
         results = []
+        parameters: list[str] = []
         for record in records:
             activities = garment_activities(record, spec, registry, after=after)
+            parameters += [a.parameter_id for a in activities if a.parameter_id]
             local = calculate(activities, registry)
             regional = on_grid(local, GRID_REGIONAL, registry)
             fabric_kg = garment_kg(record, spec)
@@ -197,7 +218,7 @@ def footprint_publish(
             else None
         ),
         water_split={name: str(mean([split[name] for split in splits], _L)) for name, _ in WATER_SOURCES},
-        unsourced=_unsourced([line for f in locals_ for line in f.lines], registry),
+        unsourced=_unsourced([line for f in locals_ for line in f.lines], registry, parameters),
         assumptions=_assumptions(
             spec,
             after,

@@ -27,7 +27,7 @@ from seamline.cutting.events import plies_in
 from seamline.cutting.models import Bundle, CutPlan, Lay, LayRoll
 from seamline.facilities.models import Facility
 from seamline.production.models import Carton, Garment
-from seamline.trace.events import document_context
+from seamline.trace.events import DOORSTEP_PREFIX, document_context
 from seamline.trace.models import Checkpoint, Event, EventEpc
 from seamline.trace.selectors import visible_events
 
@@ -128,12 +128,17 @@ def _steps(events: Sequence[Event]) -> list[TraceStep]:
     for event in events:
         body = json.loads(event.body)
         where = event.biz_location or event.read_point
+        if where.startswith(DOORSTEP_PREFIX):  # a customer's door: its ZIP, never its street
+            place = " ".join(("the customer's door", body.get("sl:postalCode", ""))).strip()
+        else:
+            place = places.get(where, where) or (
+                "the customer's door" if event.biz_step.endswith("arriving") else ""
+            )
         steps.append(
             TraceStep(
                 when=event.event_time,
                 kind=step_kind(event.biz_step) or event.event_type,
-                place=places.get(where, where)
-                or ("the customer's door" if event.biz_step.endswith("arriving") else ""),
+                place=place,
                 detail=step_detail(body),
                 operator=body.get("sl:operator", ""),
                 event_id=event.event_id,

@@ -1,6 +1,7 @@
 from django.apps import AppConfig
 
 from seamline.core.periodic import periodic_add
+from seamline.delivery.hooks import parcel_delivered
 from seamline.floor.hooks import garments_packed
 from seamline.production.panels import ORDER_PANELS
 
@@ -14,9 +15,10 @@ class PassportConfig(AppConfig):
 
         from .checkpoints import PassportCheckpointSigner
         from .tasks import issue_after_packing
-        from .views import order_passports_panel
+        from .views import order_passports_panel, parcel_pages_drop
 
         garments_packed.add("issue passports", issue_after_packing)
+        parcel_delivered.add("show the last mile", parcel_pages_drop)
         ORDER_PANELS.add("passports", order_passports_panel, position=40)
         # The ledger's chain heads are signed with the organizations' passport keys (trace is below us).
         checkpoint_signer_set(PassportCheckpointSigner())

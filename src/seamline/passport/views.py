@@ -22,8 +22,10 @@ from seamline.accounts.models import Organization
 from seamline.accounts.permissions import Permission
 from seamline.core.errors import DomainError, ForbiddenError, found
 from seamline.core.lamap import LaMap, Place
+from seamline.delivery.selectors import garment_last_mile
 from seamline.facilities.maps import facility_maps
 from seamline.facilities.models import Facility
+from seamline.footprint.activities import VEHICLE_WORDS
 from seamline.footprint.display import METHOD_1_WATER_REFERENCE, factor_short, unsourced_summary
 from seamline.footprint.factors import FactorError, load_registry
 from seamline.footprint.models import FootprintSnapshot, GarmentFootprint
@@ -57,6 +59,12 @@ def _passport(serial: str) -> Passport:
     if passport is None:
         raise Http404(f"No passport {serial}.")
     return passport
+
+
+def parcel_pages_drop(parcel: Any) -> None:
+    """Forget the cached pages of a delivered parcel's garments, so they show the last mile at once."""
+    serials = Passport.objects.filter(garment__parcel_item__parcel=parcel).values_list("serial", flat=True)
+    cache.delete_many([_page_key(serial) for serial in serials])
 
 
 def _page_key(serial: str) -> str:
@@ -138,6 +146,7 @@ def _render_page(
     order = garment.order
     lineage = garment_lineage(organization=order.factory, garment_epc=garment.epc_uri)
     steps = lineage.steps if lineage else []
+    last_mile = garment_last_mile(garment_epc=garment.epc_uri)  # the route that took it to the door
     places = {s.place for s in steps}
     facilities = [
         f
@@ -162,6 +171,8 @@ def _render_page(
         "order": order,
         "subject": subject,
         "steps": steps,
+        "last_mile": last_mile,
+        "last_mile_vehicle": VEHICLE_WORDS.get(last_mile.vehicle_kind, "") if last_mile else "",
         "rolls": lineage.rolls if lineage else [],
         "timeline": timeline_svg(
             [Step(when=s.when, label=s.kind.replace("_", " "), place=s.place, kind=s.kind) for s in steps],

@@ -82,6 +82,19 @@ def carton_uri(uid: UUID | str) -> str:
     return f"urn:seamline:carton:{uid}"
 
 
+def parcel_uri(uid: UUID | str) -> str:
+    return f"urn:seamline:parcel:{uid}"
+
+
+DOORSTEP_PREFIX = "urn:seamline:doorstep:"
+
+
+def doorstep_uri(parcel_uid: UUID | str) -> str:
+    """A customer's door as an EPCIS location: one per parcel, naming no street (the ledger is shared and
+    never forgets; the address stays in the parcel's row, which can be erased)."""
+    return f"{DOORSTEP_PREFIX}{parcel_uid}"
+
+
 def material_class_uri(material_id: int | str) -> str:
     return f"urn:seamline:material:{_segment(material_id)}"
 
