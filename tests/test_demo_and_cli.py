@@ -6,6 +6,7 @@ from datetime import timedelta
 
 import pytest
 from django.db import connection
+from django.test import Client
 from django.utils import timezone
 
 from seamline import cli
@@ -13,6 +14,7 @@ from seamline.accounts.models import Organization
 from seamline.accounts.selectors import token_authenticate
 from seamline.catalog.models import FabricRoll, Style
 from seamline.cli import build_parser, main
+from seamline.delivery.models import Parcel, Route
 from seamline.demo import DEMO_API_KEY, demo_seed
 from seamline.drops.models import Drop
 from seamline.facilities.models import Facility
@@ -46,14 +48,22 @@ def test_demo_seed_is_realistic_and_idempotent(django_capture_on_commit_callback
     assert jacket.bom_lines.get(placement="shell").material.usable_width_cm == 80
     assert sorted(ProductionOrder.objects.values_list("state", flat=True)) == [
         "cutting",
-        "delivered",
+        "packed",
         "planned",
     ]
-    # the delivered sample run's whole journey is in the ledger, and its chain holds
-    sample = ProductionOrder.objects.get(state="delivered")
-    garment = sample.garments.first()
+    # the fitting drop's run, made last week and out for delivery today: its whole journey is in the ledger,
+    # one parcel delivered with its photo and code, and its chain holds
+    sample = ProductionOrder.objects.get(state="packed")
+    delivered = Parcel.objects.get(status="delivered")
+    assert Parcel.objects.count() == 6 and delivered.order == sample and delivered.proofs.get().code_checked
+    garment = delivered.garments.first()
     lineage = garment_lineage(organization=sample.factory, garment_epc=garment.epc_uri)
-    assert lineage.steps[0].kind == "receiving" and lineage.steps[-1].kind == "arriving"
+    assert lineage.steps[0].kind == "receiving" and lineage.steps[-1].kind == "accepting"
+    routes = Route.objects.filter(plan__day=timezone.localdate())
+    assert {r.vehicle.kind for r in routes} == {"e_cargo_bike", "e_van"} and routes.count() == 3
+    page = Client().get(f"/p/{garment.passport.serial}").content.decode()
+    assert 'data-testid="last-mile"' in page and delivered.proofs.get().photo_sha256[:16] in page
+    assert not sample.footprints.get().unsourced  # delivered by the e-van: a sourced figure, printed
     assert lineage.rolls[0].material.startswith("13.5 oz Japanese selvedge") and lineage.meters > 0
     validate_document(order_document(organization=sample.brand, order=sample))
     assert order_mass_balance(organization=sample.factory, order=sample).closes
@@ -66,7 +76,6 @@ def test_demo_seed_is_realistic_and_idempotent(django_capture_on_commit_callback
         "sewing",
         "finishing",
         "packed",
-        "delivered",
     ]
     assert all(at < timezone.now() - timedelta(days=3) for _, at in moves)
     assert moves[2][1] == lineage.steps[1].when  # cutting started when the lay was cut

@@ -11,6 +11,8 @@
     seamline footprint ORDER [--recalculate] [--json]   carbon and water per garment, against offshore
     seamline footprint factors [--version V] [--check] [--registry PATH]   the factor registry, its sources
     seamline passport issue ORDER | passport verify FILE-OR-URL   digital product passports
+    seamline routes solve FILE [--time S] [--solver pyvrp|vroom] [--json]   plan a Solomon VRPTW instance
+    seamline routes plan DATE [--organization SLUG] [--time S] [--json]   plan a day's local deliveries
 
 Errors print one line and exit with status 2.
 """
@@ -226,6 +228,30 @@ def build_parser() -> argparse.ArgumentParser:
         "issue", help="issue the passports of a production order's packed garments"
     )
     issue.add_argument("order", help="the production order: PO-00001 or its id")
+
+    routes = sub.add_parser("routes", help="delivery routes: plan a day, or a benchmark instance")
+    routes_sub = routes.add_subparsers(dest="routes_command", required=True)
+    solve = routes_sub.add_parser("solve", help="plan a Solomon VRPTW instance and check the plan")
+    solve.add_argument("file", help="a Solomon VRPTW text file (e.g. C101.txt)")
+    solve.add_argument("--time", type=float, default=5.0, help="time budget in seconds (default 5)")
+    solve.add_argument(
+        "--solver",
+        choices=["pyvrp", "vroom"],
+        default="pyvrp",
+        help="pyvrp (default: the better on plain VRPTW, bench/routing.py) or vroom (the city's planner)",
+    )
+    solve.add_argument("--json", action="store_true", help="print vehicles, distance and routes as JSON")
+    solve.add_argument("--quiet", action="store_true", help="no progress lines")
+    day = routes_sub.add_parser(
+        "plan", help="plan a day's parcels and transfers for the couriers (a re-plan if the day has a plan)"
+    )
+    day.add_argument("date", help="the day: YYYY-MM-DD, today or tomorrow")
+    day.add_argument("--organization", help="the factory's slug (default: the only one with vehicles)")
+    day.add_argument(
+        "--time", type=float, default=5.0, help="the planner's time budget in seconds (default 5)"
+    )
+    day.add_argument("--json", action="store_true", help="print the plan as JSON")
+    day.add_argument("--quiet", action="store_true", help="no progress line")
 
     manage = sub.add_parser(
         "manage", help="a Django management command, e.g. `seamline manage createsuperuser`"
@@ -687,6 +713,144 @@ def cmd_passport(args: argparse.Namespace) -> int:
     return 1
 
 
+def cmd_routes(args: argparse.Namespace) -> int:
+    if args.routes_command == "plan":
+        return _routes_plan(args)
+    return _routes_solve(args)
+
+
+def _day(text: str):
+    from datetime import date, timedelta
+
+    from django.utils import timezone
+
+    words = {"today": 0, "tomorrow": 1}
+    if text.strip().lower() in words:
+        return timezone.localdate() + timedelta(days=words[text.strip().lower()])
+    try:
+        return date.fromisoformat(text.strip())
+    except ValueError:
+        raise ValueError(f"{text!r} is not a day (YYYY-MM-DD, today or tomorrow)") from None
+
+
+def _routes_plan(args: argparse.Namespace) -> int:
+    """Plan a day of local deliveries in this process, with a progress line; print the routes."""
+    import json
+
+    _setup()
+    from seamline.accounts.models import Organization
+    from seamline.delivery.planning import plan_request, plan_run
+    from seamline.delivery.selectors import plan_get
+
+    day = _day(args.date)
+    if args.organization:
+        org = Organization.objects.filter(slug=args.organization, kind="factory").first()
+        if org is None:
+            return _fail(f"no factory {args.organization!r}")
+    else:
+        orgs = list(Organization.objects.filter(kind="factory", vehicles__active=True).distinct()[:2])
+        if len(orgs) != 1:
+            return _fail("name the factory with --organization SLUG" if orgs else "no factory has vehicles")
+        org = orgs[0]
+    plan = plan_request(organization=org, day=day, seconds=args.time, enqueue=False)
+
+    def show(line: str) -> None:
+        print(f"\rroutes plan {day}: {line[:70]:<70}", end="", file=sys.stderr, flush=True)
+
+    plan = plan_run(plan.pk, on_progress=None if args.quiet else show)
+    if not args.quiet:
+        print(file=sys.stderr)
+    if plan.status != plan.Status.DONE:
+        return _fail(f"plan {plan.pk} of {day} failed: {plan.error}")
+    plan = plan_get(organization=org, pk=plan.pk)
+    routes, unassigned = list(plan.routes.all()), list(plan.unassigned.all())
+    summary = {
+        "plan": plan.pk,
+        "day": day.isoformat(),
+        "solver": plan.solver,
+        "seconds": plan.elapsed_s,
+        "routes": [
+            {
+                "vehicle": r.vehicle.name,
+                "courier": r.courier.name if r.courier else None,
+                "km": str(r.km),
+                "hours": round(r.duration_s / 3600, 2),
+                "co2e_kg": None if r.co2e_kg is None else str(r.co2e_kg),
+                "stops": [
+                    s.parcel.label if s.parcel_id else f"{s.kind} {s.transfer.label}"
+                    for s in r.stops.all()
+                    if s.kind in ("parcel", "pickup", "dropoff")
+                ],
+            }
+            for r in routes
+        ],
+        "unassigned": [
+            {
+                "job": u.parcel.label if u.parcel_id else (u.transfer.label if u.transfer_id else ""),
+                "reason": u.reason,
+                "detail": u.detail,
+            }
+            for u in unassigned
+        ],
+    }
+    if args.json:
+        print(json.dumps(summary, indent=2))
+        return 0
+    print(f"{org.name}, {day}: plan {plan.pk}, {len(routes)} routes ({plan.solver}, {plan.elapsed_s:.1f} s)")
+    for r in summary["routes"]:
+        co2e = f"{r['co2e_kg']} kg CO2e" if r["co2e_kg"] is not None else "no CO2e factor"
+        print(f"  {r['vehicle']} ({r['courier'] or 'no courier'}): {r['km']} km, {r['hours']} h, {co2e}")
+        print(f"    {' → '.join(r['stops']) or '(nothing to do)'}")
+    for u in summary["unassigned"]:
+        print(f"  unassigned {u['job']}: {u['reason']} ({u['detail']})")
+    return 0
+
+
+def _routes_solve(args: argparse.Namespace) -> int:
+    """Plan a Solomon instance with PyVRP or VROOM, check the plan independently, print it."""
+    import json
+    from pathlib import Path
+
+    from seamline.delivery import pyvrp_solver, routing
+    from seamline.delivery.feasibility import check_plan
+    from seamline.delivery.solomon import plan_routes, read_solomon, routes_distance, to_problem
+
+    path = Path(args.file)
+    if not path.is_file():
+        return _fail(f"{path}: no such file")
+    if args.time <= 0:
+        return _fail("--time must be more than 0 seconds")
+    instance = read_solomon(path)
+    problem = to_problem(instance)
+
+    def show(line: str) -> None:
+        print(f"routes solve: {line}", file=sys.stderr, flush=True)
+
+    solver = pyvrp_solver.solve if args.solver == "pyvrp" else routing.solve
+    plan = solver(problem, seconds=args.time, progress=None if args.quiet else show)
+    problems = check_plan(problem, plan)
+    if problems:
+        return _fail(f"the solver's plan is not feasible: {problems[0]}")
+    if plan.unassigned:
+        return _fail(f"{len(plan.unassigned)} customers unassigned, e.g. {plan.unassigned[0].detail}")
+    routes = plan_routes(plan)
+    distance = routes_distance(instance, routes)
+    if args.json:
+        print(json.dumps({"vehicles": len(routes), "distance": distance, "routes": routes}))
+        return 0
+    took = f"{args.solver}, {plan.seconds:.1f} s"
+    print(f"{instance.name}: {len(routes)} vehicles, distance {distance:.2f} ({took})")
+    print(f"  {'route':>5} {'customers':>9} {'load':>5} {'distance':>9}  order")
+    demand = {c.number: c.demand for c in instance.customers}
+    for number, route in enumerate(routes, start=1):
+        load = sum(demand[n] for n in route)
+        print(
+            f"  {number:>5} {len(route):>9} {load:>5} {routes_distance(instance, [route]):>9.2f}  "
+            + " ".join(map(str, route))
+        )
+    return 0
+
+
 COMMANDS = {
     "demo": cmd_demo,
     "serve": cmd_serve,
@@ -697,6 +861,7 @@ COMMANDS = {
     "trace": cmd_trace,
     "footprint": cmd_footprint,
     "passport": cmd_passport,
+    "routes": cmd_routes,
 }
 
 

@@ -6,6 +6,8 @@ Idempotent: the second run keeps what is there.
 
 from __future__ import annotations
 
+import struct
+import zlib
 from datetime import timedelta
 from decimal import Decimal
 from pathlib import Path
@@ -31,8 +33,14 @@ from seamline.cutting.dxf_aama import write_dxf_aama
 from seamline.cutting.models import Bundle
 from seamline.cutting.runs import cut_plan_run
 from seamline.cutting.services import cut_plan_request, lay_cut, pattern_import
+from seamline.delivery.actions import route_depart, stop_deliver, stop_pick_up
+from seamline.delivery.models import Stop
+from seamline.delivery.planning import plan_request, plan_run
+from seamline.delivery.services import courier_create, parcel_code_issue, parcels_create, vehicle_create
+from seamline.drops.models import Drop, PreOrder
 from seamline.drops.preorders import Customer, preorder_place
 from seamline.drops.services import drop_create, drop_open
+from seamline.drops.tasks import drop_fund
 from seamline.facilities.models import FacilityKind
 from seamline.facilities.services import facility_create
 from seamline.floor import services as floor
@@ -54,6 +62,7 @@ DEMO_LOGINS = {
         ("founder@echoparkatelier.example", "brand owner, Echo Park Atelier"),
         ("floor@alamedasewing.example", "factory owner, Alameda Street Sewing Co."),
         ("cutter@alamedasewing.example", "cutting-room operator"),
+        ("bea@pedalcouriers.example", "bike courier (today's stops)"),
         ("admin@seamline.example", "back-office superuser (/admin/)"),
     ],
 }
@@ -368,32 +377,93 @@ def demo_seed() -> bool:
     return True
 
 
-def _seed_sample_run(*, brand, factory, jacket, facilities, founder, floor_user, now) -> None:
-    """Eight sample jackets made last week and delivered, through the real services, so the trace ledger
-    tells a whole journey: selvedge roll -> cut -> sewn -> dyed -> pressed -> QC -> packed -> doorstep."""
+# The fitting drop's first buyers, all local: (name, e-mail, street, ZIP, size, units, delivery window). Three
+# chose the first morning slot in three directions: no one vehicle can be at all three doors by 9:20.
+FITTING_BUYERS = [
+    (
+        "Maya Chen",
+        "maya.chen@example.com",
+        "3200 W Sunset Blvd",
+        "90026",
+        "M",
+        1,
+        "09:00-09:20",
+    ),  # Silver Lake
+    ("Luis Ortega", "luis.ortega@example.com", "1300 Echo Park Ave", "90026", "S", 1, ""),  # Echo Park
+    ("Hana Sato", "hana.sato@example.com", "900 N Broadway", "90012", "L", 1, ""),  # Echo Park / Chinatown
+    (
+        "Omar Haddad",
+        "omar.haddad@example.com",
+        "9500 Culver Blvd",
+        "90232",
+        "M",
+        2,
+        "09:00-09:20",
+    ),  # Culver City
+    (
+        "Zoe Park",
+        "zoe.park@example.com",
+        "5600 N Figueroa St",
+        "90042",
+        "L",
+        1,
+        "09:00-09:20",
+    ),  # Highland Park
+    ("Rosa Jimenez", "rosa.jimenez@example.com", "2000 E Cesar E Chavez Ave", "90033", "S", 1, "14:00-18:00"),
+]
+FITTING_SIZES = {"Rosa Jimenez": {"S": 1, "L": 1}}  # Boyle Heights: one of each
+# Couriers from the Arts District hub: two bikes (one courier signs in) and an e-van of a courier company.
+COURIERS = [
+    ("Bea Flores", "", "bea@pedalcouriers.example", "e_cargo_bike", "Bike 1"),
+    ("Marcus Lee", "Eastside Pedal Co.", "", "e_cargo_bike", "Bike 2"),
+    ("Sol Ortega", "Sol's E-Vans LLC", "", "e_van", "E-van 1"),
+]
 
-    order = production_order_create(
-        brand=brand,
-        factory=factory,
-        style=jacket,
-        due_date=(now - timedelta(days=1)).date(),
-        by=founder,
-        quantities={
-            v.sku: q
-            for v, q in zip(jacket.variants.order_by("position"), [0, 2, 3, 3, 0, 0], strict=True)
-            if q
-        },
-        notes="Sample run for the fitting: 8 jackets, made and delivered last week.",
-        backdated=True,
+
+def _seed_sample_run(*, brand, factory, jacket, facilities, founder, floor_user, now) -> None:
+    """The fitting drop: eight jackets pre-ordered by local customers, funded last week, made through the real
+    services (selvedge roll -> cut -> sewn -> dyed -> pressed -> QC -> packed), and out for delivery today:
+    parcels planned for two bikes and an e-van, one delivered with its photo and code."""
+
+    skus = {v.size: v.sku for v in jacket.variants.all()}
+    drop = drop_open(
+        drop=drop_create(
+            brand=brand,
+            factory=factory,
+            style=jacket,
+            title="Selvedge Chore Jacket — fitting drop",
+            slug="chore-jacket-fitting",
+            description="Eight jackets for the fitting's first buyers, delivered by bike and van across LA.",
+            prices=dict.fromkeys(skus.values(), "248.00"),
+            run_cap=8,
+            threshold_units=8,
+            overcut_pct="0",
+            opens_at=now - timedelta(minutes=10),
+            closes_at=now + timedelta(hours=1),
+        )
     )
-    start = timezone.localtime(now - timedelta(days=7)).replace(hour=8, minute=10, second=0, microsecond=0)
-    hours = {"cut": 0, "sew": 2.5, "dye": 7, "press": 25, "qc": 27, "pack": 29.5, "ship": 31, "deliver": 33}
+    for i, (name, email, street, zip_code, size, units, window) in enumerate(FITTING_BUYERS):
+        preorder_place(
+            drop=drop,
+            customer=Customer(name, email, street, "", zip_code, window),
+            basket={skus[s]: n for s, n in FITTING_SIZES.get(name, {size: units}).items()},
+            idempotency_key=f"fitting-{i}",
+        )
+    drop_fund.call(drop_id=drop.pk)  # capture and place the order now (the queued run finds it done)
+    drop.refresh_from_db()
+    order = drop.production_order
+    start = timezone.localtime(now - timedelta(days=5)).replace(hour=8, minute=10, second=0, microsecond=0)
+    hours = {"cut": 0, "sew": 2.5, "dye": 7, "press": 25, "qc": 27, "pack": 29.5}
     at = {step: start + timedelta(hours=h) for step, h in hours.items()}
-    # The run happened last week: its timeline says so (created and placed the afternoon before).
-    OrderTransition.objects.filter(order=order).update(at=start - timedelta(hours=20))
-    production_order_transition(
-        order=order, target="planned", organization=brand, by=founder, when=start - timedelta(hours=19)
+    # The drop was funded last week: its timeline says so (pre-ordered and funded the afternoon before).
+    Drop.objects.filter(pk=drop.pk).update(
+        opens_at=start - timedelta(days=2),
+        closes_at=start - timedelta(hours=18),
+        funded_at=start - timedelta(hours=19),
     )
+    PreOrder.objects.filter(drop=drop).update(created_at=start - timedelta(hours=22))
+    OrderTransition.objects.filter(order=order, target="draft").update(at=start - timedelta(hours=19))
+    OrderTransition.objects.filter(order=order, target="planned").update(at=start - timedelta(hours=19))
     production_order_transition(
         order=order, target="cutting", organization=factory, by=floor_user, when=at["cut"]
     )
@@ -441,15 +511,86 @@ def _seed_sample_run(*, brand, factory, jacket, facilities, founder, floor_user,
     production_order_transition(
         order=order, target="packed", organization=factory, by=floor_user, when=at["pack"]
     )
-    floor.cartons_ship(**kw, facility=dock, when=at["ship"])
-    floor.cartons_deliver(**kw, when=at["deliver"])
-    production_order_transition(
-        order=order, target="delivered", organization=factory, by=floor_user, when=at["deliver"]
-    )
+    _seed_deliveries(order=order, factory=factory, hub=facilities[FacilityKind.COURIER_HUB], now=now)
 
     footprint_publish(order=order, by=founder)  # the hangtag's figures, from the ledger just written
 
     passports_issue(order=order)  # what the packing's background task does, here at once
+
+
+def _demo_photo() -> bytes:
+    """A small PNG standing in for the courier's photo of the parcel at the door (a brown box on a step)."""
+    width, height = 48, 36
+    rows = []
+    for y in range(height):
+        row = bytearray([0])
+        for x in range(width):
+            box = 14 <= x < 34 and 10 <= y < 26
+            row += bytes((176, 124, 72) if box else (200, 200, 196) if y > 26 else (92, 110, 128))
+        rows.append(bytes(row))
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", header)
+        + chunk(b"IDAT", zlib.compress(b"".join(rows)))
+        + chunk(b"IEND", b"")
+    )
+
+
+def _seed_deliveries(*, order, factory, hub, now) -> None:
+    """The fitting drop's parcels, today's plan for two bikes and an e-van (made this morning), every route
+    loaded and gone, and the e-van's first parcel delivered with its photo and the customer's code."""
+    vehicles = {}
+    for name, company, email, kind, vehicle in COURIERS:
+        courier = courier_create(
+            organization=factory, name=name, company=company, email=email, password=PASSWORD if email else ""
+        )
+        vehicles[kind, vehicle] = vehicle_create(
+            organization=factory,
+            name=vehicle,
+            kind=kind,
+            start_facility=hub,
+            courier=courier,
+            shift_start="08:00",
+            shift_end="18:00",
+            break_start="12:00" if kind == "e_cargo_bike" else None,
+            break_end="14:00" if kind == "e_cargo_bike" else None,
+            break_minutes=30 if kind == "e_cargo_bike" else 0,
+        )
+    morning = timezone.localtime(now).replace(hour=7, minute=30, second=0, microsecond=0)
+    loaded = min(timezone.localtime(now), morning + timedelta(minutes=35))
+    parcels_create(order=order, organization=factory, hub=hub, when=loaded - timedelta(minutes=20))
+    plan = plan_run(
+        plan_request(organization=factory, day=morning.date(), seconds=1, enqueue=False).pk, now=morning
+    )
+    if plan.status != plan.Status.DONE:  # the demo goes on without routes rather than not at all
+        return
+    stops = list(
+        Stop.objects.filter(route__plan=plan, kind=Stop.Kind.PARCEL).select_related("route__vehicle")
+    )
+    for stop in stops:
+        stop_pick_up(stop=stop, organization=factory, when=loaded)
+    for route in plan.routes.all():
+        if any(s.route_id == route.pk for s in stops):
+            route_depart(route=route, organization=factory, when=loaded + timedelta(minutes=5))
+    firsts = sorted(stops, key=lambda s: (s.route.vehicle.kind != "e_van", s.route.number, s.sequence))
+    if not firsts:
+        return
+    stop = firsts[0]
+    code = parcel_code_issue(parcel=stop.parcel)
+    when = max(loaded + timedelta(minutes=10), min(timezone.localtime(now), stop.planned_arrival))
+    stop_deliver(
+        stop=stop,
+        organization=factory,
+        photo=_demo_photo(),
+        recipient_name=stop.parcel.preorder.name,
+        code=code or "",
+        when=when,
+    )
 
 
 DEMO_BUYERS = [

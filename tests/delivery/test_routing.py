@@ -144,11 +144,13 @@ def test_a_full_day_is_fleet_full_and_nothing_is_dropped():
 def test_progress_lines():
     lines: list[str] = []
     planned(problem([van()], [parcel("p", 1)], [transfer("t", 2, 3)]), progress=lines.append)
-    assert lines == [
+    assert lines[:3] == [
         "building the problem",
         "solving 1 jobs and 1 transfers on 1 vehicles",
-        "done: 1 routes, 0 unassigned",
+        "pass 1: 0 unassigned, 12.0 km",
     ]
+    assert lines[-1] == "done: 1 routes, 0 unassigned"
+    assert all(line.startswith("pass ") for line in lines[2:-1]) and len(lines) <= 9
 
 
 def test_an_empty_problem_is_an_empty_plan():

@@ -163,7 +163,31 @@ def victim_ids(victims: list[Organization]) -> dict[str, list[str]]:
             str(p) for p in CaptureJob.objects.filter(organization__in=victims).values_list("pk", flat=True)
         ],
         "events": list(Event.objects.filter(organization__in=victims).values_list("event_id", flat=True)[:2]),
-        "p": [f"{o.number}-0001" for o in orders.filter(state="delivered")],
+        "p": [f"{o.number}-0001" for o in orders.filter(state__in=["packed", "delivered"])],
+        "parcels": [
+            str(p)
+            for p in apps.get_model("delivery", "Parcel")
+            .objects.filter(organization__in=victims)
+            .values_list("pk", flat=True)[:2]
+        ],
+        "delivery-plans": [
+            str(p)
+            for p in apps.get_model("delivery", "Plan")
+            .objects.filter(organization__in=victims)
+            .values_list("pk", flat=True)[:1]
+        ],
+        "routes": [
+            str(p)
+            for p in apps.get_model("delivery", "Route")
+            .objects.filter(plan__organization__in=victims)
+            .values_list("pk", flat=True)[:1]
+        ],
+        "stops": [
+            str(p)
+            for p in apps.get_model("delivery", "Stop")
+            .objects.filter(route__plan__organization__in=victims, kind__in=["parcel", "dropoff"])
+            .values_list("pk", flat=True)[:2]
+        ],
         "preorders": list(
             PreOrder.objects.filter(drop__brand__in=victims).values_list("access_token", flat=True)[:1]
         ),

@@ -1,10 +1,12 @@
 """Who may do what inside an organization, as plain data (no Django).
 
 owner     everything, including API tokens
-staff     edits the catalog and facilities, places, cancels and moves orders, plans cuts, receives rolls
+staff     edits the catalog and facilities, places, cancels and moves orders, plans cuts, receives rolls,
+          dispatches local delivery (couriers, vehicles, parcels, a day's routes)
 operator  receives rolls, cuts lays and moves orders along the floor's states (cutting to delivered);
           placing, taking back to draft and cancelling need PLACE_ORDERS (production/states.py says
-          which move needs which); reads everything else
+          which move needs which); reads everything else. A courier with a login is an operator: they act
+          on the stops of their own routes (delivery checks that), no one else's
 
 An API token acts as staff: it can do the work but cannot issue more tokens.
 """
@@ -22,6 +24,7 @@ class Permission(StrEnum):
     PLACE_ORDERS = "place_orders"
     PLAN_CUTS = "plan_cuts"
     MANAGE_TOKENS = "manage_tokens"
+    DISPATCH = "dispatch"
 
 
 _ALL = frozenset(Permission)

@@ -6,6 +6,7 @@ from seamline.accounts.auth import SessionAuth, TokenAuth
 from seamline.catalog import api as catalog_api
 from seamline.core.problems import OrjsonRenderer, SeamlineAPI, install_problem_handlers
 from seamline.cutting import api as cutting_api
+from seamline.delivery import api as delivery_api
 from seamline.drops import api as drops_api
 from seamline.facilities import api as facilities_api
 from seamline.production import api as production_api
@@ -13,7 +14,9 @@ from seamline.production import api as production_api
 api = SeamlineAPI(
     title="Seamline API",
     version="1",
-    description="Materials, rolls, styles, facilities and production orders of one organization.",
+    description=(
+        "Materials, rolls, styles, facilities, production orders and local delivery of one organization."
+    ),
     auth=[TokenAuth(), SessionAuth()],
     docs_url="/docs",
     openapi_url="/openapi.json",
@@ -30,3 +33,4 @@ api.add_router("/styles", catalog_api.styles)
 api.add_router("/production-orders", production_api.router)
 api.add_router("/drops", drops_api.router)
 api.add_router("/", cutting_api.router)
+api.add_router("/", delivery_api.router)

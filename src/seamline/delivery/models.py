@@ -45,6 +45,10 @@ class Courier(models.Model):
     def __str__(self) -> str:
         return f"{self.name} ({self.company})" if self.company else self.name
 
+    @property
+    def login(self) -> str | None:
+        return self.user.get_username() if self.user is not None else None
+
 
 class Vehicle(models.Model):
     class Kind(models.TextChoices):

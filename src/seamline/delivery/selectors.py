@@ -206,7 +206,7 @@ def route_get(*, organization: Organization, pk: int) -> Route | None:
 def stop_get(*, organization: Organization, pk: int) -> Stop | None:
     return (
         Stop.objects.filter(route__plan__organization=organization, pk=pk)
-        .select_related("route__plan", "route__vehicle", *_STOP_RELATED)
+        .select_related("route__plan", "route__vehicle", "route__courier", *_STOP_RELATED)
         .first()
     )
 

@@ -15,6 +15,9 @@ from decimal import Decimal
 from itertools import pairwise
 from typing import Any
 
+from django.conf import settings
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.core.validators import validate_email
 from django.db import transaction
 from django.utils import timezone
 
@@ -31,6 +34,7 @@ from seamline.trace.services import record
 
 from . import events as ev
 from . import tasks
+from .codes import code_hash, code_new
 from .models import Courier, Parcel, ParcelItem, Precision, Transfer, Vehicle
 
 __all__ = [
@@ -41,6 +45,7 @@ __all__ = [
     "courier_create",
     "delivery_place",
     "parcel_address_change",
+    "parcel_code_issue",
     "parcel_code_resend",
     "parcels_create",
     "transfer_create",
@@ -102,6 +107,11 @@ def courier_create(
     name = errors.required("name", name)
     if bool(email) != bool(password):
         errors.add("password" if email else "email", "A login needs both an e-mail and a password.")
+    if email:
+        try:
+            validate_email(email)
+        except DjangoValidationError:
+            errors.add("email", f"{email!r} is not an e-mail address.")
     errors.raise_if_any("The courier is not valid")
     user = None
     if email:
@@ -375,6 +385,20 @@ def parcel_address_change(
     )
     parcel.save(update_fields=["street", "zip_code", "city", "latitude", "longitude", "precision"])
     return parcel
+
+
+@transaction.atomic
+def parcel_code_issue(*, parcel: Parcel) -> str | None:
+    """A new 4-digit code for the parcel: its HMAC is stored, the code itself returned once (to e-mail it);
+    any earlier code stops working. None when the parcel needs none or is delivered."""
+    parcel = Parcel.objects.select_for_update().get(pk=parcel.pk)
+    if parcel.status == Parcel.Status.DELIVERED or not parcel.code_required:
+        return None
+    code = code_new()
+    parcel.code_hash = code_hash(code, parcel_uid=str(parcel.uid), key=settings.SECRET_KEY)
+    parcel.code_sent_at, parcel.code_failures = timezone.now(), 0
+    parcel.save(update_fields=["code_hash", "code_sent_at", "code_failures"])
+    return code
 
 
 @transaction.atomic

@@ -2,30 +2,24 @@
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.core.mail import send_mail
-from django.db import transaction
-from django.utils import timezone
 from django_tasks import task
 
 from seamline.drops.tasks import order_url
 
-from .codes import code_hash, code_new
 from .models import Parcel
 
 
 @task()
 def parcel_code_send(*, parcel_id: int) -> int:
-    """A new 4-digit code for the parcel, stored as its HMAC only, and e-mailed to the customer with the
-    parcel's window. A retry makes a new code (the one e-mailed before stops working)."""
-    with transaction.atomic():
-        parcel = Parcel.objects.select_for_update().select_related("preorder__drop").get(pk=parcel_id)
-        if parcel.status == Parcel.Status.DELIVERED or not parcel.code_required:
-            return 0
-        code = code_new()
-        parcel.code_hash = code_hash(code, parcel_uid=str(parcel.uid), key=settings.SECRET_KEY)
-        parcel.code_sent_at, parcel.code_failures = timezone.now(), 0
-        parcel.save(update_fields=["code_hash", "code_sent_at", "code_failures"])
+    """A new 4-digit code for the parcel (stored as its HMAC only), e-mailed to the customer with the
+    parcel's window. A retry makes a new code: the one e-mailed before stops working."""
+    from .services import parcel_code_issue  # services enqueue this task: imported when it runs
+
+    parcel = Parcel.objects.select_related("preorder__drop").get(pk=parcel_id)
+    code = parcel_code_issue(parcel=parcel)
+    if code is None:
+        return 0
     preorder = parcel.preorder
     window = f"{parcel.window_start:%H:%M}–{parcel.window_end:%H:%M}"
     return send_mail(

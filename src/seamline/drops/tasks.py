@@ -96,7 +96,9 @@ def drop_fund(*, drop_id: int) -> dict:
             production_order_set_quantities(  # the note states the lines' numbers: they move together
                 order=order, quantities=quantities, notes=_with_run_note(order.notes, drop.title, run)
             )
-        else:
+        elif quantities != {
+            line.variant.sku: line.quantity for line in drop.production_order.lines.select_related("variant")
+        }:  # a re-run with nothing new sold is not news
             log.warning(
                 "drop %s sold more after cutting started; order %s left as it is",
                 drop.slug,
