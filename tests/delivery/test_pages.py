@@ -328,3 +328,21 @@ def test_the_tracking_page_shows_this_parcel_only_and_the_proof_once_delivered(f
             Client().get(reverse("delivery:tracking_photo", args=[other.preorder.access_token])).status_code
             == 404
         )
+
+
+def test_the_order_page_links_to_the_tracking_page_once_the_parcel_is_packed(shop, plan):
+    for name, preorder in shop.preorders.items():
+        page = Client().get(reverse("drops_public:order", args=[shop.drop.slug, preorder.access_token]))
+        html = page.content.decode()
+        track = reverse("delivery:tracking", args=[preorder.access_token])
+        if Parcel.objects.filter(preorder=preorder).exists():
+            assert f'href="{track}">Track your delivery</a>' in html, name
+        else:  # Marco's order ships by post: nothing to track here
+            assert "Track your delivery" not in html and not preorder.local_delivery, name
+
+
+def test_a_brand_reads_where_its_parcels_are(brand, plan):
+    html = brand.client().get(DISPATCH).content.decode()
+    assert "Your parcels" in html and "route-line" not in html and ">Plan</button>" not in html
+    for parcel in Parcel.objects.filter(brand=brand.org):
+        assert parcel.label in html

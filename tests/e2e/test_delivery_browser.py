@@ -121,7 +121,9 @@ def test_a_courier_delivers_with_proof_on_a_phone_and_the_customer_sees_it(
 
             customer = browser.new_context(viewport=PHONE, is_mobile=True, has_touch=True).new_page()
             customer.set_default_timeout(15_000)
-            customer.goto(f"{live_server.url}/delivery/track/{parcel.preorder.access_token}/")
+            preorder = parcel.preorder
+            customer.goto(f"{live_server.url}/d/{preorder.drop.slug}/orders/{preorder.access_token}/")
+            customer.get_by_role("link", name="Track your delivery").click()  # from the order page
             expect(customer.get_by_test_id("track-state")).to_have_text("Delivered")
             expect(customer.get_by_test_id("proof-name")).to_have_text("Kim Doorstep")
             expect(customer.get_by_test_id("proof-sha256")).to_have_text(digest)

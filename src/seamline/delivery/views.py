@@ -42,8 +42,6 @@ from .pages import (
 from .planning import plan_request
 from .selectors import courier_day, day_plan, parcel_list, plan_list, route_get, stop_get, tracking_by_token
 
-# Planning the day's routes is staff's work, as planning a cut is (there is no delivery permission apart).
-DISPATCH = Permission.PLAN_CUTS
 QUIET_S = 60  # queued this long without a start: say a task worker may be missing
 
 
@@ -57,7 +55,7 @@ def _day(request: HttpRequest) -> date:
 
 
 def _may_dispatch(request: HttpRequest) -> bool:
-    return can(getattr(request, "role", None), DISPATCH)
+    return can(getattr(request, "role", None), Permission.DISPATCH)
 
 
 def _courier_only(request: HttpRequest) -> Courier | None:
