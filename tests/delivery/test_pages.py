@@ -264,6 +264,17 @@ def test_not_delivered_names_the_reason_and_a_later_day_then_records_once(plan, 
         done = client.post(fail, {"reason": "nobody_home", "next_attempt_on": later, "note": "Buzzer broken"})
         assert done.status_code == 302
     attempt = Attempt.objects.get()
+    # "Delivered" sent from a stale page after the stop failed: the page says what the stop is; no proof.
+    late = client.post(
+        reverse("delivery:stop_deliver", args=[stop.pk]),
+        {
+            "photo": SimpleUploadedFile("door.png", png(), "image/png"),
+            "recipient_name": "Ana",
+            "code": "1234",
+        },
+        follow=True,
+    )
+    assert "is already not delivered: nothing changed" in late.content.decode() and not Proof.objects.exists()
     assert (attempt.reason, attempt.note, attempt.next_attempt_on.isoformat()) == (
         "nobody_home",
         "Buzzer broken",

@@ -8,7 +8,6 @@ stop is now instead of an error.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import date, timedelta
 from typing import Any
 from urllib.parse import quote, urlencode
@@ -23,8 +22,8 @@ from django.views.decorators.http import require_POST
 
 from seamline.accounts.access import org_view, organization_of
 from seamline.accounts.permissions import Permission, can
-from seamline.core.errors import ConflictError, DomainError, NotFoundError, found
-from seamline.core.forms import submit
+from seamline.core.errors import ConflictError, DomainError, NotFoundError, ValidationError, found
+from seamline.core.forms import add_domain_error, submit
 
 from . import actions
 from .forms import DeliverForm, FailForm, PlanForm
@@ -74,9 +73,10 @@ def _with_day(url: str, day: date) -> str:
 @org_view
 def dispatch(request: HttpRequest) -> HttpResponse:
     """The day's plan on the map and on timelines, its totals and unassigned jobs, plan and re-plan."""
-    if _courier_only(request) is not None:
-        return redirect("delivery:courier")
     org, day = organization_of(request), _day(request)
+    courier = courier_of(organization=org, user=request.user)
+    if courier is not None and not _may_dispatch(request):
+        return redirect("delivery:courier")
     today = timezone.localdate()
     current = day_plan(organization=org, day=day) if org.is_factory else None
     routes = current.routes if current else []
@@ -92,8 +92,8 @@ def dispatch(request: HttpRequest) -> HttpResponse:
         "timelines": route_timelines(routes),
         "backlog": day_backlog(organization=org, day=day) if org.is_factory else None,
         "may_plan": org.is_factory and _may_dispatch(request) and day >= today,
-        "plan_form": PlanForm(initial={"day": day, "seconds": 5}),
         "brand_parcels": None if org.is_factory else parcel_list(organization=org)[:100],
+        "my_courier": courier,
         **_progress_context(latest),
     }
     return render(request, "delivery/dispatch.html", context)
@@ -258,42 +258,34 @@ def _back(stop: Stop) -> HttpResponse:
     return redirect(_with_day(reverse("delivery:courier"), stop.route.plan.day))
 
 
-def _act(
-    request: HttpRequest, stop: Stop, act: Callable[[], tuple[Any, bool]], done: str, again: str
-) -> None:
-    """Run a courier action: its news, or, for a repeat, what the stop already is (nothing changed)."""
+def _moved_on(request: HttpRequest, stop: Stop, exc: DomainError) -> None:
+    """An action the stop's state refuses: a repeat of one done already (another tap, another device) says
+    what the stop is; anything else says why nothing changed."""
     label = stop_label(stop)
-    try:
-        _, changed = act()
-    except ConflictError as exc:  # the stop moved on meanwhile (another tap, another device)
-        current = Stop.objects.filter(pk=stop.pk).values_list("status", flat=True).first()
-        if current and current != Stop.Status.PENDING:
-            state = Stop.Status(current).label.lower()
-            messages.info(request, f"{label} is already {state}: nothing changed.")
-        else:
-            messages.warning(request, f"Nothing changed: {label}. {exc.detail}.")
-        return
-    except DomainError as exc:
-        messages.error(request, f"{label}: {exc}")
-        return
-    if changed:
-        messages.success(request, f"{label}: {done}.")
+    current = Stop.objects.filter(pk=stop.pk).values_list("status", flat=True).first()
+    if isinstance(exc, ConflictError) and current and current != Stop.Status.PENDING:
+        messages.info(request, f"{label} is already {Stop.Status(current).label.lower()}: nothing changed.")
     else:
-        messages.info(request, f"{label} was already {again}: nothing changed.")
+        messages.warning(request, f"Nothing changed: {label}. {exc.detail}.")
+
+
+def _news(request: HttpRequest, stop: Stop, changed: bool, done: str) -> None:
+    if changed:
+        messages.success(request, f"{stop_label(stop)}: {done}.")
+    else:
+        messages.info(request, f"{stop_label(stop)} was already {done}: nothing changed.")
 
 
 @require_POST
 @org_view
 def stop_pick_up(request: HttpRequest, pk: int) -> HttpResponse:
     _, stop = _my_stop(request, pk)
-    org = organization_of(request)
-    _act(
-        request,
-        stop,
-        lambda: actions.stop_pick_up(stop=stop, organization=org, by=request.user),
-        "picked up",
-        "picked up",
-    )
+    try:
+        _, changed = actions.stop_pick_up(stop=stop, organization=organization_of(request), by=request.user)
+    except DomainError as exc:
+        _moved_on(request, stop, exc)
+    else:
+        _news(request, stop, changed, "picked up")
     return _back(stop)
 
 
@@ -310,10 +302,10 @@ def route_depart(request: HttpRequest, pk: int) -> HttpResponse:
     except DomainError as exc:
         messages.warning(request, f"Route {route.number}: {exc.detail}.")
     else:
-        name = route.vehicle.name
-        messages.success(request, f"{name} left the hub.") if changed else messages.info(
-            request, f"{name} had already left the hub: nothing changed."
-        )
+        if changed:
+            messages.success(request, f"{route.vehicle.name} left the hub.")
+        else:
+            messages.info(request, f"{route.vehicle.name} had already left the hub: nothing changed.")
     return redirect(_with_day(reverse("delivery:courier"), route.plan.day))
 
 
@@ -335,34 +327,30 @@ def stop_deliver(request: HttpRequest, pk: int) -> HttpResponse:
         needs_code=proof and stop.parcel.code_required,
         auto_id="deliver-%s",
     )
-
-    def deliver(data: dict[str, Any]) -> tuple[Stop, bool]:
-        upload = data.get("photo")
-        # One byte past the limit is enough for the action to say the photo is too large.
-        photo = upload.read(actions.MAX_PHOTO_BYTES + 1) if upload else None
-        return actions.stop_deliver(
-            stop=stop,
-            organization=org,
-            photo=photo,
-            recipient_name=data.get("recipient_name", ""),
-            code=data.get("code", ""),
-            by=request.user,
-        )
-
-    try:
-        result = submit(form, deliver)
-    except ConflictError as exc:
-        messages.warning(request, f"Nothing changed: {stop_label(stop)}. {exc.detail}.")
-        return _back(stop)
-    if result is None:
+    if not form.is_valid():
         return _courier_page(
             request, courier, day=stop.route.plan.day, focus_pk=stop.pk, forms={"deliver": form}, status=422
         )
-    _, changed = result
-    if changed:
-        messages.success(request, f"{stop_label(stop)}: delivered.")
+    upload = form.cleaned_data.get("photo")
+    try:
+        _, changed = actions.stop_deliver(
+            stop=stop,
+            organization=org,
+            # One byte past the limit is enough for the action to say the photo is too large.
+            photo=upload.read(actions.MAX_PHOTO_BYTES + 1) if upload else None,
+            recipient_name=form.cleaned_data.get("recipient_name", ""),
+            code=form.cleaned_data.get("code", ""),
+            by=request.user,
+        )
+    except ValidationError as exc:  # a missing photo, name or code, a wrong code: beside its field
+        add_domain_error(form, exc)
+        return _courier_page(
+            request, courier, day=stop.route.plan.day, focus_pk=stop.pk, forms={"deliver": form}, status=422
+        )
+    except DomainError as exc:
+        _moved_on(request, stop, exc)
     else:
-        messages.info(request, f"{stop_label(stop)} was already delivered: nothing changed.")
+        _news(request, stop, changed, "delivered")
     return _back(stop)
 
 
@@ -372,32 +360,33 @@ def stop_fail(request: HttpRequest, pk: int) -> HttpResponse:
     """Not delivered: why, and the day of the next attempt."""
     courier, stop = _my_stop(request, pk)
     org = organization_of(request)
-    if stop.status == Stop.Status.FAILED:
-        messages.info(request, f"{stop_label(stop)} was already marked not delivered: nothing changed.")
+    if stop.status == Stop.Status.FAILED:  # a repeat
+        messages.info(request, f"{stop_label(stop)} was already not delivered: nothing changed.")
         return _back(stop)
     form = FailForm(request.POST, auto_id="fail-%s")
-    try:
-        result = submit(
-            form,
-            lambda data: actions.stop_fail(
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            actions.stop_fail(
                 stop=stop,
                 organization=org,
                 reason=data["reason"],
                 next_attempt_on=data["next_attempt_on"],
                 note=data["note"],
                 by=request.user,
-            ),
-        )
-    except ConflictError as exc:
-        messages.warning(request, f"Nothing changed: {stop_label(stop)}. {exc.detail}.")
-        return _back(stop)
-    if result is None:
-        return _courier_page(
-            request, courier, day=stop.route.plan.day, focus_pk=stop.pk, forms={"fail": form}, status=422
-        )
-    day = form.cleaned_data["next_attempt_on"]
-    messages.success(request, f"{stop_label(stop)}: not delivered; next attempt {day:%a %-d %b}.")
-    return _back(stop)
+            )
+        except ValidationError as exc:  # a next attempt that is not a later day: beside its field
+            add_domain_error(form, exc)
+        except DomainError as exc:
+            _moved_on(request, stop, exc)
+            return _back(stop)
+        else:
+            day = data["next_attempt_on"]
+            messages.success(request, f"{stop_label(stop)}: not delivered; next attempt {day:%a %-d %b}.")
+            return _back(stop)
+    return _courier_page(
+        request, courier, day=stop.route.plan.day, focus_pk=stop.pk, forms={"fail": form}, status=422
+    )
 
 
 # The customer -------------------------------------------------------------------------------------------
