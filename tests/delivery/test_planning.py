@@ -139,3 +139,17 @@ def test_a_transfer_aboard_stays_on_its_vehicle_when_replanned(shop, factory, fl
     (dropoff,) = Stop.objects.filter(route__plan=second, transfer=transfer)
     assert dropoff.kind == Stop.Kind.DROPOFF and dropoff.status == Stop.Status.PICKED_UP
     assert dropoff.route.vehicle == pickup.route.vehicle
+
+
+def test_a_window_already_past_today_is_left_out_with_its_reason(factory, fleet, parcels):
+    from datetime import datetime, time
+
+    ana = next(p for p in parcels if p.preorder.name == "Ana Ruiz")
+    Parcel.objects.filter(pk=ana.pk).update(window_start=time(9), window_end=time(10))
+    afternoon = timezone.make_aware(datetime.combine(timezone.localdate(), time(15, 30)))
+    plan = plan_day(factory.org, timezone.localdate(), now=afternoon)
+    assert plan.status == Plan.Status.DONE, plan.error
+    reasons = {u.parcel.preorder.name: u.reason for u in plan.unassigned.all()}
+    assert reasons["Ana Ruiz"] == "window"
+    jo = Stop.objects.get(route__plan=plan, parcel__preorder__name="Jo Tanaka")
+    assert jo.planned_arrival >= afternoon  # the day's plan starts now, not at the shift's start

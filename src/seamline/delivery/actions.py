@@ -74,7 +74,10 @@ def _locked(stop: Stop, organization: Organization) -> Stop:
     """The stop, locked after its plan, with what the actions read; refused unless the organization's and
     on the day's current plan."""
     plan = (
-        Plan.objects.select_for_update().select_related("organization").filter(routes__stops=stop.pk).first()
+        Plan.objects.select_for_update(of=("self",))
+        .select_related("organization")
+        .filter(routes__stops=stop.pk)
+        .first()
     )
     if plan is None or plan.organization_id != organization.pk:
         raise ForbiddenError("This stop belongs to another organization.")
@@ -166,7 +169,7 @@ def route_depart(
     *, route: Route, organization: Organization, by: Any = None, when: datetime | None = None
 ) -> tuple[Route, bool]:
     """The vehicle leaves the hub with the parcels picked up: one departing event for them all."""
-    plan = Plan.objects.select_for_update().select_related("organization").get(pk=route.plan_id)
+    plan = Plan.objects.select_for_update(of=("self",)).select_related("organization").get(pk=route.plan_id)
     if plan.organization_id != organization.pk:
         raise ForbiddenError("This route belongs to another organization.")
     if not _is_current(plan):

@@ -388,7 +388,7 @@ def _save(plan: Plan, built: Built, result: pr.Plan) -> None:
         now = {pk: (status, arrived) for pk, status, arrived in rows}
         if now != built.snapshot:
             raise _Stale("a courier recorded a stop while this plan was made: plan again")
-    if not Plan.objects.select_for_update().filter(pk=plan.pk, status=Plan.Status.RUNNING).exists():
+    if Plan.objects.select_for_update().filter(pk=plan.pk, status=Plan.Status.RUNNING).first() is None:
         return
     planned = {r.vehicle: r for r in result.routes}
     vehicles = sorted(

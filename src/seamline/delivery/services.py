@@ -309,7 +309,7 @@ def parcels_create(
     errors.raise_if_any("Some local pre-orders cannot be delivered")
     free: dict[int, list[Garment]] = defaultdict(list)
     for garment in (
-        Garment.objects.select_for_update()
+        Garment.objects.select_for_update(of=("self",))
         .filter(order=order, inspected=True, carton__isnull=False, parcel_item__isnull=True)
         .select_related("variant")
         .order_by("serial")
@@ -363,7 +363,7 @@ def parcel_address_change(
     *, parcel: Parcel, organization: Organization, street: str, zip_code: str, city: str = ""
 ) -> Parcel:
     """Correct a parcel's address before it is delivered (the customer called): geocoded again."""
-    parcel = Parcel.objects.select_for_update().select_related("hub").get(pk=parcel.pk)
+    parcel = Parcel.objects.select_for_update(of=("self",)).select_related("hub").get(pk=parcel.pk)
     if parcel.organization_id != organization.pk:
         raise ForbiddenError("This parcel belongs to another organization.")
     if parcel.status == Parcel.Status.DELIVERED:
