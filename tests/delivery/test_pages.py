@@ -93,7 +93,7 @@ def test_the_dispatcher_sees_the_days_routes_on_the_map_with_totals_and_unassign
     factory, plan, django_assert_max_num_queries
 ):
     client = factory.client()
-    with django_assert_max_num_queries(25):
+    with django_assert_max_num_queries(15):  # the routes and stops are prefetched: no query a stop
         response = client.get(on_day(DISPATCH))
     html = response.content.decode()
     assert response.status_code == 200
@@ -175,11 +175,15 @@ def test_a_past_day_or_a_courier_cannot_plan(factory, couriers):
 # The courier ------------------------------------------------------------------------------------------
 
 
-def test_a_courier_sees_only_their_own_stops_and_cannot_act_on_anothers(plan, couriers):
+def test_a_courier_sees_only_their_own_stops_and_cannot_act_on_anothers(
+    plan, couriers, django_assert_max_num_queries
+):
     mine, theirs = couriers["mine"], couriers["theirs"]
     own = parcel_stops(plan, mine)
     assert own
-    html = login(mine.user).get(on_day(COURIER)).content.decode()
+    client = login(mine.user)
+    with django_assert_max_num_queries(8):
+        html = client.get(on_day(COURIER)).content.decode()
     for stop in own:
         assert stop.parcel.label in html
     next_stop = own[0]
