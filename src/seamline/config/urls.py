@@ -20,4 +20,5 @@ urlpatterns = [
     path("", include("seamline.passport.urls")),
     path("drops/", include("seamline.drops.urls_founder")),
     path("d/", include("seamline.drops.urls_public")),
+    path("delivery/", include("seamline.delivery.urls")),
 ]

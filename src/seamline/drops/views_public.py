@@ -20,6 +20,7 @@ from seamline.core.ratelimit import RateLimited, throttle
 
 from .errors import IdempotencyConflict, SoldOut
 from .models import Drop, DropVariant, PreOrder
+from .panels import PREORDER_PANELS
 from .preorders import IDEMPOTENCY_KEY_MAX_LENGTH, Customer, preorder_place, preorder_rate
 from .selectors import drop_offers, drop_public_get, drop_status, drop_status_of, preorder_by_token
 from .states import SELLING, DropState
@@ -263,6 +264,8 @@ def order_page(request: HttpRequest, slug: str, token: str) -> HttpResponse:
             "amount": money(preorder.amount, preorder.currency),
             "placed": request.GET.get("placed") == "1",
             "funded": drop.state in (DropState.FUNDED, DropState.FULFILLED),
+            # Its delivery's tracking link (delivery adds it, above drops).
+            "panels": PREORDER_PANELS.render(request, preorder),
         },
     )
     response["Referrer-Policy"] = "no-referrer"  # the token in the URL is the customer's key
