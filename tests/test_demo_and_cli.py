@@ -20,6 +20,7 @@ from seamline.drops.models import Drop
 from seamline.facilities.models import Facility
 from seamline.lineage.selectors import garment_lineage, order_document, order_mass_balance
 from seamline.production.models import ProductionOrder
+from seamline.trace.models import Event
 from seamline.trace.schema import validate_document
 from seamline.trace.services import chain_verify
 
@@ -88,6 +89,23 @@ def test_demo_seed_is_realistic_and_idempotent(django_capture_on_commit_callback
     counts = (FabricRoll.objects.count(), ProductionOrder.objects.count(), Facility.objects.count())
     assert demo_seed() is False
     assert (FabricRoll.objects.count(), ProductionOrder.objects.count(), Facility.objects.count()) == counts
+
+
+@pytest.mark.django_db
+def test_the_demo_seeded_before_dawn_writes_no_event_after_its_now(
+    monkeypatch, django_capture_on_commit_callbacks
+):
+    """Seeded at 06:00 in Los Angeles (yesterday's, so it is past wherever the test runs), the parcel is
+    still delivered this morning, and no ledger event, route departure or proof is dated after that now."""
+    dawn = timezone.localtime().replace(hour=6, minute=0, second=0, microsecond=0) - timedelta(days=1)
+    monkeypatch.setattr(timezone, "now", lambda: dawn)
+    with django_capture_on_commit_callbacks():
+        assert demo_seed() is True
+    delivered = Parcel.objects.get(status="delivered")
+    assert Route.objects.filter(plan__day=dawn.date()).count() == 3
+    assert not Event.objects.filter(event_time__gt=dawn).exists()
+    assert not Route.objects.filter(departed_at__gt=dawn).exists()
+    assert delivered.proofs.get().at <= dawn
 
 
 def test_parser_knows_the_commands():

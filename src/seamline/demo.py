@@ -561,11 +561,14 @@ def _seed_deliveries(*, order, factory, hub, now) -> None:
             break_end="14:00" if kind == "e_cargo_bike" else None,
             break_minutes=30 if kind == "e_cargo_bike" else 0,
         )
-    morning = timezone.localtime(now).replace(hour=7, minute=30, second=0, microsecond=0)
-    loaded = min(timezone.localtime(now), morning + timedelta(minutes=35))
+    # Every time at or before `now`, whatever the hour the demo is seeded (before dawn too): a ledger event
+    # never lies in the future.
+    local = timezone.localtime(now)
+    morning = min(local.replace(hour=7, minute=30, second=0, microsecond=0), local - timedelta(minutes=40))
+    loaded = min(local - timedelta(minutes=15), morning + timedelta(minutes=35))
     parcels_create(order=order, organization=factory, hub=hub, when=loaded - timedelta(minutes=20))
     plan = plan_run(
-        plan_request(organization=factory, day=morning.date(), seconds=1, enqueue=False).pk, now=morning
+        plan_request(organization=factory, day=local.date(), seconds=1, enqueue=False).pk, now=morning
     )
     if plan.status != plan.Status.DONE:  # the demo goes on without routes rather than not at all
         return
@@ -582,7 +585,7 @@ def _seed_deliveries(*, order, factory, hub, now) -> None:
         return
     stop = firsts[0]
     code = parcel_code_issue(parcel=stop.parcel)
-    when = max(loaded + timedelta(minutes=10), min(timezone.localtime(now), stop.planned_arrival))
+    when = min(local - timedelta(minutes=1), max(loaded + timedelta(minutes=10), stop.planned_arrival))
     stop_deliver(
         stop=stop,
         organization=factory,
