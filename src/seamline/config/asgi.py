@@ -11,6 +11,8 @@ import asyncio
 import gc
 import os
 import re
+import sys
+import threading
 
 from a2wsgi import WSGIMiddleware
 from django.core.asgi import get_asgi_application
@@ -47,6 +49,7 @@ async def application(scope, receive, send) -> None:
             elif message["type"] == "lifespan.shutdown":
                 if os.environ.get(ENV_FLAG) == "1":
                     await asyncio.to_thread(stop_workers)  # a running task stops and records why
+                _exit_after(SHUTDOWN_GRACE_S)
                 await send({"type": "lifespan.shutdown.complete"})
                 return
     elif scope["type"] == "http" and not is_async_path(scope["path"]):
@@ -57,6 +60,22 @@ async def application(scope, receive, send) -> None:
         await sync_app(scope, receive_coroutine, send)
     else:
         await django_asgi(scope, receive, send)
+
+
+# A request still on a WSGI thread when the event loop stops waits forever for its response to be sent, and
+# the interpreter's exit waits for that thread: the process ends this long after shutdown whatever runs.
+SHUTDOWN_GRACE_S = 5.0
+
+
+def _exit_after(seconds: float) -> None:
+    def leave() -> None:
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(0)
+
+    timer = threading.Timer(seconds, leave)
+    timer.daemon = True
+    timer.start()
 
 
 # Everything loaded so far lives as long as the process: keep the garbage collector from rescanning it on
