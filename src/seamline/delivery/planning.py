@@ -105,6 +105,7 @@ class Built:
     facility_at: dict[int, Any]  # point index -> facility (None: a door or a vehicle's position)
     kept: dict[int, list[Stop]] = field(default_factory=dict)  # vehicle pk -> done stops of the last plan
     kept_m: dict[int, int] = field(default_factory=dict)  # vehicle pk -> metres those took
+    kept_s: dict[int, int] = field(default_factory=dict)  # vehicle pk -> seconds from departure to the last
     departed: dict[int, datetime] = field(default_factory=dict)
     aboard: dict[str, str] = field(default_factory=dict)  # job id -> vehicle id (picked up)
     snapshot: dict[int, tuple[str, Any]] = field(default_factory=dict)  # last plan's stops as read
@@ -160,6 +161,9 @@ def plan_build(plan: Plan, *, now: datetime | None = None) -> Built:
             if stop.status in _DONE:
                 built.kept.setdefault(vehicle_id, []).append(stop)
                 built.kept_m[vehicle_id] = stop.distance_m
+                if stop.done_at and stop.route.departed_at:
+                    elapsed = (stop.done_at - stop.route.departed_at).total_seconds()
+                    built.kept_s[vehicle_id] = max(0, int(elapsed))
                 last_at[vehicle_id] = (stop.latitude, stop.longitude)
             elif stop.status == Stop.Status.PICKED_UP and stop.kind in (Stop.Kind.PARCEL, Stop.Kind.DROPOFF):
                 item = f"parcel:{stop.parcel_id}" if stop.parcel_id else f"transfer:{stop.transfer_id}"
@@ -409,7 +413,7 @@ def _save(plan: Plan, built: Built, result: pr.Plan) -> None:
             courier=vehicle.courier,
             number=number,
             km=estimate.km,
-            duration_s=answer.duration_s if answer else 0,
+            duration_s=built.kept_s.get(vehicle.pk, 0) + (answer.duration_s if answer else 0),
             co2e_kg=estimate.co2e_kg,
             co2e_basis=estimate.basis[:400],
             co2e_sourced=estimate.sourced,
