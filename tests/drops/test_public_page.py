@@ -98,6 +98,22 @@ def test_checkout_places_a_preorder_and_shows_its_private_page(brand, factory):
     assert "Local courier" in html and sku(drop, "L") in html
 
 
+def test_the_customer_picks_a_delivery_window_at_checkout(brand, factory):
+    drop = make_drop(brand.org, factory.org, run_cap=10, threshold=6)
+    html = Client().get(_page(drop)).content.decode()
+    assert "Morning, 09:00–13:00" in html and "Afternoon, 13:00–18:00" in html
+    Client().post(_page(drop), _form(drop, delivery_window="13:00-18:00"))
+    chosen = PreOrder.objects.get(drop=drop)
+    assert (f"{chosen.delivery_window_start:%H:%M}", f"{chosen.delivery_window_end:%H:%M}") == (
+        "13:00",
+        "18:00",
+    )
+    Client().post(_page(drop), _form(drop, email="bo@example.com"))  # no choice: the drop's own window
+    assert PreOrder.objects.get(email="bo@example.com").delivery_window_start is None
+    response = Client().post(_page(drop), _form(drop, email="cy@example.com", delivery_window="20:00-23:00"))
+    assert response.status_code == 422 and response.context["form"].errors["delivery_window"]
+
+
 def test_an_address_outside_the_courier_zone_ships(brand, factory):
     drop = make_drop(brand.org, factory.org)
     response = Client().post(_page(drop), _form(drop, zip_code="10001", city="New York"))

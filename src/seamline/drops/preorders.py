@@ -98,6 +98,21 @@ def delivery_window_parse(text: str) -> tuple[time, time] | None:
     return window
 
 
+def delivery_window_choices(start: time, end: time, *, split: time = time(13)) -> list[tuple[str, str]]:
+    """What a customer may pick at checkout: the drop's window ("" = any time in it), and its morning and
+    afternoon halves when it spans ``split``.
+
+    >>> [value for value, _ in delivery_window_choices(time(9), time(18))]
+    ['', '09:00-13:00', '13:00-18:00']
+    """
+    hh = "{:%H:%M}".format
+    choices = [("", f"Any time, {hh(start)}–{hh(end)}")]
+    if start < split < end:
+        choices.append((f"{hh(start)}-{hh(split)}", f"Morning, {hh(start)}–{hh(split)}"))
+        choices.append((f"{hh(split)}-{hh(end)}", f"Afternoon, {hh(split)}–{hh(end)}"))
+    return choices
+
+
 def _storable(errors: FieldErrors, name: str, value: str, max_length: int) -> None:
     """Text its column can hold: PostgreSQL stores no NUL character, and no more than the column's length."""
     if "\x00" in value:

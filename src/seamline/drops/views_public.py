@@ -21,7 +21,13 @@ from seamline.core.ratelimit import RateLimited, throttle
 from .errors import IdempotencyConflict, SoldOut
 from .models import Drop, DropVariant, PreOrder
 from .panels import PREORDER_PANELS
-from .preorders import IDEMPOTENCY_KEY_MAX_LENGTH, Customer, preorder_place, preorder_rate
+from .preorders import (
+    IDEMPOTENCY_KEY_MAX_LENGTH,
+    Customer,
+    delivery_window_choices,
+    preorder_place,
+    preorder_rate,
+)
 from .selectors import drop_offers, drop_public_get, drop_status, drop_status_of, preorder_by_token
 from .states import SELLING, DropState
 
@@ -57,10 +63,16 @@ class CheckoutForm(forms.Form):
     street = forms.CharField(label="Street address", max_length=200)
     city = forms.CharField(label="City", max_length=100)
     zip_code = forms.CharField(label="ZIP code", max_length=10)
+    delivery_window = forms.ChoiceField(
+        label="Courier delivery", required=False, help_text="Los Angeles addresses: when you will be home."
+    )
     idempotency_key = forms.CharField(widget=forms.HiddenInput, max_length=IDEMPOTENCY_KEY_MAX_LENGTH)
 
-    def __init__(self, *args: Any, offers: list[DropVariant], limit: int, **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, offers: list[DropVariant], limit: int, windows: list[tuple[str, str]], **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
+        self.fields["delivery_window"].choices = windows
         self.fields["variant"].choices = [(o.variant.sku, o.variant.sku) for o in offers]
         self.fields["variant"].error_messages["required"] = "Choose a size."
         self.fields["quantity"] = forms.IntegerField(
@@ -125,6 +137,7 @@ def _place(drop: Drop, data: dict[str, Any]) -> PreOrder:
         street=data["street"],
         city=data["city"],
         zip_code=data["zip_code"].strip(),
+        delivery_window=data.get("delivery_window") or "",
     )
     preorder, _created = preorder_place(
         drop=drop,
@@ -160,7 +173,8 @@ def drop_page(request: HttpRequest, slug: str) -> HttpResponse:
     """GET shows the drop; POST places a pre-order and redirects to its private page (or shows why not)."""
     drop = drop_public_get(slug=slug)
     offers = drop_offers(drop)
-    form = CheckoutForm(request.POST or None, offers=offers, limit=drop.per_customer_limit)
+    windows = delivery_window_choices(drop.delivery_window_start, drop.delivery_window_end)
+    form = CheckoutForm(request.POST or None, offers=offers, limit=drop.per_customer_limit, windows=windows)
     status = 200
     if request.method == "POST":
         try:  # the API's per-IP limit, counted together with it: a script gains nothing by using the form
