@@ -7,6 +7,7 @@ It drives the demo server, not the test database, so it runs once, in the SQLite
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import signal
@@ -38,12 +39,18 @@ def _free_port() -> int:
 @pytest.fixture
 def demo(tmp_path):
     """`seamline demo` on a free port with a fresh database; stopped with one SIGINT, as Ctrl+C does."""
+    if connection.vendor != "sqlite":  # before anything starts: a skipped walk leaves no server behind
+        pytest.skip("the demo runs on its own SQLite file; walked once, in the SQLite pass")
     port = _free_port()
     env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "REDIS_URL", "SEAMLINE_BASE_URL")}
     env |= {"SEAMLINE_VAR": str(tmp_path), "PYTHONUNBUFFERED": "1"}
     log = (tmp_path / "demo.log").open("w")
     proc = subprocess.Popen(
-        [sys.executable, "-m", "seamline", "demo", "--port", str(port)], env=env, stdout=log, stderr=log
+        [sys.executable, "-m", "seamline", "demo", "--port", str(port)],
+        env=env,
+        stdout=log,
+        stderr=log,
+        start_new_session=True,  # its own process group: the teardown stops the server's workers too
     )
     deadline = time.monotonic() + 180
     while "Press Ctrl+C" not in (tmp_path / "demo.log").read_text() and time.monotonic() < deadline:
@@ -55,8 +62,9 @@ def demo(tmp_path):
                 break
         time.sleep(0.2)
     yield {"url": f"http://127.0.0.1:{port}", "var": tmp_path, "proc": proc}
-    if proc.poll() is None:
-        proc.kill()
+    with contextlib.suppress(ProcessLookupError):  # the group is gone when the walk stopped it cleanly
+        os.killpg(proc.pid, signal.SIGKILL)
+    proc.wait()
     log.close()
 
 
@@ -119,8 +127,6 @@ def _no_sideways_scroll(page: Page) -> None:
 
 @pytest.mark.e2e
 def test_the_readme_walk_on_a_fresh_demo(demo, chromium_path: str):
-    if connection.vendor != "sqlite":
-        pytest.skip("the demo runs on its own SQLite file; walked once, in the SQLite pass")
     SHOTS.mkdir(exist_ok=True)
     base = demo["url"]
     problems = Problems(base)
