@@ -296,7 +296,7 @@ def _ordered(
     texts: dict[tuple[str, str], str] | None = None,
 ) -> str:
     """Children in canonical order, then everything else (extensions, ILMD) sorted, ``skip``ped keys out.
-    ``texts``: what a field's string value (or {"id": string}) gave before under ``ns``, by key and value."""
+    ``texts``: what a field's value gave before under ``ns``, by key and value (``_memo_key``)."""
     positions = _POSITIONS.get(id(order))
     if positions is None:
         positions = _POSITIONS[id(order)] = {
@@ -308,15 +308,7 @@ def _ordered(
         known = positions.get(key)
         if known is not None:
             position, field = known
-            memo = None
-            if texts is not None:  # a plain field's string, or a place {"id": string} (times never repeat)
-                if type(value) is str:
-                    if field.kind == "value":
-                        memo = (key, value)
-                elif type(value) is dict and field.kind == "object" and len(value) == 1:
-                    place = value.get("id")
-                    if type(place) is str:
-                        memo = (key, place)  # the keys of places and of plain fields differ
+            memo = None if texts is None else _memo_key(key, field.kind, value)
             if memo is None:
                 text = _field(field, value, ns)
             elif (text := texts.get(memo)) is None:
@@ -332,6 +324,17 @@ def _ordered(
     if len(rest) > 1:
         rest.sort()
     return "".join([text for _, text in parts] + rest)
+
+
+def _memo_key(key: str, kind: str, value: Any) -> tuple[str, str] | None:
+    """A field's value as a key for ``texts``: a string (times never repeat), or a place {"id": string},
+    which gives what its bare id string gives; None for anything else (not remembered: lists rarely repeat,
+    and numbers are no keys: True == 1)."""
+    if type(value) is str:
+        return None if kind == "time" else (key, value)
+    if kind == "object" and type(value) is dict and len(value) == 1 and type(place := value.get("id")) is str:
+        return (key, place)
+    return None
 
 
 # Each canonical order (a tuple of fields, by its id: they are module constants, never freed) as
