@@ -72,7 +72,7 @@ def _records(
     epcs = sql.SQL("SELECT event_id, epc, role, quantity, uom FROM {} WHERE event_id = ANY(%s)").format(
         sql.Identifier(source.epc_table)
     )
-    for row in cursor.execute(epcs, [[r[0] for r in rows]]):
+    for row in cursor.execute(epcs, [[r[0] for r in rows]]).fetchall():  # at once: a row at a time costs more
         index[row[0]].append(row[1:])
     columns = source.columns
     for pk, seq, prev, link, digest, brand, version, body, *values in rows:
