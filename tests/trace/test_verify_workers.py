@@ -192,3 +192,19 @@ def test_workers_name_a_rewritten_body_an_edited_index_row_and_a_deleted_record(
     tamper("DELETE FROM trace_event WHERE id = %s", [rows[2].pk])
     problem = chain_verify(chain, workers=2)
     assert (problem.pk, problem.seq, problem.kind) == (rows[3].pk, 3, "deleted")
+
+
+@on_postgresql
+@pytest.mark.parametrize("picked", [(0, 1), (0, 2), (0, 4), (0, 1, 2, 3, 4)], ids=str)
+def test_a_worker_reads_the_index_rows_of_its_records_dense_or_not(five_rolls, picked):
+    """Ids close together are read as a range (other records' rows come along, unasked), ids far apart one
+    by one: the rows of the records asked for are the same."""
+    from seamline.trace.verify_worker import _index_rows
+
+    events = list(Event.objects.filter(organization=five_rolls).order_by("seq"))
+    ids = [events[i].pk for i in picked]
+    with connection.cursor() as cursor:
+        rows = _index_rows(cursor.cursor, EventEpc._meta.db_table, ids)
+    for pk in ids:
+        expected = EventEpc.objects.filter(event_id=pk).values_list("epc", "role", "quantity", "uom")
+        assert sorted(rows[pk]) == sorted(expected) and rows[pk]
