@@ -24,7 +24,6 @@ from seamline.accounts.models import Organization
 
 from .models import Chain, ChainCheck, Checkpoint, Event, EventEpc
 from .records import DERIVED_COLUMNS, Break, Record, Span, Stored, body_sha, span_check, stitch
-from .verify_worker import Source, connect, range_check
 
 __all__ = [
     "CHUNK",
@@ -146,6 +145,8 @@ def _first_problem(organization_id: int, *, head: Head, start: tuple[int, str], 
     if workers <= 1 or head.seq - start[0] < _PARALLEL_FROM:
         return stitched(span_check(chunk) for chunk in _chunks(organization_id, after=start[0] - 1))
     if connection.vendor == "postgresql" and not connection.in_atomic_block:
+        from .verify_worker import Source, connect, range_check  # psycopg: PostgreSQL only
+
         source = Source(Event._meta.db_table, EventEpc._meta.db_table, tuple(_columns()), organization_id)
         pool = _pool(workers, initializer=connect, initargs=(_worker_params(),))
         calls: Iterator[Callable[[], Span]] = (
