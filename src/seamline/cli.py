@@ -200,7 +200,12 @@ def build_parser() -> argparse.ArgumentParser:
         "--checkpoints",
         help="a saved /epcis/checkpoints/<slug>.json or an order's ledger export: the chain must agree",
     )
-    verify.add_argument("--workers", type=int, default=os.cpu_count() or 1, help="processes recomputing")
+    verify.add_argument(
+        "--workers",
+        type=int,
+        default=os.cpu_count() or 1,
+        help="processes checking a long chain, a range of records each (default: one per CPU)",
+    )
     checkpoint = trace_sub.add_parser("checkpoint", help="sign each organization's chain head now")
     checkpoint.add_argument("--organization", help="the organization's slug (default: all)")
 

@@ -20,6 +20,8 @@ from datetime import UTC, datetime, timedelta
 from functools import lru_cache
 from typing import Any
 
+import orjson
+
 HASH_PREFIX = "ni:///sha-256;"
 HASH_SUFFIX = "?ver=CBV2.0"
 
@@ -59,6 +61,7 @@ URN_VOCAB = (
     ("urn:epcglobal:cbv:sdt:", CBV + "SDT-"),
     ("urn:epcglobal:cbv:er:", CBV + "ER-"),
 )
+_URN_VOCAB_ROOT = "urn:epcglobal:cbv:"  # what every one of them starts with
 
 
 @dataclass(frozen=True)
@@ -184,13 +187,60 @@ def prehash_string(event: Mapping[str, Any], context: Any = None) -> str:
     ``context`` is the enclosing document's @context (URL, dict or list) or an already built
     prefix -> namespace mapping; the event's own @context, if any, is applied on top of it.
     """
-    if not isinstance(event, Mapping) or not isinstance(event.get("type"), str):
+    if not _is_mapping(event) or not isinstance(event.get("type"), str):
         raise ValueError("an EPCIS event is a JSON object with a string 'type'")
+    namespaces = _event_namespaces(event, context)
+    texts = namespaces.texts if isinstance(namespaces, _Shared) else None
+    return "eventType=" + event["type"] + _ordered(event, EVENT_ORDER, namespaces, EXCLUDED_EVENT_KEYS, texts)
+
+
+def _event_namespaces(event: Mapping[str, Any], context: Any) -> Mapping[str, str]:
+    """The namespaces of one event: the context's with the event's own @context on top. Without a context
+    they depend on the event's @context only, so each distinct one is built once (events repeat theirs)."""
+    if context is None:
+        key = _context_key(event["@context"]) if "@context" in event else b""
+        if key is not None:
+            known = _CONTEXT_NAMESPACES.get(key)
+            if known is None:
+                if len(_CONTEXT_NAMESPACES) >= 64:  # bounded: a stream of one-off contexts
+                    _CONTEXT_NAMESPACES.clear()
+                known = _CONTEXT_NAMESPACES[key] = _Shared(namespaces_from_context(event.get("@context")))
+            return known
     namespaces = hash_namespaces(context)
     if "@context" in event:
         namespaces = namespaces_from_context(event["@context"], namespaces)
-    body = {k: v for k, v in event.items() if k not in EXCLUDED_EVENT_KEYS}
-    return "eventType=" + event["type"] + _ordered(body, EVENT_ORDER, namespaces)
+    return namespaces
+
+
+class _Shared(dict[str, str]):
+    """Namespaces shared by the events with the same @context (read only), and the text each top-level
+    field value gave under them: events repeat their places, steps and dispositions, and the same value
+    under the same namespaces gives the same text."""
+
+    __slots__ = ("texts",)
+
+    def __init__(self, namespaces: Mapping[str, str]) -> None:
+        super().__init__(namespaces)
+        self.texts: dict[tuple[str, str], str] = {}
+
+
+# The namespaces of an event's own @context (no document context), by _context_key (b"": none).
+_CONTEXT_NAMESPACES: dict[bytes, _Shared] = {}
+
+
+def _context_key(context: Any) -> bytes | None:
+    """The @context as JSON text (the same text gives the same namespaces), else None (not shared)."""
+    try:
+        return orjson.dumps(context)
+    except orjson.JSONEncodeError:
+        return None
+
+
+def _is_mapping(value: Any) -> bool:
+    # a dict (what JSON gives) without the slower abstract Mapping check
+    return isinstance(value, dict) or (
+        not isinstance(value, (str, list, int, float)) and isinstance(value, Mapping)
+    )
 
 
 def hash_namespaces(context: Any = None) -> dict[str, str]:
@@ -238,8 +288,15 @@ def document_event_hashes(document: Mapping[str, Any]) -> list[str]:
 # Pre-hash construction
 
 
-def _ordered(obj: Mapping[str, Any], order: tuple[Field, ...], ns: Mapping[str, str]) -> str:
-    """Children in canonical order, then everything else (extensions, ILMD) sorted."""
+def _ordered(
+    obj: Mapping[str, Any],
+    order: tuple[Field, ...],
+    ns: Mapping[str, str],
+    skip: frozenset[str] = frozenset(),
+    texts: dict[tuple[str, str], str] | None = None,
+) -> str:
+    """Children in canonical order, then everything else (extensions, ILMD) sorted, ``skip``ped keys out.
+    ``texts``: what a field's value gave before under ``ns``, by key and value (``_memo_key``)."""
     positions = _POSITIONS.get(id(order))
     if positions is None:
         positions = _POSITIONS[id(order)] = {
@@ -250,12 +307,34 @@ def _ordered(obj: Mapping[str, Any], order: tuple[Field, ...], ns: Mapping[str, 
     for key, value in obj.items():
         known = positions.get(key)
         if known is not None:
-            parts.append((known[0], _field(known[1], value, ns)))
-        elif not key.startswith("@"):
+            position, field = known
+            memo = None if texts is None else _memo_key(key, field.kind, value)
+            if memo is None:
+                text = _field(field, value, ns)
+            elif (text := texts.get(memo)) is None:
+                if len(texts) >= 4096:  # bounded: values that never repeat (a parentID)
+                    texts.clear()
+                text = texts[memo] = _field(field, value, ns)
+            if text:  # positions are distinct: sorting by them alone is the canonical order
+                parts.append((position, text))
+        elif key[:1] != "@" and key not in skip:
             rest.extend(_generic(_expand_key(key, ns), value, ns))
-    parts.sort()
-    rest.sort()
-    return "".join(text for _, text in parts) + "".join(rest)
+    if len(parts) > 1:
+        parts.sort()
+    if len(rest) > 1:
+        rest.sort()
+    return "".join([text for _, text in parts] + rest)
+
+
+def _memo_key(key: str, kind: str, value: Any) -> tuple[str, str] | None:
+    """A field's value as a key for ``texts``: a string (times never repeat), or a place {"id": string},
+    which gives what its bare id string gives; None for anything else (not remembered: lists rarely repeat,
+    and numbers are no keys: True == 1)."""
+    if type(value) is str:
+        return None if kind == "time" else (key, value)
+    if kind == "object" and type(value) is dict and len(value) == 1 and type(place := value.get("id")) is str:
+        return (key, place)
+    return None
 
 
 # Each canonical order (a tuple of fields, by its id: they are module constants, never freed) as
@@ -268,16 +347,21 @@ def _field(field: Field, value: Any, ns: Mapping[str, str]) -> str:
         return ""
     kind = field.kind
     if kind in ("value", "time"):
-        values = value if isinstance(value, list) else [value]
         canon = _canon_time if kind == "time" else _canon_value
-        entries = sorted(f"{field.name}={v}" for v in (canon(x, ns, field.vocab) for x in values) if v)
+        if not isinstance(value, list):  # one value: no list to sort
+            text = canon(value, ns, field.vocab)
+            return f"{field.name}={text}" if text else ""
+        entries = sorted(f"{field.name}={v}" for v in (canon(x, ns, field.vocab) for x in value) if v)
         return "".join(entries)
     if kind == "list":
         values = value if isinstance(value, list) else [value]
+        if len(values) == 1:  # one item: no list to sort
+            text = _canon_value(values[0], ns)
+            return f"{field.name}{field.item}={text}" if text else ""
         entries = sorted(f"{field.item}={v}" for v in (_canon_value(x, ns) for x in values) if v)
         return field.name + "".join(entries) if entries else ""
     if kind == "object":
-        if not isinstance(value, Mapping):
+        if not _is_mapping(value):
             # readPoint/bizLocation given as a bare id: same data as {"id": ...}
             value = {"id": value}
         inner = _ordered(value, field.children, ns)
@@ -286,7 +370,7 @@ def _field(field: Field, value: Any, ns: Mapping[str, str]) -> str:
         items = value if isinstance(value, list) else [value]
         entries = []
         for item in items:
-            inner = _ordered(item, field.children, ns) if isinstance(item, Mapping) else ""
+            inner = _ordered(item, field.children, ns) if _is_mapping(item) else ""
             if inner:
                 entries.append(field.item + inner)
         entries.sort()
@@ -298,9 +382,12 @@ def _generic(key: str, value: Any, ns: Mapping[str, str]) -> list[str]:
     """Entries for an element outside the canonical order; a list gives one entry per item."""
     if key in COMMENT_KEYS:
         return []
+    if isinstance(value, str):
+        text = _canon_value(value, ns)
+        return [f"{key}={text}" if text else key]
     if isinstance(value, list):
         return [entry for item in value for entry in _generic(key, item, ns)]
-    if isinstance(value, Mapping):
+    if _is_mapping(value):
         children = sorted(
             entry
             for k, v in value.items()
@@ -328,22 +415,24 @@ _TIMESTAMP = re.compile(r"(\d{4}-\d{2}-\d{2})[Tt](\d{2}:\d{2}:\d{2})(?:\.(\d+))?
 
 
 def _canon_value(value: Any, ns: Mapping[str, str], vocab: str | None = None) -> str:
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, int):
-        return str(value)
-    if isinstance(value, float):
-        return _format_number(value)
-    if not isinstance(value, str):
-        raise ValueError(f"unexpected value {value!r} in an EPCIS event")
+    if type(value) is not str:  # strings first: nearly every value is one
+        if isinstance(value, bool):
+            return "true" if value else "false"
+        if isinstance(value, int):
+            return str(value)
+        if isinstance(value, float):
+            return _format_number(value)
+        if not isinstance(value, str):
+            raise ValueError(f"unexpected value {value!r} in an EPCIS event")
     text = value.strip()
     if not text:
         return ""
     if vocab is not None and _BARE_WORD.fullmatch(text):
         return VOCAB_BASES[vocab] + text
-    for urn, web in URN_VOCAB:
-        if text.startswith(urn):
-            return web + text[len(urn) :]
+    if text.startswith(_URN_VOCAB_ROOT):
+        for urn, web in URN_VOCAB:
+            if text.startswith(urn):
+                return web + text[len(urn) :]
     prefix, sep, rest = text.partition(":")
     if sep and prefix in ns and not rest.startswith("//"):
         namespace = ns[prefix]
@@ -351,7 +440,7 @@ def _canon_value(value: Any, ns: Mapping[str, str], vocab: str | None = None) ->
         if namespace.startswith(("https://ref.gs1.org/", "https://gs1.org/")):
             return namespace + rest
         return text
-    if _NUMBER.fullmatch(text):
+    if not sep and (text[0] in "+-." or text[0].isdigit()) and _NUMBER.fullmatch(text):  # no ":" in a number
         return _format_number(float(text))
     if text.startswith(("urn:epc:", "http://", "https://")):
         return gs1_key_uri(text) or text
@@ -373,6 +462,13 @@ def _canon_time(value: Any, ns: Mapping[str, str], vocab: str | None = None) -> 
     date, clock, fraction, offset = m.groups()
     offset = "+00:00" if offset in ("Z", "z") else offset
     fraction = fraction or ""
+    if len(fraction) == 3 and offset == "+00:00" and date[0] != "0" and text.isascii():
+        # already UTC at milliseconds, a 4-digit year: the instant as written, once it is checked to exist
+        try:
+            datetime.fromisoformat(f"{date}T{clock}{offset}")
+        except ValueError:
+            return text
+        return f"{date}T{clock}.{fraction}Z"
     ms = int(fraction[:3].ljust(3, "0"))
     if len(fraction) > 3 and fraction[3] >= "5":
         ms += 1

@@ -29,7 +29,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from decimal import ROUND_HALF_EVEN, Decimal
-from typing import Any
+from typing import Any, NamedTuple
 
 import orjson
 
@@ -40,7 +40,9 @@ __all__ = [
     "INDEXED_COLUMNS",
     "Break",
     "Record",
+    "Span",
     "Stored",
+    "Walk",
     "body_sha",
     "canonical_json",
     "event_columns",
@@ -50,6 +52,8 @@ __all__ = [
     "identifiers",
     "parse_time",
     "record_hash",
+    "span_check",
+    "stitch",
     "vocabulary_uri",
 ]
 
@@ -85,9 +89,10 @@ def vocabulary_uri(kind: str, value: str) -> str:
     """
     if not value:
         return ""
-    for urn, base in URN_VOCAB:
-        if value.startswith(urn):
-            return base + value[len(urn) :]
+    if value.startswith("urn:epcglobal:cbv:"):  # what every URN of URN_VOCAB starts with
+        for urn, base in URN_VOCAB:
+            if value.startswith(urn):
+                return base + value[len(urn) :]
     if ":" in value:
         return value
     return VOCAB_BASES[kind] + value
@@ -108,6 +113,8 @@ def parse_time(text: str) -> datetime:
     value = datetime.fromisoformat(text.upper())
     if value.tzinfo is None:
         raise ValueError(f"{text} has no time zone offset")
+    if value.tzinfo is UTC:  # already UTC ("Z", "+00:00"): nothing to convert
+        return value
     try:
         return value.astimezone(UTC)
     except OverflowError:
@@ -119,7 +126,8 @@ def _place(key: str) -> Callable[[Mapping[str, Any]], str]:
 
 
 def _to_ms(value: datetime) -> datetime:
-    return value.replace(microsecond=value.microsecond // 1000 * 1000)
+    micro = value.microsecond
+    return value if micro % 1000 == 0 else value.replace(microsecond=micro // 1000 * 1000)
 
 
 # The columns a record derives from its body: (column, how). record_events writes INDEXED_COLUMNS; verify
@@ -173,7 +181,9 @@ def identifiers(event: Mapping[str, Any]) -> list[tuple[str, str, Decimal | None
     """
     rows: list[tuple[str, str, Decimal | None, str]] = []
     for key, role in _EPC_LISTS:
-        rows.extend((epc, role, None, "") for epc in event.get(key) or ())
+        epcs = event.get(key)
+        if epcs:  # most events name one or two of the lists
+            rows.extend([(epc, role, None, "") for epc in epcs])
     if event.get("parentID"):
         rows.append((event["parentID"], "parent", None, ""))
     for key, role in _QUANTITY_LISTS:
@@ -184,9 +194,10 @@ def identifiers(event: Mapping[str, Any]) -> list[tuple[str, str, Decimal | None
     return rows
 
 
-@dataclass(frozen=True)
-class Record:
-    """What checking a record needs (``body_sha`` computed from the stored body, not stored)."""
+class Record(NamedTuple):
+    """What checking a record needs (``body_sha`` computed from the stored body, not stored). A named tuple,
+    not a dataclass: verify makes two of these a record, a million times, and a frozen dataclass is 5x slower
+    to make."""
 
     pk: int
     seq: int
@@ -208,6 +219,77 @@ class Break:
     detail: str
 
 
+class Walk:
+    """A chain walked link by link, in ``seq`` order: the record number and hash the next record must follow,
+    and the newest hash version seen. ``step`` checks a record; ``end`` checks the head at the end."""
+
+    def __init__(self, start: tuple[int, str] = (1, "")) -> None:
+        self.seq, self.prev_hash = start
+        self.version = 1
+
+    def enter(self, record: Record) -> Break | None:
+        """The record's place in the chain: its number, its previous hash, its hash version (not its hash)."""
+        if record.seq > self.seq:
+            return Break(record.pk, self.seq, "deleted", f"record {self.seq} is missing")
+        if record.seq < self.seq:
+            return Break(record.pk, record.seq, "reordered", f"record {record.seq} appears twice")
+        if record.prev_hash != self.prev_hash:
+            return Break(
+                record.pk,
+                record.seq,
+                "reordered",
+                f"record {record.seq} does not follow record {record.seq - 1} (its previous hash differs)",
+            )
+        if (
+            record.hash_version < self.version
+        ):  # a record set back to version 1 to drop its brand from the hash
+            return Break(
+                record.pk,
+                record.seq,
+                "modified",
+                f"record {record.seq} has hash version {record.hash_version} "
+                f"after a version-{self.version} record",
+            )
+        return None
+
+    def step(self, record: Record) -> Break | None:
+        """Check the record and, when it holds, move past it."""
+        problem = self.enter(record) or _rehashed(record)
+        if problem is None:
+            self.past(record)
+        return problem
+
+    def past(self, record: Record) -> None:
+        self.seq, self.prev_hash, self.version = record.seq + 1, record.record_hash, record.hash_version
+
+    def end(self, *, head_seq: int, head_hash: str) -> Break | None:
+        """Records missing at the end (deleted last records) show against the head."""
+        if self.seq - 1 != head_seq or self.prev_hash != head_hash:
+            return Break(
+                None,
+                self.seq,
+                "deleted",
+                f"the chain ends at record {self.seq - 1} but {head_seq} were written",
+            )
+        return None
+
+
+def _rehashed(record: Record) -> Break | None:
+    again = record_hash(
+        prev_hash=record.prev_hash,
+        seq=record.seq,
+        event_hash=record.event_hash,
+        body_sha=record.body_sha,
+        brand_id=record.brand_id,
+        version=record.hash_version,
+    )
+    if again != record.record_hash:
+        return Break(
+            record.pk, record.seq, "modified", f"record {record.seq} was changed after it was written"
+        )
+    return None
+
+
 def first_break(
     records: Iterable[Record], *, head_seq: int, head_hash: str, start: tuple[int, str] = (1, "")
 ) -> Break | None:
@@ -217,58 +299,16 @@ def first_break(
     (deleted last records) show there. ``start``: the first record's number and the hash it must follow
     (a walk from a checkpoint on).
     """
-    expected_seq, expected_prev = start
-    newest_version = 1
+    walk = Walk(start)
     for record in records:
-        if record.seq > expected_seq:
-            return Break(record.pk, expected_seq, "deleted", f"record {expected_seq} is missing")
-        if record.seq < expected_seq:
-            return Break(record.pk, record.seq, "reordered", f"record {record.seq} appears twice")
-        if record.prev_hash != expected_prev:
-            return Break(
-                record.pk,
-                record.seq,
-                "reordered",
-                f"record {record.seq} does not follow record {record.seq - 1} (its previous hash differs)",
-            )
-        if (
-            record.hash_version < newest_version
-        ):  # a record set back to version 1 to drop its brand from the hash
-            return Break(
-                record.pk,
-                record.seq,
-                "modified",
-                f"record {record.seq} has hash version {record.hash_version} "
-                f"after a version-{newest_version} record",
-            )
-        newest_version = record.hash_version
-        again = record_hash(
-            prev_hash=record.prev_hash,
-            seq=record.seq,
-            event_hash=record.event_hash,
-            body_sha=record.body_sha,
-            brand_id=record.brand_id,
-            version=record.hash_version,
-        )
-        if again != record.record_hash:
-            return Break(
-                record.pk, record.seq, "modified", f"record {record.seq} was changed after it was written"
-            )
-        expected_seq, expected_prev = expected_seq + 1, record.record_hash
-    if expected_seq - 1 != head_seq or expected_prev != head_hash:
-        return Break(
-            None,
-            expected_seq,
-            "deleted",
-            f"the chain ends at record {expected_seq - 1} but {head_seq} were written",
-        )
-    return None
+        if (problem := walk.step(record)) is not None:
+            return problem
+    return walk.end(head_seq=head_seq, head_hash=head_hash)
 
 
-@dataclass(frozen=True)
-class Stored:
+class Stored(NamedTuple):
     """A record as stored, for recomputing from its body: the stored event hash, the derived columns
-    (DERIVED_COLUMNS' names) and the EPC index rows (epc, role, quantity, uom)."""
+    (DERIVED_COLUMNS' names) and the EPC index rows (epc, role, quantity, uom). A named tuple, as Record."""
 
     pk: int
     seq: int
@@ -281,10 +321,18 @@ class Stored:
 _INDEX_PLACES = Decimal("0.0001")  # EventEpc.quantity keeps 4 decimal places
 
 
-def _index_row(row: tuple[str, str, Decimal | None, str]) -> tuple[str, str, str, str]:
-    epc, role, quantity, uom = row
-    amount = "" if quantity is None else str(quantity.quantize(_INDEX_PLACES, rounding=ROUND_HALF_EVEN))
-    return (epc, role, amount, uom or "")
+def _index_rows(rows: Iterable[tuple[str, str, Decimal | None, str]]) -> list[tuple[str, str, str, str]]:
+    """Index rows as compared: sorted, each quantity at the column's 4 places, no uom as ""."""
+    return sorted(
+        [
+            (epc, role, "" if quantity is None else _amount(quantity), uom or "")
+            for epc, role, quantity, uom in rows
+        ]
+    )
+
+
+def _amount(quantity: Decimal) -> str:
+    return str(quantity.quantize(_INDEX_PLACES, rounding=ROUND_HALF_EVEN))
 
 
 def first_mismatch(stored: Stored) -> Break | None:
@@ -317,22 +365,24 @@ def first_mismatch(stored: Stored) -> Break | None:
         return broken(f"its event hash cannot be computed from its body ({exc})")
     if again != stored.event_hash:
         return broken(f"event hash is {stored.event_hash}, its body gives {again}")
+    columns = stored.columns
     for column, derive in DERIVED_COLUMNS.items():
-        if column not in stored.columns:
+        if column not in columns:
             continue
         try:
             expected = derive(event)
         except (ValueError, TypeError, KeyError, AttributeError) as exc:
             return broken(f"column {column} cannot be derived from its body ({exc})")
-        value = stored.columns[column]
-        value = _STORED_AS.get(column, lambda v: v)(value) if value is not None else value
+        value = columns[column]
+        if value is not None and column in _STORED_AS:
+            value = _STORED_AS[column](value)
         if value != expected:
             return broken(f"column {column} is {_shown(value)}, its body gives {_shown(expected)}")
     try:
-        expected_rows = sorted(_index_row(row) for row in identifiers(event))
+        expected_rows = _index_rows(identifiers(event))
     except (ValueError, TypeError, KeyError, AttributeError, ArithmeticError) as exc:
         return broken(f"its EPC index cannot be derived from its body ({exc})")
-    stored_rows = sorted(_index_row(row) for row in stored.index)
+    stored_rows = _index_rows(stored.index)
     if stored_rows != expected_rows:
         missing = [row for row in expected_rows if row not in stored_rows]
         if missing:
@@ -345,6 +395,54 @@ def first_mismatch(stored: Stored) -> Break | None:
 def first_mismatch_in(records: Iterable[Stored]) -> Break | None:
     """The first of ``records`` that its body does not give again (``first_mismatch``), else None."""
     return next((problem for r in records if (problem := first_mismatch(r)) is not None), None)
+
+
+@dataclass(frozen=True)
+class Span:
+    """A run of consecutive records (by seq, id) checked on its own, e.g. by a worker process: its first and
+    last record (for stitching runs in order), the first break of the walk inside it (its first record's
+    link taken as given) and its first record that its body does not give again. Reading stops at the
+    first break, or past the first mismatch's record number (nothing later can come first)."""
+
+    first: Record | None
+    last: Record | None
+    walked: Break | None
+    mismatch: Break | None
+
+
+def span_check(records: Iterable[tuple[Stored, Record]]) -> Span:
+    """``records`` (each as stored and as linked), in (seq, id) order, walked and recomputed."""
+    walk = Walk()
+    first = last = walked = mismatch = None
+    for stored, record in records:
+        if mismatch is not None and record.seq > mismatch.seq:
+            break
+        if first is None:
+            first, walk = record, Walk((record.seq, record.prev_hash))
+        if (walked := walk.step(record)) is not None:
+            break
+        last = record
+        mismatch = mismatch or first_mismatch(stored)
+    return Span(first, last, walked, mismatch)
+
+
+def stitch(
+    spans: Iterable[Span], *, head_seq: int, head_hash: str, start: tuple[int, str] = (1, "")
+) -> Break | None:
+    """The first problem of a chain read as consecutive spans, in order: what ``first_break`` over all their
+    records and ``first_mismatch`` of each give, the earlier of the two (the walk's when both name the same
+    record). Stops at the first span with a problem: no later span can hold an earlier one."""
+    walk = Walk(start)
+    for span in spans:
+        if span.first is None:
+            continue
+        walked = walk.enter(span.first) or span.walked
+        found = [(b.seq, rank, b) for rank, b in enumerate((walked, span.mismatch)) if b is not None]
+        if found:
+            return min(found, key=lambda f: f[:2])[2]
+        assert span.last is not None  # a span walked to its end without a break has a last record
+        walk.past(span.last)
+    return walk.end(head_seq=head_seq, head_hash=head_hash)
 
 
 def _shown(value: Any) -> str:

@@ -3,25 +3,27 @@ stored body (its GS1 event hash, each derived column, its EPC index rows), the f
 
 The result is kept per organization (``ChainCheck``): reads of a record at or after a failing one carry a
 warning without verifying again (``verification_failures``). Large chains are recomputed in worker
-processes, a chunk each, in order; the chain links themselves are walked here.
+processes, a range each (on PostgreSQL each worker reads its own), stitched in order here.
 """
 
 from __future__ import annotations
 
 import multiprocessing
-from collections import defaultdict
-from collections.abc import Iterable, Iterator
+from collections import defaultdict, deque
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
+from django.db import connection
 from django.db.models import Q
 from django.utils import timezone
 
 from seamline.accounts.models import Organization
 
 from .models import Chain, ChainCheck, Checkpoint, Event, EventEpc
-from .records import DERIVED_COLUMNS, Break, Record, Stored, body_sha, first_break, first_mismatch_in
+from .records import DERIVED_COLUMNS, Break, Record, Span, Stored, body_sha, span_check, stitch
 
 __all__ = [
     "CHUNK",
@@ -33,7 +35,7 @@ __all__ = [
     "verification_header",
 ]
 
-CHUNK = 5_000  # records read (and recomputed by one worker) at a time
+CHUNK = 5_000  # records read (and checked by one worker) at a time
 _PARALLEL_FROM = 4 * CHUNK  # below this, worker processes cost more than they save
 
 
@@ -135,44 +137,66 @@ def verification_header(events: Iterable[Any]) -> dict[str, str]:
 
 
 def _first_problem(organization_id: int, *, head: Head, start: tuple[int, str], workers: int) -> Break | None:
-    """The chain walk (here, streaming) and the recomputation (here or in workers, chunk by chunk, in
-    order); the earlier of their first problems (the walk's when both name the same record)."""
-    found: list[Break] = []
-    pool = _pool(workers) if workers > 1 and head.seq - start[0] >= _PARALLEL_FROM else None
-    pending: list[Future[Break | None]] = []
+    """The chain read as spans of CHUNK records, each walked and recomputed (here, or in worker processes),
+    stitched in order (``records.stitch``: the first problem, as one walk over every record would name it).
+    On PostgreSQL each worker reads its own range; elsewhere, or inside a transaction whose rows another
+    connection may not see, this process reads and the workers only recompute."""
+    stitched = partial(stitch, head_seq=head.seq, head_hash=head.head_hash, start=start)
+    if workers <= 1 or head.seq - start[0] < _PARALLEL_FROM:
+        return stitched(span_check(chunk) for chunk in _chunks(organization_id, after=start[0] - 1))
+    if connection.vendor == "postgresql" and not connection.in_atomic_block:
+        from .verify_worker import Source, connect, range_check  # psycopg: PostgreSQL only
 
-    def records() -> Iterator[Record]:
-        for chunk in _chunks(organization_id, after=start[0] - 1):
-            stored = [s for s, _ in chunk]
-            if pool is None:
-                _note(found, first_mismatch_in(stored))
-            else:
-                pending.append(pool.submit(first_mismatch_in, stored))
-                while len(pending) > 2 * workers:  # oldest first: chunks finish in order
-                    _note(found, pending.pop(0).result())
-            yield from (link for _, link in chunk)
-            if found:
-                return
-
+        source = Source(Event._meta.db_table, EventEpc._meta.db_table, tuple(_columns()), organization_id)
+        pool = _pool(workers, initializer=connect, initargs=(_worker_params(),))
+        calls: Iterator[Callable[[], Span]] = (
+            partial(range_check, source, low, high) for low, high in _ranges(start[0], head.seq)
+        )
+    else:
+        pool = _pool(workers)
+        calls = (partial(span_check, chunk) for chunk in _chunks(organization_id, after=start[0] - 1))
     try:
-        walked = first_break(records(), head_seq=head.seq, head_hash=head.head_hash, start=start)
-        for future in pending:
-            _note(found, future.result())
+        return stitched(_in_order(pool, calls, window=2 * workers))
     finally:
-        if pool is not None:
-            pool.shutdown(cancel_futures=True)
-    candidates = [(b.seq, 1, b) for b in found] + ([(walked.seq, 0, walked)] if walked else [])
-    return min(candidates, key=lambda c: c[:2])[2] if candidates else None
+        pool.shutdown(cancel_futures=True)
 
 
-def _note(found: list[Break], problem: Break | None) -> None:
-    if problem is not None and not found:
-        found.append(problem)
+def _in_order(
+    pool: ProcessPoolExecutor, calls: Iterator[Callable[[], Span]], *, window: int
+) -> Iterator[Span]:
+    """The calls' results in order, at most ``window`` of them queued (the stitch may stop at any one)."""
+    pending: deque[Future[Span]] = deque()
+    for call in calls:
+        pending.append(pool.submit(call))
+        if len(pending) >= window:
+            yield pending.popleft().result()
+    while pending:
+        yield pending.popleft().result()
 
 
-def _pool(workers: int) -> ProcessPoolExecutor:
+def _ranges(start: int, head_seq: int) -> Iterator[tuple[int, int | None]]:
+    """Record numbers from ``start`` on, CHUNK at a time; the last range is open (records past the head
+    are read, and the walk names them, as a single reader would)."""
+    low = start
+    while low + CHUNK <= head_seq:
+        yield low, low + CHUNK
+        low += CHUNK
+    yield low, None
+
+
+def _pool(workers: int, **setup: Any) -> ProcessPoolExecutor:
     # spawn, not fork: the parent holds database connections and may run threads
-    return ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"))
+    return ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"), **setup)
+
+
+def _worker_params() -> dict[str, Any]:
+    """This connection's parameters for a worker's own psycopg connection (the test database's in tests),
+    without Django's adapters: the workers read plain psycopg types, in UTC (``verify_worker.connect``)."""
+    params = connection.get_connection_params()
+    for key in ("context", "cursor_factory", "prepare_threshold"):
+        params.pop(key, None)
+    role = connection.settings_dict["OPTIONS"].get("assume_role")
+    return params | ({"assume_role": role} if role else {})
 
 
 def _columns() -> list[str]:
