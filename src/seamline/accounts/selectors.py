@@ -9,6 +9,11 @@ from .models import ApiToken, Membership, Organization
 from .services import TOKEN_PREFIX, hash_token_secret
 
 
+def person_name(user: AbstractBaseUser | None) -> str | None:
+    """How a person is named in the ledger and on pages: full name, else username (None: nobody)."""
+    return (user.get_full_name() or user.get_username()) if user else None
+
+
 def memberships_of(*, user: AbstractBaseUser | AnonymousUser) -> QuerySet[Membership]:
     if not user.is_authenticated:
         return Membership.objects.none()

@@ -31,6 +31,7 @@ __all__ = [
     "kind_colour",
     "la_map",
     "place_labels",
+    "spread",
     "zip_centroids",
 ]
 
@@ -252,8 +253,11 @@ def _ocean_path(proj: Projection, coast: Sequence[LatLon]) -> str:
     return "M" + " L".join(f"{x},{y}" for x, y in pts) + " Z"
 
 
-def _spread(points: list[tuple[float, float]], *, radius: float) -> list[tuple[float, float]]:
-    """Move points that share a position (same ZIP centroid) onto a small circle round it, so each shows."""
+def spread(
+    points: Sequence[tuple[float, float]], *, radius: float, first_angle: float = math.pi
+) -> list[tuple[float, float]]:
+    """Move points that share a position (same ZIP centroid) onto a small circle round it, so each shows;
+    the first at ``first_angle`` (radians, SVG's y down), the circle wider when more than six share it."""
     groups: dict[tuple[float, float], list[int]] = {}
     for i, p in enumerate(points):
         groups.setdefault(p, []).append(i)
@@ -261,9 +265,10 @@ def _spread(points: list[tuple[float, float]], *, radius: float) -> list[tuple[f
     for (x, y), members in groups.items():
         if len(members) < 2:
             continue
+        r = radius * len(members) / (2 * math.pi) if len(members) > 6 else radius
         for k, i in enumerate(members):
-            angle = math.pi + 2 * math.pi * k / len(members)
-            out[i] = (round(x + radius * math.cos(angle), 1), round(y + radius * math.sin(angle), 1))
+            angle = first_angle + 2 * math.pi * k / len(members)
+            out[i] = (round(x + r * math.cos(angle), 1), round(y + r * math.sin(angle), 1))
     return out
 
 
@@ -321,7 +326,7 @@ def la_map(
     places = list(places)
     inside = [p for p in places if bbox.contains(p.latitude, p.longitude)]
     outside = tuple(p for p in places if not bbox.contains(p.latitude, p.longitude))
-    positions = _spread(_points(proj, ((p.latitude, p.longitude) for p in inside)), radius=spread_radius)
+    positions = spread(_points(proj, ((p.latitude, p.longitude) for p in inside)), radius=spread_radius)
     downtown = proj.project(*DOWNTOWN_LA) if bbox.contains(*DOWNTOWN_LA) else None
     labels: list[PinLabel | None] = [None] * len(inside)
     if with_labels:

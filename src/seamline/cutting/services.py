@@ -14,6 +14,7 @@ from django.db.models import F, Max, Sum
 from django.utils import timezone
 
 from seamline.accounts.models import Organization
+from seamline.accounts.selectors import person_name
 from seamline.catalog.models import FabricRoll, Material, Style
 from seamline.catalog.services import roll_meters_take
 from seamline.core.errors import ConflictError, ForbiddenError, ValidationError
@@ -332,7 +333,7 @@ def cut_plan_cancel(
         raise ForbiddenError("Only the factory that makes the order cancels its cut plans.")
     if not plan.is_running:
         raise ConflictError(f"Cut plan {plan.pk} is {plan.get_status_display().lower()}: nothing to cancel.")
-    who = (by.get_full_name() or by.get_username()) if by is not None else "someone"
+    who = person_name(by) or "someone"
     plan.status, plan.finished_at = CutPlan.Status.CANCELLED, timezone.now()
     plan.progress_text = f"Cancelled by {who}"[:200]
     plan.save(update_fields=["status", "finished_at", "progress_text"])
@@ -452,7 +453,7 @@ def _record_cut(
     plan = lay.plan
     facility = rolls[uses[0].roll_id].facility
     when = lay.cut_at
-    operator = (by.get_full_name() or by.get_username()) if by is not None else None
+    operator = person_name(by)
     cut = lay_cut_event(
         inputs=[(rolls[u.roll_id].epc_uri, u.meters) for u in uses],
         bundles=[

@@ -18,6 +18,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from seamline.accounts.models import Organization
+from seamline.accounts.selectors import person_name
 from seamline.core.errors import ConflictError, ForbiddenError, ValidationError
 from seamline.core.validation import FieldErrors
 from seamline.trace.events import doorstep_uri
@@ -59,10 +60,6 @@ def photo_type(data: bytes) -> str | None:
     if data[4:8] == b"ftyp" and data[8:12] in (b"heic", b"heix", b"mif1", b"msf1"):
         return "image/heic"
     return None
-
-
-def _operator(by: Any) -> str | None:
-    return (by.get_full_name() or by.get_username()) if by is not None else None
 
 
 def _is_current(plan: Plan) -> bool:
@@ -130,14 +127,14 @@ def stop_pick_up(
     if stop.status != Stop.Status.PENDING:
         raise ConflictError(f"The stop is {stop.status}", fields={"status": f"Already {stop.status}."})
     route, when = stop.route, when or timezone.now()
-    vehicle = route.vehicle.epc_uri
+    moved = {"when": when, "vehicle": route.vehicle.epc_uri, "operator": person_name(by)}
     if stop.kind == Stop.Kind.PARCEL:
         if route.departed_at is not None:
             raise ConflictError("The route has left the hub", fields={"stop": "Pick parcels up at the hub."})
         Parcel.objects.filter(pk=stop.parcel_id).update(
             status=Parcel.Status.ON_VEHICLE, vehicle=route.vehicle
         )
-        events = [ev.loaded(epcs=_epcs(stop), location=stop.parcel.hub.epc_uri, when=when, vehicle=vehicle)]
+        events = [ev.loaded(epcs=_epcs(stop), location=stop.parcel.hub.epc_uri, **moved)]
     else:
         Transfer.objects.filter(pk=stop.transfer_id).update(
             status=Transfer.Status.ON_VEHICLE, vehicle=route.vehicle
@@ -147,21 +144,13 @@ def stop_pick_up(
         )
         place = stop.facility.epc_uri
         events = [
-            ev.loaded(epcs=_epcs(stop), location=place, when=when, vehicle=vehicle),
-            ev.departed(epcs=_epcs(stop), location=place, when=when, vehicle=vehicle),
+            ev.loaded(epcs=_epcs(stop), location=place, **moved),
+            ev.departed(epcs=_epcs(stop), location=place, **moved),
         ]
-    _stamp(events, by)
     stop.status = Stop.Status.PICKED_UP
     stop.save(update_fields=["status"])
     _record(stop, events)
     return stop, True
-
-
-def _stamp(events: list[dict], by: Any) -> None:
-    operator = _operator(by)
-    if operator:
-        for event in events:
-            event["sl:operator"] = operator
 
 
 @transaction.atomic
@@ -198,8 +187,8 @@ def route_depart(
             location=route.vehicle.start_facility.epc_uri,
             when=when,
             vehicle=route.vehicle.epc_uri,
+            operator=person_name(by),
         )
-        _stamp([event], by)
         record(organization=plan.organization, events=[event], brand=parcels[0].brand)
     return route, True
 
@@ -229,8 +218,8 @@ def _arrive(stop: Stop, by: Any, when: datetime) -> tuple[Stop, bool]:
         when=when,
         postal_code=postal_code,
         vehicle=stop.route.vehicle.epc_uri,
+        operator=person_name(by),
     )
-    _stamp([event], by)
     stop.arrived_at = when
     stop.save(update_fields=["arrived_at"])
     _record(stop, [event])
@@ -339,8 +328,8 @@ def _deliver(
         proof_sha256=digest,
         code_checked=checked if stop.kind == Stop.Kind.PARCEL and stop.parcel.code_required else None,
         vehicle=stop.route.vehicle.epc_uri,
+        operator=person_name(by),
     )
-    _stamp([event], by)
     stop.status, stop.done_at = Stop.Status.DELIVERED, when
     stop.save(update_fields=["status", "done_at"])
     if stop.parcel_id is not None:
@@ -400,8 +389,8 @@ def stop_fail(
         next_attempt=day,
         postal_code=postal_code,
         vehicle=stop.route.vehicle.epc_uri,
+        operator=person_name(by),
     )
-    _stamp([event], by)
     stop.status, stop.done_at = Stop.Status.FAILED, when
     stop.save(update_fields=["status", "done_at"])
     Parcel.objects.filter(pk=stop.parcel_id).update(

@@ -51,6 +51,17 @@ def _extras(event: dict[str, Any], vehicle: str | None, operator: str | None) ->
     return event
 
 
+def _observed(
+    epcs: Sequence[str], when: datetime, event_id: str | None, biz_step: str, disposition: str | None = None
+) -> dict[str, Any]:
+    """An ObjectEvent OBSERVE of ``epcs`` at ``biz_step`` (the shape every movement below shares)."""
+    event = ev.new_event("ObjectEvent", when, event_id)
+    event |= {"epcList": ev.check_epcs(epcs, "epcs"), "action": "OBSERVE", "bizStep": biz_step}
+    if disposition is not None:
+        event["disposition"] = disposition
+    return event
+
+
 def parcel_packed(
     *, parcel: str, garments: Sequence[str], hub: str, when: datetime, event_id: str | None = None
 ) -> dict[str, Any]:
@@ -77,8 +88,7 @@ def loaded(
     event_id: str | None = None,
 ) -> dict[str, Any]:
     """A courier picks goods up onto a vehicle: ObjectEvent OBSERVE, loading, at the place they were."""
-    event = ev.new_event("ObjectEvent", when, event_id)
-    event |= {"epcList": ev.check_epcs(epcs, "epcs"), "action": "OBSERVE", "bizStep": "loading"}
+    event = _observed(epcs, when, event_id, "loading")
     _place(event, location, None, at=False)
     return _extras(event, vehicle, operator)
 
@@ -93,13 +103,7 @@ def departed(
     event_id: str | None = None,
 ) -> dict[str, Any]:
     """A vehicle leaves with goods: ObjectEvent OBSERVE, departing, in_transit."""
-    event = ev.new_event("ObjectEvent", when, event_id)
-    event |= {
-        "epcList": ev.check_epcs(epcs, "epcs"),
-        "action": "OBSERVE",
-        "bizStep": "departing",
-        "disposition": "in_transit",
-    }
+    event = _observed(epcs, when, event_id, "departing", "in_transit")
     _place(event, location, None, at=False)
     return _extras(event, vehicle, operator)
 
@@ -115,13 +119,7 @@ def arrived(
     event_id: str | None = None,
 ) -> dict[str, Any]:
     """The courier is at the stop, goods not yet handed over: ObjectEvent OBSERVE, arriving, in_transit."""
-    event = ev.new_event("ObjectEvent", when, event_id)
-    event |= {
-        "epcList": ev.check_epcs(epcs, "epcs"),
-        "action": "OBSERVE",
-        "bizStep": "arriving",
-        "disposition": "in_transit",
-    }
+    event = _observed(epcs, when, event_id, "arriving", "in_transit")
     _place(event, location, postal_code, at=True)
     return _extras(event, vehicle, operator)
 
@@ -139,8 +137,7 @@ def delivered(
     event_id: str | None = None,
 ) -> dict[str, Any]:
     """Goods handed over and accepted: ObjectEvent OBSERVE, accepting, with the proof photo's SHA-256."""
-    event = ev.new_event("ObjectEvent", when, event_id)
-    event |= {"epcList": ev.check_epcs(epcs, "epcs"), "action": "OBSERVE", "bizStep": "accepting"}
+    event = _observed(epcs, when, event_id, "accepting")
     _place(event, location, postal_code, at=True)
     if proof_sha256 is not None:
         if not (len(proof_sha256) == 64 and all(c in "0123456789abcdef" for c in proof_sha256)):
@@ -169,8 +166,7 @@ def not_delivered(
     next attempt's date."""
     if not isinstance(next_attempt, date) or isinstance(next_attempt, datetime):
         raise ValueError("next_attempt must be a date")
-    event = ev.new_event("ObjectEvent", when, event_id)
-    event |= {"epcList": ev.check_epcs(epcs, "epcs"), "action": "OBSERVE", "bizStep": "holding"}
+    event = _observed(epcs, when, event_id, "holding")
     _place(event, location, postal_code, at=False)
     event["sl:reason"] = ev.check_text(reason, "reason")
     event["sl:nextAttempt"] = next_attempt.isoformat()

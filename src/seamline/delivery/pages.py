@@ -17,7 +17,16 @@ from django.db.models import Q
 from django.utils import timezone
 
 from seamline.accounts.models import Organization
-from seamline.core.lamap import LA_BBOX, LaMap, PinLabel, Projection, bbox_around, la_map, place_labels
+from seamline.core.lamap import (
+    LA_BBOX,
+    LaMap,
+    PinLabel,
+    Projection,
+    bbox_around,
+    la_map,
+    place_labels,
+    spread,
+)
 
 from .models import Courier, Parcel, Plan, Proof, Route, Stop, Transfer
 from .selectors import DELIVERABLE, CourierDay, plan_list
@@ -112,22 +121,6 @@ class RouteMap:
     hubs: tuple[HubPin, ...]
 
 
-def _spread(points: Sequence[tuple[float, float]], radius: float) -> list[tuple[float, float]]:
-    """Points that fall on one spot set on a small circle round it (parcels share a ZIP centroid)."""
-    groups: dict[tuple[float, float], list[int]] = {}
-    for i, p in enumerate(points):
-        groups.setdefault(p, []).append(i)
-    out = list(points)
-    for (x, y), members in groups.items():
-        if len(members) < 2:
-            continue
-        r = radius * len(members) / (2 * math.pi) if len(members) > 6 else radius
-        for k, i in enumerate(members):
-            angle = -math.pi / 2 + 2 * math.pi * k / len(members)
-            out[i] = (round(x + r * math.cos(angle), 1), round(y + r * math.sin(angle), 1))
-    return out
-
-
 def _where(stop: Stop) -> tuple[float, float] | None:
     # A break is placed where the vehicle last was: not a place of its own.
     return None if stop.kind == Stop.Kind.BREAK else (stop.latitude, stop.longitude)
@@ -161,8 +154,10 @@ def route_map(routes: Sequence[Route], *, width: float = MAP_WIDTH) -> RouteMap 
     proj = Projection(frame, width=width)
     # Pins of every route are spread together: two routes may serve one ZIP.
     work = [stop for route in routes for stop in _work(route)]
-    spread = _spread([proj.project(s.latitude, s.longitude) for s in work], PIN_SPREAD)
-    at = {stop.pk: xy for stop, xy in zip(work, spread, strict=True)}
+    # (the first pin of a shared ZIP above it, the others round it clockwise)
+    xys = [proj.project(s.latitude, s.longitude) for s in work]
+    spread_at = spread(xys, radius=PIN_SPREAD, first_angle=-math.pi / 2)
+    at = {stop.pk: xy for stop, xy in zip(work, spread_at, strict=True)}
     hubs: dict[int, HubPin] = {}
     for route in routes:
         for stop in route.stops.all():
@@ -176,7 +171,7 @@ def route_map(routes: Sequence[Route], *, width: float = MAP_WIDTH) -> RouteMap 
     downtown = [] if dt is None else [(dt[0] - 80, dt[1] - 20, dt[0] + 7, dt[1] + 7)]
     # Each pin is named by its ZIP (a facility by its name) where that covers no other pin, name or hub.
     names = place_labels(
-        [(*xy, _pin_name(stop)) for stop, xy in zip(work, spread, strict=True)],
+        [(*xy, _pin_name(stop)) for stop, xy in zip(work, spread_at, strict=True)],
         width=width,
         height=proj.height,
         obstacles=[(h.x - 8, h.y - 8, h.x + 8, h.y + 8) for h in hubs.values()] + downtown,

@@ -79,14 +79,6 @@ def _factory_only(organization: Organization) -> None:
         raise ForbiddenError("Only a factory delivers; a brand reads its parcels.")
 
 
-def _record(organization: Organization, events: list[dict], brand: Organization | None = None) -> None:
-    record(organization=organization, events=events, brand=brand)
-
-
-def _operator(by: Any) -> str | None:
-    return (by.get_full_name() or by.get_username()) if by is not None else None
-
-
 # Couriers and vehicles --------------------------------------------------------------------------------
 
 
@@ -352,7 +344,7 @@ def parcels_create(
         made.append(parcel)
     ParcelItem.objects.bulk_create(items)
     if events:
-        _record(organization, events, brand=order.brand)
+        record(organization=organization, events=events, brand=order.brand)
     ids = [p.pk for p in made if p.code_required]
     transaction.on_commit(lambda: [tasks.parcel_code_send.enqueue(parcel_id=i) for i in ids])
     return ParcelsMade(made, waiting)

@@ -17,6 +17,7 @@ from django.db.models import Max
 from django.utils import timezone
 
 from seamline.accounts.models import Organization
+from seamline.accounts.selectors import person_name
 from seamline.core.errors import ConflictError, ForbiddenError, ValidationError
 from seamline.cutting.models import Bundle
 from seamline.facilities.models import Facility, FacilityKind
@@ -42,10 +43,6 @@ FINISHING_KINDS = {
     "laser_washing": FacilityKind.LASER_WASH,
     "pressing": FacilityKind.FINISHING,
 }
-
-
-def _operator(by: Any) -> str | None:
-    return (by.get_full_name() or by.get_username()) if by is not None else None
 
 
 def _factory_only(order: ProductionOrder, organization: Organization) -> None:
@@ -103,7 +100,7 @@ def bundle_sew(
                 sku=line.variant.sku,
                 facility=facility.epc_uri,
                 when=when,
-                operator=_operator(by),
+                operator=person_name(by),
             )
         ],
     )

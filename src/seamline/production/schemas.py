@@ -8,6 +8,7 @@ from typing import Any, Literal
 from pydantic import AliasPath, Field, ValidationInfo, field_validator
 
 from seamline.accounts.permissions import permissions_of
+from seamline.accounts.selectors import person_name
 from seamline.core.schemas import Id, InSchema, IsoDate, OrgRef, OutSchema, Rows, UtcDatetime
 
 from .states import BRAND, FACTORY, allowed_targets
@@ -81,7 +82,7 @@ class TransitionOut(OutSchema):
     @field_validator("by", mode="before")
     @classmethod
     def _name_of(cls, user: Any) -> str | None:
-        return (user.get_full_name() or user.get_username()) if user else None
+        return person_name(user)
 
 
 class OrderDetail(OrderOut):
