@@ -59,8 +59,11 @@ def test_each_local_preorder_gets_a_parcel_of_its_own_garments(
     for message in codes:
         code = re.search(r"this code: (\d{4})", message.body).group(1)
         parcel = Parcel.objects.get(preorder__email=message.to[0])
-        assert code not in parcel.code_hash
+        # A 64-hex digest, never the code itself (a four-digit run inside hex is chance, not a leak).
+        assert re.fullmatch(r"[0-9a-f]{64}", parcel.code_hash)
         assert code_matches(code, parcel.code_hash, parcel_uid=str(parcel.uid), key=settings.SECRET_KEY)
+        wrong = f"{(int(code) + 1) % 10000:04d}"
+        assert not code_matches(wrong, parcel.code_hash, parcel_uid=str(parcel.uid), key=settings.SECRET_KEY)
 
     again = parcels_create(order=shop.order, organization=factory.org)
     assert again.parcels == [] and Parcel.objects.count() == 3  # each pre-order once
