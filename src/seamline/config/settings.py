@@ -102,6 +102,7 @@ INSTALLED_APPS = [
     "seamline.passport",
     "seamline.drops",
     "seamline.delivery",
+    "seamline.fitting",
     "seamline.dashboard",
 ]
 

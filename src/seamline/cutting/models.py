@@ -16,6 +16,11 @@ from seamline.production.models import ProductionOrder
 class PatternVersion(models.Model):
     """One imported DXF-AAMA pattern of a style; a new import is a new version, never an overwrite."""
 
+    class Status(models.TextChoices):
+        REVIEW = "review", "To review"
+        APPROVED = "approved", "Approved"
+        REJECTED = "rejected", "Rejected"
+
     style = models.ForeignKey(Style, on_delete=models.CASCADE, related_name="pattern_versions")
     number = models.PositiveIntegerField()
     style_name = models.CharField(max_length=200, help_text="Style Name: in the file")
@@ -28,6 +33,17 @@ class PatternVersion(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    # A version made for a change (an alteration or an edited file) waits for review: production cuts only an
+    # approved version; a sample may cut one under review (that is what the fitting is for).
+    status = models.CharField(max_length=8, choices=Status.choices, default=Status.APPROVED, db_index=True)
+    based_on = models.ForeignKey(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="later_versions"
+    )
+    change_note = models.CharField(max_length=300, blank=True, help_text="what changed from `based_on`")
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    reviewed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["style", "-number"]

@@ -123,6 +123,10 @@ class PreOrder(models.Model):
     delivery_window_start = models.TimeField(null=True, blank=True)
     delivery_window_end = models.TimeField(null=True, blank=True)
     units = models.PositiveIntegerField()
+    # The approved pattern version on sale when the pre-order was placed (none: the style had no pattern yet).
+    pattern_version = models.ForeignKey(
+        "cutting.PatternVersion", on_delete=models.PROTECT, null=True, blank=True, related_name="preorders"
+    )
     amount = models.DecimalField(max_digits=12, decimal_places=2)
     currency = models.CharField(max_length=3)
     idempotency_key = models.CharField(max_length=200)

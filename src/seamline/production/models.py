@@ -16,9 +16,15 @@ STATE_CHOICES = [(s.value, s.value.title()) for s in State]
 
 
 class ProductionOrder(models.Model):
+    class Kind(models.TextChoices):
+        PRODUCTION = "production", "Production"
+        SAMPLE = "sample", "Sample"
+
     brand = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="orders_placed")
     factory = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="orders_received")
     style = models.ForeignKey(Style, on_delete=models.PROTECT, related_name="production_orders")
+    # A sample is a tiny order (1-3 units) cut from a version under review, preferably from remnants.
+    kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.PRODUCTION, db_index=True)
     state = models.CharField(max_length=16, choices=STATE_CHOICES, default=State.DRAFT.value, db_index=True)
     due_date = models.DateField()
     # Sum of the lines' quantities, written with them (lines never change after creation): lists need no
