@@ -1,6 +1,6 @@
-"""Fit sessions: a style's spec sheet (points of measure), its samples and their measurements, live sessions with
-the stream's comments grouped into themes by a lexicon, and the change requests a founder makes of a theme,
-which the pattern room answers with a new pattern version.
+"""Fit sessions: a style's spec sheet (points of measure), its samples and their measurements, live sessions
+with the stream's comments grouped into themes by a lexicon, and the change requests a founder makes of a
+theme, which the pattern room answers with a new pattern version.
 
 Everything belongs to the brand that owns the style; the factory that cuts and sews the samples reads them.
 """
@@ -87,11 +87,16 @@ class Measurement(models.Model):
     sample = models.ForeignKey(Sample, on_delete=models.CASCADE, related_name="measurements")
     point = models.ForeignKey(PointOfMeasure, on_delete=models.CASCADE, related_name="measurements")
     value_cm = models.DecimalField(max_digits=6, decimal_places=1)
-    measured_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True)
+    measured_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True
+    )
     measured_at = models.DateTimeField()
 
     class Meta:
         ordering = ["sample", "point", "-measured_at"]
+
+    def __str__(self) -> str:
+        return f"{self.point.code} {self.value_cm} cm"
 
 
 class SamplePhoto(models.Model):
@@ -102,6 +107,9 @@ class SamplePhoto(models.Model):
     content_type = models.CharField(max_length=32)
     caption = models.CharField(max_length=200, blank=True)
     taken_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return self.caption or f"photo {self.pk}"
 
 
 class LexiconTerm(models.Model):
@@ -139,8 +147,12 @@ class FitSession(models.Model):
     style = models.ForeignKey(Style, on_delete=models.CASCADE, related_name="fit_sessions")
     title = models.CharField(max_length=200)
     stream_url = models.URLField(blank=True)
-    sample = models.ForeignKey(Sample, on_delete=models.SET_NULL, null=True, blank=True, related_name="sessions")
-    drop = models.ForeignKey(Drop, on_delete=models.SET_NULL, null=True, blank=True, related_name="fit_sessions")
+    sample = models.ForeignKey(
+        Sample, on_delete=models.SET_NULL, null=True, blank=True, related_name="sessions"
+    )
+    drop = models.ForeignKey(
+        Drop, on_delete=models.SET_NULL, null=True, blank=True, related_name="fit_sessions"
+    )
     starts_at = models.DateTimeField()
     ends_at = models.DateTimeField(null=True, blank=True)
     # HMAC-SHA256 of the webhook secret (shown once, when made): a relay posts it in X-Seamline-Secret.
@@ -185,6 +197,9 @@ class Comment(models.Model):
         ]
         indexes = [models.Index(fields=["session", "subject", "direction"], name="comment_theme")]
 
+    def __str__(self) -> str:
+        return f"@{self.author}: {self.text[:40]}"
+
 
 class ChangeRequest(models.Model):
     """A change of the pattern asked for, often of a theme of a session; the pattern room's queue."""
@@ -209,7 +224,9 @@ class ChangeRequest(models.Model):
     direction = models.CharField(max_length=40, blank=True)
     summary = models.CharField(max_length=200, help_text="front neckline 2 cm deeper, all sizes")
     public_note = models.CharField(
-        max_length=200, blank=True, help_text="what the drop page says: neckline 2 cm deeper, after your comments"
+        max_length=200,
+        blank=True,
+        help_text="the drop page says it: neckline 2 cm deeper, after your comments",
     )
     alteration = models.CharField(max_length=8, choices=Alteration.choices, blank=True)
     # The alteration's parameters: {"piece": "Front", "facing": "Front facing", "amount_cm": 2.0} or
