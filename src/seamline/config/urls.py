@@ -21,4 +21,5 @@ urlpatterns = [
     path("drops/", include("seamline.drops.urls_founder")),
     path("d/", include("seamline.drops.urls_public")),
     path("delivery/", include("seamline.delivery.urls")),
+    path("fitting/", include("seamline.fitting.urls")),
 ]
