@@ -182,6 +182,41 @@ def _piece_row(version: PatternVersion, position: int, piece: Any) -> PatternPie
     )
 
 
+@transaction.atomic
+def pattern_version_from(
+    pattern: Any,
+    *,
+    style: Style,
+    based_on: PatternVersion | None,
+    change_note: str,
+    by: AbstractBaseUser | None = None,
+    status: str = PatternVersion.Status.REVIEW,
+) -> PatternVersion:
+    """The style's next pattern version from a pattern Seamline made (an alteration of ``based_on``), with its
+    pieces: under review by default, so a change is never approved without someone looking at it."""
+    if not pattern.pieces:
+        raise ValidationError("The pattern cannot be saved", fields={"pattern": "the pattern holds no pieces"})
+    _pieces_checked(pattern)
+    Style.objects.select_for_update().filter(pk=style.pk).first()  # number versions one at a time
+    number = (PatternVersion.objects.filter(style=style).aggregate(n=Max("number"))["n"] or 0) + 1
+    version = PatternVersion.objects.create(
+        style=style,
+        number=number,
+        style_name=pattern.style_name[:200],
+        source_name=(f"made from v{based_on.number}" if based_on else pattern.source or "made by Seamline")[:255],
+        units=pattern.units,
+        sample_size=pattern.sample_size,
+        sizes=list(pattern.sizes()),
+        graded=based_on.graded if based_on else False,
+        uploaded_by=by,
+        status=status,
+        based_on=based_on,
+        change_note=change_note[:300],
+    )
+    PatternPiece.objects.bulk_create(_piece_row(version, i, p) for i, p in enumerate(pattern.pieces))
+    return version
+
+
 # Cut plans --------------------------------------------------------------------------------------------
 
 # A cut is planned before sewing starts (a draft may be planned ahead of its placing).

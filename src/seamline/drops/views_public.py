@@ -20,7 +20,7 @@ from seamline.core.ratelimit import RateLimited, throttle
 
 from .errors import IdempotencyConflict, SoldOut
 from .models import Drop, DropVariant, PreOrder
-from .panels import PREORDER_PANELS
+from .panels import DROP_PUBLIC_PANELS, PREORDER_PANELS
 from .preorders import (
     IDEMPOTENCY_KEY_MAX_LENGTH,
     Customer,
@@ -202,7 +202,7 @@ def drop_page(request: HttpRequest, slug: str) -> HttpResponse:
             else:
                 url = reverse("drops_public:order", args=[drop.slug, preorder.access_token])
                 return redirect(f"{url}?placed=1")
-    return render(request, "drops/public_drop.html", _page_context(drop, offers, form), status=status)
+    return render(request, "drops/public_drop.html", _page_context(request, drop, offers, form), status=status)
 
 
 def _throttled(
@@ -211,12 +211,14 @@ def _throttled(
     """429 with the form as it was sent, and when to send it again."""
     form.is_valid()  # so its fields show what was typed; add_error needs the form cleaned
     form.add_error(None, f"Too many pre-orders from your address just now: try again in {exc.retry_after} s.")
-    response = render(request, "drops/public_drop.html", _page_context(drop, offers, form), status=429)
+    response = render(request, "drops/public_drop.html", _page_context(request, drop, offers, form), status=429)
     response["Retry-After"] = str(exc.retry_after)
     return response
 
 
-def _page_context(drop: Drop, offers: list[DropVariant], form: CheckoutForm) -> dict[str, Any]:
+def _page_context(
+    request: HttpRequest, drop: Drop, offers: list[DropVariant], form: CheckoutForm
+) -> dict[str, Any]:
     live = drop_status_of(drop, offers)
     prices = sorted(o.price for o in offers)
     chosen = form["variant"].value() if form.is_bound else None
@@ -243,6 +245,7 @@ def _page_context(drop: Drop, offers: list[DropVariant], form: CheckoutForm) -> 
         "funded": drop.state in (DropState.FUNDED, DropState.FULFILLED),
         # A fresh key per render: a double submit of this form is one order, a corrected form a new try.
         "idempotency_key": uuid.uuid4().hex,
+        "panels": DROP_PUBLIC_PANELS.render(request, drop),  # what the comments changed, from fitting
     }
 
 

@@ -33,6 +33,7 @@ SCHEMA_FILE = "dpp-untp-dpp-schema.json"
 PIECE = "H87"  # UN/CEFACT Rec 20 "piece": the declared unit of a garment's footprint
 EPCIS_EVENT_TYPE_BASE = "https://ref.gs1.org/epcis/"
 LEDGER_HEADS = "sl:ledgerHeads"  # in credentialSubject: the head of each chain the passport's events are in
+PATTERN = "sl:pattern"  # in credentialSubject: the pattern version the garment was cut from, and who shaped it
 EVENT_HASH = re.compile(r"ni:///sha-256;([0-9a-f]{64})\?ver=CBV2\.0")
 
 
@@ -145,6 +146,16 @@ class LedgerHead:
 
 
 @dataclass(frozen=True)
+class PatternNote:
+    """The pattern version a garment was cut from: "Cut from pattern v2 of SD-02 — shaped by 143 comments in
+    the live fitting of 3 Dec 2026"."""
+
+    style_code: str
+    version: int
+    description: str
+
+
+@dataclass(frozen=True)
 class PassportData:
     issuer_name: str
     garment: Garment
@@ -154,6 +165,7 @@ class PassportData:
     trace: tuple[TraceStep, ...]
     circularity: Circularity | None = None
     ledger_heads: tuple[LedgerHead, ...] = ()
+    pattern: PatternNote | None = None
 
 
 def passport_credential(
@@ -181,6 +193,12 @@ def passport_credential(
         subject["circularityScorecard"] = _circularity(data.circularity)
     if data.ledger_heads:  # the schema's ProductPassport allows further properties: Seamline's, prefixed
         subject[LEDGER_HEADS] = [_ledger_head(h) for h in data.ledger_heads]
+    if data.pattern is not None:
+        subject[PATTERN] = {
+            "styleCode": data.pattern.style_code,
+            "version": data.pattern.version,
+            "description": data.pattern.description,
+        }
     credential: dict[str, Any] = {
         "@context": [VC_V2_CONTEXT, UNTP_DPP_CONTEXT],
         "type": ["VerifiableCredential", "DigitalProductPassport"],

@@ -16,6 +16,8 @@ from django.utils import timezone
 
 from seamline.accounts.models import Organization
 from seamline.core.errors import ConflictError, ForbiddenError, ValidationError
+from seamline.cutting.models import CutPlan
+from seamline.fitting.change_selectors import pattern_provenance
 from seamline.footprint.models import GarmentFootprint
 from seamline.footprint.services import footprint_publish
 from seamline.lineage.selectors import garment_lineage
@@ -32,6 +34,7 @@ from .credential import (
     Material,
     Party,
     PassportData,
+    PatternNote,
     Standard,
     TraceStep,
     passport_credential,
@@ -54,6 +57,7 @@ from .status_list import StatusEntry, encode_list, set_bits, status_list_credent
 
 __all__ = [
     "base_url",
+    "garment_pattern",
     "host_did",
     "host_did_document",
     "issuer_key",
@@ -194,6 +198,27 @@ def status_list_jws(organization: Organization) -> str:
 
 
 # Issuing ----------------------------------------------------------------------------------------------
+
+
+def garment_pattern(garment: Garment) -> PatternNote | None:
+    """The pattern version the garment was cut from (its bundle's cut plan's, else its order's newest
+    finished plan's) and whether a live fitting's comments shaped it; None before it was cut."""
+    version_id = None
+    if garment.bundle_id is not None:
+        version_id = (
+            CutPlan.objects.filter(lays__bundles__pk=garment.bundle_id).values_list("pattern_version_id", flat=True)
+        ).first()
+    if version_id is None:
+        version_id = (
+            CutPlan.objects.filter(order_id=garment.order_id, status=CutPlan.Status.DONE)
+            .order_by("-created_at", "-pk")
+            .values_list("pattern_version_id", flat=True)
+            .first()
+        )
+    provenance = pattern_provenance(version_id=version_id) if version_id is not None else None
+    if provenance is None:
+        return None
+    return PatternNote(provenance.style_code, provenance.version_number, provenance.line)
 
 
 def passports_issue(
@@ -355,6 +380,7 @@ def _passport_data(garment: Garment, footprint: Any, context: dict[str, Any]) ->
             take_back_url=f"{base_url()}/p/{garment.label}#take-back",
         ),
         ledger_heads=heads,
+        pattern=garment_pattern(garment),
     )
 
 

@@ -38,7 +38,7 @@ from .credential import CONTEXT_FILES, LEDGER_HEADS, local_context
 from .forms import RevokeForm
 from .hangtag import Hangtag, hangtag_sheet_pdf, hangtag_sheet_svg
 from .models import IssuerKey, Passport
-from .services import base_url, host_did_document, passport_revoke, status_list_jws
+from .services import base_url, garment_pattern, host_did_document, passport_revoke, status_list_jws
 from .tasks import progress_key
 from .verify import envelope, ledger_check, ledger_fingerprint, linked_event_ids, verify_passport
 
@@ -190,6 +190,7 @@ def _render_page(
         if footprint
         else [],
         "care": CARE,
+        "pattern": garment_pattern(garment),  # the version it was cut from, and the comments that shaped it
         "ledger": ledger,
         "ledger_warnings": ledger_warnings(steps),
         "ledger_heads": subject.get(LEDGER_HEADS, []),
