@@ -12,9 +12,10 @@ class CuttingConfig(AppConfig):
 
     def ready(self) -> None:
         from . import views
-        from .selectors import bundles_known, uncut_blocker
+        from .selectors import bundles_known, pattern_versions_known, uncut_blocker
 
         namespace_add(Namespace("bundle", bundles_known))  # how the ledger looks a bundle up
+        namespace_add(Namespace("pattern", pattern_versions_known))  # a version's review events
         # The order's breakdown is cut before the order moves on to sewing.
         transition_guard_add(source="cutting", target="sewing", guard=uncut_blocker)
         STYLE_PANELS.add("patterns", views.style_patterns_panel, position=10)

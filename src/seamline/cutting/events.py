@@ -1,5 +1,6 @@
 """The EPCIS events of the cutting room: a lay cut (meters of each roll in, bundles out) and its off-cuts
-leaving for the recycler; and the reading of a bundle's ply range (pure: no Django)."""
+leaving for the recycler; a pattern version approved or rejected; and the reading of a bundle's ply range
+(pure: no Django)."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from typing import Any
 
 from seamline.trace import events as ev
 
-__all__ = ["lay_cut", "offcuts_shipped", "plies_in"]
+__all__ = ["lay_cut", "offcuts_shipped", "pattern_reviewed", "plies_in"]
 
 _PLIES = re.compile(r"(\d+)(?:-(\d+))?")
 
@@ -85,6 +86,52 @@ def offcuts_shipped(
     }
     if lay is not None:
         event["sl:lay"] = ev.check_uri(lay, "lay")
+    return event
+
+
+def pattern_reviewed(
+    *,
+    pattern: str,
+    style_code: str,
+    number: int,
+    approved: bool,
+    when: datetime,
+    based_on: str | None = None,
+    change_note: str | None = None,
+    note: str | None = None,
+    operator: str | None = None,
+    event_id: str | None = None,
+) -> dict[str, Any]:
+    """The brand reviews a pattern version: ObjectEvent OBSERVE of the version (a document, by its URI),
+    bizStep ``inspecting``, disposition ``conformant`` (approved) or ``non_conformant`` (rejected).
+
+    Why CBV's ``inspecting``: CBV defines it as reviewing objects "to address potential physical or
+    documentation defects", which a pattern review is, and its two dispositions say the verdict. CBV's
+    ``accepting`` is taking custody of goods (a change of possession), which nothing here is; a Seamline
+    bizStep would say no more than this pair does and be unknown to every other EPCIS reader.
+    ``sl:review`` repeats the verdict in words, ``sl:basedOn`` names the version it changes.
+    """
+    if not isinstance(approved, bool):
+        raise ValueError("approved must be True or False")
+    if isinstance(number, bool) or not isinstance(number, int) or number < 1:
+        raise ValueError(f"number must be a positive int, not {number!r}")
+    event = ev.new_event("ObjectEvent", when, event_id)
+    event |= {
+        "epcList": ev.check_epcs([pattern], "pattern"),
+        "action": "OBSERVE",
+        "bizStep": "inspecting",
+        "disposition": "conformant" if approved else "non_conformant",
+        "sl:review": "approved" if approved else "rejected",
+        "sl:style": ev.check_text(style_code, "style_code"),
+        "sl:patternNumber": number,
+    }
+    if based_on is not None:
+        event["sl:basedOn"] = ev.check_uri(based_on, "based_on")
+    if change_note is not None:
+        event["sl:changeNote"] = ev.check_text(change_note, "change_note")
+    if note is not None:
+        event["sl:note"] = ev.check_text(note, "note")
+    ev.add_operator(event, operator)
     return event
 
 

@@ -44,6 +44,7 @@ class CutSettings:
     assumed_utilization: float = 0.82  # only to shortlist ratios and skip ones longer than the table
     end_loss_cm: float = 2.0
     gsm: float = 0.0
+    remnants_first: bool = False  # a sample's cut: roll ends before whole rolls (rolls.assign_rolls)
 
     @property
     def usable_width_cm(self) -> float:
@@ -175,7 +176,9 @@ def plan_order_cut(
 
     report(PlanProgress(0.98, "Assigning rolls by shade lot"))
     lays = [(f"L{i}", lay.plies, lay.length_cm) for i, lay in enumerate(plan.lays, start=1)]
-    roll_plan = assign_rolls(lays, rolls, end_loss_cm=settings.end_loss_cm)
+    roll_plan = assign_rolls(
+        lays, rolls, end_loss_cm=settings.end_loss_cm, remnants_first=settings.remnants_first
+    )
     consumed_cm2 = float(roll_plan.consumed_m) * 100 * settings.fabric_width_cm
     pieces_cm2 = sum(markers[ratio_key(lay.ratio, sizes)].piece_area_cm2 * lay.plies for lay in plan.lays)
     offcut_cm2 = max(0.0, consumed_cm2 - pieces_cm2)

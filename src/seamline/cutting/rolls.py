@@ -8,7 +8,11 @@ Pure: no Django. The rule, greedy and documented:
 * for each lay the lots are tried largest remaining meters first, and the first lot that can give every
   ply wins; within the lot the rolls are used in the order given, first fit (a roll gives as many whole
   plies as its remaining length allows, then the next roll);
-* what is left on a roll that was cut from is its remnant (roll end), with its length.
+* what is left on a roll that was cut from is its remnant (roll end), with its length;
+* ``remnants_first`` (samples): a lay is first served from remnants alone (rolls already cut from,
+  given as ``Roll(remnant=True)`` or cut by an earlier lay of the plan), shortest first, from the lot
+  whose remnants suffice with the fewest meters; only when no lot's remnants suffice does the rule above
+  apply (whole rolls too). Small ends are used up rather than new rolls opened.
 
 Meters are Decimal with 3 places; a ply's meters are rounded up to the millimetre so a roll is never
 over-promised.
@@ -40,6 +44,7 @@ class Roll:
     roll_id: str
     shade_lot: str
     length_m: Decimal
+    remnant: bool = False  # already cut from (a roll end), so a sample uses it before a whole roll
 
 
 @dataclass(frozen=True)
@@ -94,9 +99,16 @@ class RollPlan:
 
 
 def assign_rolls(
-    lays: Sequence[tuple[str, int, float]], rolls: Sequence[Roll], *, end_loss_cm: float = 2.0
+    lays: Sequence[tuple[str, int, float]],
+    rolls: Sequence[Roll],
+    *,
+    end_loss_cm: float = 2.0,
+    remnants_first: bool = False,
 ) -> RollPlan:
-    """Rolls for each ``(lay_id, plies, length_cm)``; ValueError naming a lay no single lot can supply."""
+    """Rolls for each ``(lay_id, plies, length_cm)``; ValueError naming a lay no single lot can supply.
+
+    ``remnants_first``: serve each lay from remnants alone when some lot's remnants suffice (see above).
+    """
     ids = [roll.roll_id for roll in rolls]
     if len(set(ids)) != len(ids):
         raise ValueError("roll ids must be unique")
@@ -109,6 +121,11 @@ def assign_rolls(
         if plies < 1 or length_cm <= 0:
             raise ValueError(f"lay {lay_id!r}: plies and length must be positive")
         ply_m = ((Decimal(str(length_cm)) + Decimal(str(end_loss_cm))) / 100).quantize(_MM, ROUND_CEILING)
+        if remnants_first:
+            ends = _remnants_sufficing(rolls, remaining, plies, ply_m)
+            if ends is not None:
+                served.append(_take(lay_id, ends[0], plies, ply_m, ends[1], remaining))
+                continue
         best: tuple[str, int] | None = None
         by_size = sorted(lots, key=lambda lot: (-sum(remaining[r] for r in lots[lot]), lot))
         for lot in by_size:
@@ -140,6 +157,27 @@ def assign_rolls(
         consumed_m=sum((u.consumed_m for u in usage), Decimal("0.000")),
         remnant_m=sum((u.remnant_m for u in usage), Decimal("0.000")),
     )
+
+
+def _remnants_sufficing(
+    rolls: Sequence[Roll], remaining: dict[str, Decimal], plies: int, ply_m: Decimal
+) -> tuple[str, list[str]] | None:
+    """The lot whose remnants alone give every ply, with the fewest meters of remnants, and those remnants
+    shortest first; None when no lot's remnants suffice."""
+    by_lot: dict[str, list[str]] = {}
+    for roll in rolls:
+        started = roll.remnant or remaining[roll.roll_id] < Decimal(roll.length_m).quantize(_MM)
+        if started and remaining[roll.roll_id] >= ply_m:
+            by_lot.setdefault(roll.shade_lot, []).append(roll.roll_id)
+    fitting = [
+        (sum(remaining[r] for r in ids), lot, sorted(ids, key=lambda r: (remaining[r], r)))
+        for lot, ids in by_lot.items()
+        if sum(int(remaining[r] // ply_m) for r in ids) >= plies
+    ]
+    if not fitting:
+        return None
+    _, lot, ids = min(fitting)
+    return lot, ids
 
 
 def _take(

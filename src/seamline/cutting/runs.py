@@ -19,6 +19,7 @@ from django.utils import timezone
 
 from seamline.catalog.models import FabricRoll
 from seamline.core import worker
+from seamline.production.models import ProductionOrder
 
 from .isolated import Cancelled, ChildDied, run_isolated
 from .marker_svg import marker_svg
@@ -54,7 +55,7 @@ def cut_plan_run(plan_id: int, *, on_progress: Callable[[PlanProgress], None] | 
     mine = CutPlan.objects.filter(pk=plan_id, status=CutPlan.Status.RUNNING, attempt=plan.attempt)
     pattern = pattern_of(plan.pattern_version)
     rolls = [
-        Roll(str(row.pk), row.shade_lot or "(no lot)", row.available_m)
+        Roll(str(row.pk), row.shade_lot or "(no lot)", row.available_m, row.remnant)
         for row in rolls_available(factory_id=plan.order.factory_id, material_id=plan.material_id, plan=plan)
     ]
 
@@ -103,6 +104,8 @@ def _settings_of(plan: CutPlan) -> CutSettings:
         one_way=plan.one_way,
         seconds_per_garment=plan.seconds_per_garment,
         gsm=float(plan.material.weight_gsm or 0),
+        # A sample is a garment or three: cut from roll ends before a whole roll is opened.
+        remnants_first=plan.order.kind == ProductionOrder.Kind.SAMPLE,
     )
 
 
@@ -192,6 +195,7 @@ def _save_result(plan: CutPlan, pattern: Pattern, result: OrderCut, rolls: list[
                 "available_m": str(usage.length_m),
                 "consumed_m": str(usage.consumed_m),
                 "remnant_m": str(usage.remnant_m),
+                "was_remnant": by_id[usage.roll_id].remnant,  # a roll end before this plan cut it
             }
             for usage in result.rolls.rolls
             if usage.consumed_m > 0

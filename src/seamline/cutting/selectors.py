@@ -16,7 +16,7 @@ from seamline.catalog.models import BomLine, FabricRoll, Material
 from seamline.catalog.selectors import style_list
 from seamline.facilities.models import Facility
 from seamline.production.models import ProductionOrder
-from seamline.trace.namespaces import Parties, parties, uuid_keys
+from seamline.trace.namespaces import Parties, int_keys, parties, uuid_keys
 
 from .consumption import fabric_for, fabric_note, fabric_source, meters_per_garment
 from .dxf_aama import write_dxf_aama
@@ -41,8 +41,13 @@ def pattern_version_get(*, organization: Organization, pk: int) -> PatternVersio
     )
 
 
-def pattern_version_latest(*, style_id: int) -> PatternVersion | None:
-    return PatternVersion.objects.filter(style_id=style_id).order_by("-number").first()
+def pattern_version_latest(*, style_id: int, approved: bool = False) -> PatternVersion | None:
+    """The style's newest version; ``approved=True``: its newest approved one, the only one production cuts
+    (a newer version under review or rejected is passed over), None when there is none."""
+    versions = PatternVersion.objects.filter(style_id=style_id)
+    if approved:
+        versions = versions.filter(status=PatternVersion.Status.APPROVED)
+    return versions.order_by("-number").first()
 
 
 def pattern_of(version: PatternVersion) -> Pattern:
@@ -160,6 +165,7 @@ class AvailableRoll:
     roll_id: str
     shade_lot: str
     available_m: Decimal
+    remnant: bool = False  # already cut from: a roll end
 
 
 def rolls_available(*, factory_id: int, material_id: int, plan: CutPlan) -> list[AvailableRoll]:
@@ -177,7 +183,8 @@ def rolls_available(*, factory_id: int, material_id: int, plan: CutPlan) -> list
     for roll in rolls:
         left = roll.remaining_m - claimed.get(roll.pk, Decimal(0))
         if left > 0:
-            out.append(AvailableRoll(roll.pk, roll.roll_id, roll.shade_lot, left))
+            remnant = roll.remaining_m < roll.length_m
+            out.append(AvailableRoll(roll.pk, roll.roll_id, roll.shade_lot, left, remnant))
     return out
 
 
@@ -350,6 +357,20 @@ def order_material_needs(*, order: ProductionOrder, bom_lines: Iterable[BomLine]
         note = fabric_note(bom_m=bom_amount, marker_m=amount)
         needs.append(MaterialNeed(bom.material, bom.placement, amount, "m", source, note, bom_amount))
     return needs
+
+
+def pattern_versions_known(keys: list[str]) -> dict[str, Parties]:
+    """The ledger's look-up of pattern version identifiers (``urn:seamline:pattern:<id>``): the style's
+    brand, and the factories making its orders, as parties."""
+    ids = int_keys(keys)
+    brands = dict(PatternVersion.objects.filter(pk__in=ids).values_list("pk", "style__organization_id"))
+    factories: dict[int, set[int]] = defaultdict(set)
+    for pk, factory in PatternVersion.objects.filter(pk__in=ids).values_list(
+        "pk", "style__production_orders__factory_id"
+    ):
+        if factory is not None:
+            factories[pk].add(factory)
+    return {str(pk): parties(brand, brand, *factories[pk]) for pk, brand in brands.items()}
 
 
 def bundles_known(uids: list[str]) -> dict[str, Parties]:

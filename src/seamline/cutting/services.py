@@ -22,13 +22,14 @@ from seamline.core.validation import FieldErrors
 from seamline.facilities.models import Facility, FacilityKind
 from seamline.production.models import ProductionOrder
 from seamline.trace.eventhash import event_hash
-from seamline.trace.events import document_context, offcut_class_uri
+from seamline.trace.events import document_context, offcut_class_uri, pattern_uri
 from seamline.trace.services import record
 
 from . import tasks
 from .dxf_aama import read_dxf_aama
 from .events import lay_cut as lay_cut_event
 from .events import offcuts_shipped
+from .events import pattern_reviewed as pattern_reviewed_event
 from .models import Bundle, CutPlan, Lay, LayRoll, PatternPiece, PatternVersion
 from .pattern import PatternError
 from .selectors import (
@@ -115,12 +116,28 @@ def pattern_import(
     dxf: IO[bytes] | IO[str],
     rul: IO[bytes] | IO[str] | None = None,
     by: AbstractBaseUser | None = None,
+    based_on: PatternVersion | None = None,
+    change_note: str = "",
+    status: str = PatternVersion.Status.APPROVED,
 ) -> PatternVersion:
     """Read a DXF-AAMA file (and its .rul grade rules) into the style's next pattern version.
 
+    A style's first pattern is approved as it comes; an edited file made for a change is imported
+    ``based_on`` the version it changes, with ``status="review"``: production goes on cutting the latest
+    approved version until the brand approves it (pattern_version_review).
+
     ValidationError naming the file and the piece when the file cannot be used (too large, too many
-    pieces, unreadable); nothing is saved then.
+    pieces, unreadable), or naming ``based_on`` / ``status`` when they do not fit; nothing is saved then.
     """
+    if status not in (PatternVersion.Status.APPROVED, PatternVersion.Status.REVIEW):
+        raise ValidationError(
+            "The pattern cannot be imported", fields={"status": "A new version is approved or to review."}
+        )
+    if based_on is not None and based_on.style_id != style.pk:
+        raise ValidationError(
+            "The pattern cannot be imported",
+            fields={"based_on": f"pattern v{based_on.number} is another style's, not {style.code}'s"},
+        )
     _files_checked(dxf, rul)
     try:
         pattern = read_dxf_aama(dxf, rul=rul)
@@ -151,6 +168,9 @@ def pattern_import(
         sizes=list(pattern.sizes()),
         graded=rul is not None,
         uploaded_by=by,
+        status=status,
+        based_on=based_on,
+        change_note=change_note.strip()[:300],
     )
     PatternPiece.objects.bulk_create(_piece_row(version, i, p) for i, p in enumerate(pattern.pieces))
     return version
@@ -217,6 +237,51 @@ def pattern_version_from(
     return version
 
 
+@transaction.atomic
+def pattern_version_review(
+    *,
+    version: PatternVersion,
+    approve: bool,
+    organization: Organization,
+    by: AbstractBaseUser | None,
+    note: str = "",
+    when: Any = None,
+) -> PatternVersion:
+    """The brand approves (production may cut it from now on) or rejects a version under review; the
+    review goes to the brand's ledger as an inspecting event of the version (cutting.events)."""
+    version = (
+        PatternVersion.objects.select_for_update(of=("self",))
+        .select_related("style__organization", "based_on")
+        .get(pk=version.pk)
+    )
+    if organization.pk != version.style.organization_id:
+        raise ForbiddenError("Only the brand that owns the style approves or rejects its pattern versions.")
+    if version.status != PatternVersion.Status.REVIEW:
+        raise ConflictError(
+            f"{version.style.code} pattern v{version.number} is {version.get_status_display().lower()}, "
+            "not under review.",
+            fields={"version": "Not under review."},
+        )
+    if len(note) > 300:
+        raise ValidationError("The review is not valid", fields={"note": "At most 300 characters."})
+    version.status = PatternVersion.Status.APPROVED if approve else PatternVersion.Status.REJECTED
+    version.reviewed_by, version.reviewed_at = by, when or timezone.now()
+    version.save(update_fields=["status", "reviewed_by", "reviewed_at"])
+    event = pattern_reviewed_event(
+        pattern=pattern_uri(version.pk),
+        style_code=version.style.code,
+        number=version.number,
+        approved=approve,
+        when=version.reviewed_at,
+        based_on=pattern_uri(version.based_on_id) if version.based_on_id else None,
+        change_note=version.change_note or None,
+        note=note.strip() or None,
+        operator=person_name(by),
+    )
+    record(organization=version.style.organization, events=[event], brand=version.style.organization)
+    return version
+
+
 # Cut plans --------------------------------------------------------------------------------------------
 
 # A cut is planned before sewing starts (a draft may be planned ahead of its placing).
@@ -232,6 +297,7 @@ def cut_plan_request(
     colour: str = "",
     by: AbstractBaseUser | None = None,
     enqueue: bool = True,
+    pattern_version: PatternVersion | None = None,
     **settings: Any,
 ) -> CutPlan:
     """Queue the cut plan of one colourway of ``order``; the background task nests and plans it.
@@ -239,15 +305,17 @@ def cut_plan_request(
     ``settings`` are CutPlan fields (fabric_width_cm, margin_cm, spacing_cm, max_plies,
     max_marker_length_cm, setup_cost_cm, overcut_max, one_way, seconds_per_garment); the material's width
     and the house defaults fill what is not given. ``enqueue=False`` leaves the run to the caller (the CLI).
+
+    The pattern: the style's latest approved version (a newer one under review is passed over), unless a
+    sample order names its sample's ``pattern_version`` (which may be under review: that is what a fitting
+    is for); a production order naming a version is refused (ConflictError).
     """
     if organization.pk != order.factory_id:
         raise ForbiddenError("Only the factory that makes the order plans its cut.")
     if order.state not in PLANNABLE_STATES:
         raise ConflictError(f"{order.number} is {order.get_state_display().lower()}: its cut is behind it.")
     errors = FieldErrors()
-    version = pattern_version_latest(style_id=order.style_id)
-    if version is None:
-        errors.add("pattern", f"{order.style.code} has no pattern yet: import its DXF-AAMA file first.")
+    version = _version_to_cut(errors, order, pattern_version)
     demand_by_colour = order_demand(order)
     if not demand_by_colour:
         errors.add("colour", f"{order.number} has no units to cut.")
@@ -292,6 +360,39 @@ def cut_plan_request(
     if enqueue:
         _enqueue_run(plan.pk)
     return plan
+
+
+def _version_to_cut(
+    errors: FieldErrors, order: ProductionOrder, chosen: PatternVersion | None
+) -> PatternVersion | None:
+    """The version the order's cut nests: a sample's chosen one, else the latest approved (the gate)."""
+    if chosen is not None:
+        if order.kind != ProductionOrder.Kind.SAMPLE:
+            raise ConflictError(
+                f"{order.number} is a production order: it cuts the latest approved pattern version, "
+                f"not a chosen one (v{chosen.number}).",
+                fields={"pattern": "Production cuts the latest approved version."},
+            )
+        if chosen.style_id != order.style_id:
+            errors.add("pattern", f"pattern v{chosen.number} is not a version of {order.style.code}.")
+        elif chosen.status == PatternVersion.Status.REJECTED:
+            raise ConflictError(
+                f"{order.style.code} pattern v{chosen.number} was rejected: a sample of it is not cut.",
+                fields={"pattern": "Rejected."},
+            )
+        return chosen
+    version = pattern_version_latest(style_id=order.style_id, approved=True)
+    if version is None:
+        newest = pattern_version_latest(style_id=order.style_id)
+        if newest is None:
+            errors.add("pattern", f"{order.style.code} has no pattern yet: import its DXF-AAMA file first.")
+        else:
+            errors.add(
+                "pattern",
+                f"{order.style.code} has no approved pattern version (v{newest.number} is "
+                f"{newest.get_status_display().lower()}): production cuts only an approved version.",
+            )
+    return version
 
 
 PLAN_DEFAULTS = {
@@ -500,6 +601,8 @@ def _record_cut(
         order_number=plan.order.number,
         operator=operator,
     )
+    if plan.order.kind == ProductionOrder.Kind.SAMPLE:  # a sample's cut, told from production's
+        cut["sl:orderKind"] = ProductionOrder.Kind.SAMPLE.value
     # Its eventID, the event hash the ledger would give it anyway, set here so that its off-cuts name it.
     cut["eventID"] = event_hash(cut, document_context())
     events = [cut]

@@ -125,7 +125,7 @@ def cut_plan_create_view(request: HttpRequest, order_pk: int) -> HttpResponse:
         "order": order,
         "demand": demand,
         "material": material,
-        "version": pattern_version_latest(style_id=order.style_id),
+        "version": pattern_version_latest(style_id=order.style_id, approved=True),
     }
     if request.method != "POST":
         return render(request, "cutting/cut_plan_form.html", context)

@@ -31,6 +31,7 @@ from django.utils import timezone
 
 from seamline.core.ratelimit import Rate, setting_rate
 from seamline.core.validation import FieldErrors
+from seamline.cutting.selectors import pattern_version_latest
 from seamline.facilities.geocode import UnknownZipError, distance_km, geocode_zip
 
 from . import tasks
@@ -326,6 +327,8 @@ def _take_units(
         delivery_window_start=window[0] if window else None,
         delivery_window_end=window[1] if window else None,
         units=units,
+        # What is on sale: the approved version production would cut now (a version under review is not).
+        pattern_version=pattern_version_latest(style_id=drop.style_id, approved=True),
         amount=amount,
         currency=drop.currency,
         idempotency_key=hold.idempotency_key.split(":", 1)[1],

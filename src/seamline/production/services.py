@@ -77,13 +77,17 @@ def production_order_create(
     notes: str = "",
     by: AbstractBaseUser | None = None,
     backdated: bool = False,
+    kind: str = ProductionOrder.Kind.PRODUCTION,
 ) -> ProductionOrder:
-    """A draft order of `style` with `factory`; `quantities` maps SKU to units.
+    """A draft order of `style` with `factory`; `quantities` maps SKU to units. `kind="sample"`: a sample's
+    tiny order (fitting makes those), which may cut a pattern version still under review.
 
     `backdated=True` records an order placed in the past (the demo seed's delivered sample run), whose due
     date may be past; what people enter (forms, API) never passes it.
     """
     errors = FieldErrors()
+    if kind not in ProductionOrder.Kind.values:
+        errors.add("kind", f"One of {', '.join(ProductionOrder.Kind.values)}.")
     if not brand.is_brand:
         errors.add("brand", "Only a brand places production orders.")
     if style.organization_id != brand.pk:
@@ -97,7 +101,13 @@ def production_order_create(
     _check_run_size(errors, quantities, lines)
     errors.raise_if_any("The production order is not valid")
     order = ProductionOrder.objects.create(
-        brand=brand, factory=factory, style=style, due_date=due, notes=notes, units=sum(q for _, q in lines)
+        brand=brand,
+        factory=factory,
+        style=style,
+        kind=kind,
+        due_date=due,
+        notes=notes,
+        units=sum(q for _, q in lines),
     )
     ProductionOrderLine.objects.bulk_create(
         ProductionOrderLine(order=order, variant_id=vid, quantity=qty) for vid, qty in lines

@@ -95,6 +95,15 @@ def doorstep_uri(parcel_uid: UUID | str) -> str:
     return f"{DOORSTEP_PREFIX}{parcel_uid}"
 
 
+def pattern_uri(pattern_version_id: int | str) -> str:
+    """One pattern version of a style (a document: the pieces a garment is cut from)."""
+    return f"urn:seamline:pattern:{_segment(pattern_version_id)}"
+
+
+def sample_uri(uid: UUID | str) -> str:
+    return f"urn:seamline:sample:{uid}"
+
+
 def material_class_uri(material_id: int | str) -> str:
     return f"urn:seamline:material:{_segment(material_id)}"
 
