@@ -23,6 +23,7 @@ from pathlib import Path
 
 from seamline.cutting.alteration import lower_neckline
 from seamline.cutting.demo_dress import slip_dress_pattern
+
 from seamline.cutting.planner import CutSettings, plan_order_cut
 from seamline.cutting.rolls import Roll
 
@@ -100,11 +101,13 @@ def main() -> int:
         run = once(args.amount_cm, args.seconds_per_garment)
         runs.append(run)
         print(
-            f"  run {i + 1}: neckline -{args.amount_cm:g} cm on {run['sizes']} sizes ({run['pieces']} pieces) "
+            f"  run {i + 1}: neckline -{args.amount_cm:g} cm on {run['sizes']} sizes "
+            f"({run['pieces']} pieces) "
             f"in {run['alteration_s']:.2f} s; size {run['sample_size']} "
             f"{run['area_before_cm2']:.0f} → {run['area_after_cm2']:.0f} cm²; seams within "
             f"{run['worst_seam_mismatch_mm']:.2f} mm; sample nested {run['marker_length_cm']:.1f} cm "
-            f"({100 * run['utilization']:.1f}%), {run['consumed_m']} m from the remnant; wall {run['wall_s']:.1f} s"
+            f"({100 * run['utilization']:.1f}%), {run['consumed_m']} m from the remnant; "
+            f"wall {run['wall_s']:.1f} s"
         )
     walls = [r["wall_s"] for r in runs]
     worst = max(walls)

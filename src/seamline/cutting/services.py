@@ -215,7 +215,9 @@ def pattern_version_from(
     """The style's next pattern version from a pattern Seamline made (an alteration of ``based_on``), with its
     pieces: under review by default, so a change is never approved without someone looking at it."""
     if not pattern.pieces:
-        raise ValidationError("The pattern cannot be saved", fields={"pattern": "the pattern holds no pieces"})
+        raise ValidationError(
+            "The pattern cannot be saved", fields={"pattern": "the pattern holds no pieces"}
+        )
     _pieces_checked(pattern)
     Style.objects.select_for_update().filter(pk=style.pk).first()  # number versions one at a time
     number = (PatternVersion.objects.filter(style=style).aggregate(n=Max("number"))["n"] or 0) + 1
@@ -223,7 +225,9 @@ def pattern_version_from(
         style=style,
         number=number,
         style_name=pattern.style_name[:200],
-        source_name=(f"made from v{based_on.number}" if based_on else pattern.source or "made by Seamline")[:255],
+        source_name=(f"made from v{based_on.number}" if based_on else pattern.source or "made by Seamline")[
+            :255
+        ],
         units=pattern.units,
         sample_size=pattern.sample_size,
         sizes=list(pattern.sizes()),

@@ -202,7 +202,9 @@ def drop_page(request: HttpRequest, slug: str) -> HttpResponse:
             else:
                 url = reverse("drops_public:order", args=[drop.slug, preorder.access_token])
                 return redirect(f"{url}?placed=1")
-    return render(request, "drops/public_drop.html", _page_context(request, drop, offers, form), status=status)
+    return render(
+        request, "drops/public_drop.html", _page_context(request, drop, offers, form), status=status
+    )
 
 
 def _throttled(
@@ -211,7 +213,9 @@ def _throttled(
     """429 with the form as it was sent, and when to send it again."""
     form.is_valid()  # so its fields show what was typed; add_error needs the form cleaned
     form.add_error(None, f"Too many pre-orders from your address just now: try again in {exc.retry_after} s.")
-    response = render(request, "drops/public_drop.html", _page_context(request, drop, offers, form), status=429)
+    response = render(
+        request, "drops/public_drop.html", _page_context(request, drop, offers, form), status=429
+    )
     response["Retry-After"] = str(exc.retry_after)
     return response
 

@@ -45,7 +45,10 @@ __all__ = [
 ]
 
 # The lexicon subject whose points of measure an alteration moves by its amount.
-ALTERATION_SUBJECTS = {ChangeRequest.Alteration.NECKLINE: "neckline", ChangeRequest.Alteration.LENGTH: "length"}
+ALTERATION_SUBJECTS = {
+    ChangeRequest.Alteration.NECKLINE: "neckline",
+    ChangeRequest.Alteration.LENGTH: "length",
+}
 _STATUS_ORDER = Case(
     When(status=ChangeRequest.Status.OPEN, then=Value(0)),
     When(status=ChangeRequest.Status.VERSION_READY, then=Value(1)),
@@ -170,7 +173,8 @@ def pom_changes(
     style: Style, requests: Iterable[ChangeRequest], sizes: Iterable[str]
 ) -> tuple[list[PomChange], str]:
     """The spec values the alterations move: points of measure whose subject is an alteration's (neckline,
-    length) shift by its amount in the sizes it altered. An edited file's change is not known from the spec."""
+    length) shift by its amount in the sizes it altered. An edited file's change is not known from the
+    spec."""
     shifts: dict[str, dict[str, Decimal]] = {}
     files = []
     all_sizes = list(sizes)
@@ -227,9 +231,9 @@ def _nest_one(pattern: Pattern, size: str, width_cm: float, seconds: float) -> t
 def fabric_per_garment(
     versions: list[PatternVersion], *, size: str, width_cm: float, seconds: float = NEST_SECONDS
 ) -> list[tuple[float, float, float]]:
-    """Each version's (marker length cm, utilization, seconds) for one garment of ``size`` nested alone, as the
-    cutting room nests (its margins and knife allowance); the nestings run side by side and are cached per
-    version, size and width (a version never changes)."""
+    """Each version's (marker length cm, utilization, seconds) for one garment of ``size`` nested alone, as
+    the cutting room nests (its margins and knife allowance); the nestings run side by side and are cached
+    per version, size and width (a version never changes)."""
     keys = [f"fitting:nest:v1:{v.pk}:{size}:{width_cm:.1f}" for v in versions]
     known = cache.get_many(keys)
     todo = [(i, v) for i, v in enumerate(versions) if keys[i] not in known]
@@ -268,17 +272,24 @@ def _fabric_co2e(material: Material, meters: Decimal, registry: Any) -> tuple[De
         primary=False,
     )
     footprint = calculate(activities, registry)
-    return footprint.co2e_kg(boundary="cradle-to-gate"), [registry.get(line.factor_id) for line in footprint.lines]
+    return footprint.co2e_kg(boundary="cradle-to-gate"), [
+        registry.get(line.factor_id) for line in footprint.lines
+    ]
 
 
 def _fabric(diff: VersionDiff, seconds: float) -> None:
     material = diff.material
     if material is None or not material.usable_width_cm:
-        diff.fabric_note = f"{diff.before.style.code} has no shell fabric with a width in its bill of materials."
+        diff.fabric_note = (
+            f"{diff.before.style.code} has no shell fabric with a width in its bill of materials."
+        )
         return
     try:
         nested = fabric_per_garment(
-            [diff.before, diff.after], size=diff.size, width_cm=float(material.usable_width_cm), seconds=seconds
+            [diff.before, diff.after],
+            size=diff.size,
+            width_cm=float(material.usable_width_cm),
+            seconds=seconds,
         )
     except ValueError as exc:  # a piece wider than the fabric
         diff.fabric_note = f"Not nested: {exc}"
@@ -318,7 +329,12 @@ def _fabric(diff: VersionDiff, seconds: float) -> None:
 
 
 def version_diff(
-    *, organization: Organization, before_pk: int, after_pk: int, size: str | None = None, seconds: float = NEST_SECONDS
+    *,
+    organization: Organization,
+    before_pk: int,
+    after_pk: int,
+    size: str | None = None,
+    seconds: float = NEST_SECONDS,
 ) -> VersionDiff | None:
     """Two versions of one style compared: per piece and size the area, the sample size's pieces overlaid,
     the points of measure that move, one garment re-nested on the shell fabric for each, and its CO2e."""

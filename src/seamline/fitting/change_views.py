@@ -42,10 +42,17 @@ class AlterationForm(forms.Form):
     piece = forms.CharField(required=False, max_length=100, help_text="neckline: the piece, e.g. Front")
     facing = forms.CharField(required=False, max_length=100, help_text="neckline: its facing, moved with it")
     pieces = forms.CharField(
-        required=False, max_length=300, label="Pieces", help_text="length: the pieces the line crosses, a comma between"
+        required=False,
+        max_length=300,
+        label="Pieces",
+        help_text="length: the pieces the line crosses, a comma between",
     )
     above_hem_cm = forms.DecimalField(
-        required=False, label="Line above the hem (cm)", max_digits=5, decimal_places=1, help_text="length only"
+        required=False,
+        label="Line above the hem (cm)",
+        max_digits=5,
+        decimal_places=1,
+        help_text="length only",
     )
     sizes = forms.CharField(required=False, max_length=200, help_text="blank: every size")
 
@@ -103,7 +110,9 @@ def change_queue(request: HttpRequest) -> HttpResponse:
         groups.setdefault(f"{change.style.code} {change.style.name}", []).append(change)
     open_count = sum(1 for c in changes if c.status == ChangeRequest.Status.OPEN)
     return render(
-        request, "fitting/change_queue.html", {"groups": groups, "open_count": open_count, "total": len(changes)}
+        request,
+        "fitting/change_queue.html",
+        {"groups": groups, "open_count": open_count, "total": len(changes)},
     )
 
 
@@ -122,10 +131,16 @@ def _detail_context(request: HttpRequest, change: ChangeRequest, **forms_: forms
         "can_review": change.status == ChangeRequest.Status.VERSION_READY
         and org.pk == change.style.organization_id
         and can(role, Permission.EDIT_CATALOG),
-        "can_recut": version is not None
-        and change.recut_sample_id is None
-        and change.status in (ChangeRequest.Status.VERSION_READY, ChangeRequest.Status.APPROVED)
-        and can(role, Permission.PLAN_CUTS),
+        "can_recut": can(role, Permission.PLAN_CUTS)
+        and version is not None
+        and (
+            (
+                change.recut_sample_id is None
+                and org.pk == change.style.organization_id
+                and change.status in (ChangeRequest.Status.VERSION_READY, ChangeRequest.Status.APPROVED)
+            )
+            or (change.recut_sample is not None and change.recut_sample.cut_at is None)
+        ),
         "age": _age(change),
     }
 
@@ -198,7 +213,11 @@ def change_review(request: HttpRequest, uid: Any) -> HttpResponse:
     if form.is_valid():
         try:
             change_request_review(
-                request=change, approve=approve, organization=_org(request), by=request.user, note=form.cleaned_data["note"]
+                request=change,
+                approve=approve,
+                organization=_org(request),
+                by=request.user,
+                note=form.cleaned_data["note"],
             )
         except DomainError as exc:
             add_domain_error(form, exc)
@@ -222,14 +241,19 @@ def change_recut(request: HttpRequest, uid: Any) -> HttpResponse:
         messages.error(request, str(exc))
         context = _detail_context(request, _change(request, uid))
         return render(request, "fitting/change_detail.html", context, status=exc.status)
-    messages.success(request, f"{sample} is planned and cut.")
+    if sample.cut_at is not None:
+        messages.success(request, f"{sample} is planned and cut.")
+    else:
+        messages.success(request, f"{sample} is asked of {sample.order.factory}: it cuts it next.")
     return redirect("fitting:change_detail", uid=change.uid)
 
 
 @org_view
 def pattern_diff(request: HttpRequest, before: int, after: int) -> HttpResponse:
     diff = found(
-        version_diff(organization=_org(request), before_pk=before, after_pk=after, size=request.GET.get("size")),
+        version_diff(
+            organization=_org(request), before_pk=before, after_pk=after, size=request.GET.get("size")
+        ),
         "pair of pattern versions of one style",
     )
     change = ChangeRequest.objects.filter(result_version=diff.after).first()

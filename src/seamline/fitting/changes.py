@@ -18,7 +18,8 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 from django.utils import timezone
 
-from seamline.accounts.models import Organization
+from seamline.accounts.models import Membership, Organization
+from seamline.accounts.permissions import Permission, can
 from seamline.catalog.selectors import style_list
 from seamline.core.errors import ConflictError, ForbiddenError, ValidationError
 from seamline.cutting.alteration import AlterationError, Altered, change_length, lower_neckline
@@ -48,18 +49,26 @@ def _now(when: datetime | None) -> datetime:
 
 def _locked(request: ChangeRequest) -> ChangeRequest:
     """The request, re-read under a row lock: two answers at once make one version."""
-    return ChangeRequest.objects.select_for_update().select_related("style", "base_version").get(pk=request.pk)
+    return (
+        ChangeRequest.objects.select_for_update().select_related("style", "base_version").get(pk=request.pk)
+    )
 
 
 def _may_answer(request: ChangeRequest, organization: Organization) -> None:
     """The brand that owns the style, or a factory that makes it (its pattern room), answers a request."""
     if not style_list(organization=organization).filter(pk=request.style_id).exists():
-        raise ForbiddenError(f"{organization} does not work on {request.style.code}; it cannot answer this request.")
+        raise ForbiddenError(
+            f"{organization} does not work on {request.style.code}; it cannot answer this request."
+        )
 
 
 def _answerable(request: ChangeRequest) -> None:
     if request.status not in ANSWERABLE:
-        what = "its version waits for review" if request.status == ChangeRequest.Status.VERSION_READY else "it is approved"
+        what = (
+            "its version waits for review"
+            if request.status == ChangeRequest.Status.VERSION_READY
+            else "it is approved"
+        )
         raise ConflictError(f"This request is answered already: {what}.")
 
 
@@ -110,7 +119,9 @@ def alteration_parameters(alteration: str, given: dict[str, Any]) -> dict[str, A
             errors["amount_cm"] = "0 cm changes nothing"
         out = {"pieces": list(pieces), "above_hem_cm": line, "amount_cm": amount}
     else:
-        errors["alteration"] = "Seamline makes neckline and length alterations; import the edited file for others"
+        errors["alteration"] = (
+            "Seamline makes neckline and length alterations; import the edited file for others"
+        )
     if errors:
         raise ValidationError("The alteration cannot be made", fields=errors)
     if sizes:
@@ -236,7 +247,8 @@ def change_request_import(
         raise ValidationError(  # the transaction rolls the import back
             "The file is of another style",
             fields={
-                "dxf": f"{version.source_name}: Style Name {version.style_name!r} is not {request.style.code} "
+                "dxf": f"{version.source_name}: Style Name {version.style_name!r} is not "
+                f"{request.style.code} "
                 f"{request.style.name} (pattern v{base.number} is {base.style_name!r})"
             },
         )
@@ -268,12 +280,19 @@ def change_request_review(
     request may be answered again."""
     request = _locked(request)
     if organization.pk != request.style.organization_id:
-        raise ForbiddenError(f"Only {request.style.organization} approves the patterns of {request.style.code}.")
+        raise ForbiddenError(
+            f"Only {request.style.organization} approves the patterns of {request.style.code}."
+        )
     if request.status != ChangeRequest.Status.VERSION_READY or request.result_version_id is None:
         raise ConflictError("There is no version of this request waiting for review.")
     moment = _now(when)
     pattern_version_review(
-        version=request.result_version, approve=approve, organization=organization, by=by, note=note, when=moment
+        version=request.result_version,
+        approve=approve,
+        organization=organization,
+        by=by,
+        note=note,
+        when=moment,
     )
     request.status = ChangeRequest.Status.APPROVED if approve else ChangeRequest.Status.REJECTED
     request.approved_at = moment if approve else None
@@ -281,55 +300,85 @@ def change_request_review(
     return request
 
 
-def _factory_of(request: ChangeRequest, organization: Organization) -> Organization:
-    """Who cuts the sample: the factory of the session's sample, else of the style's latest sample, else the
-    organization itself when it is a factory."""
+def _factory_of(request: ChangeRequest) -> Organization:
+    """Who cuts the sample: the factory of the session's sample, else of the style's latest sample."""
     session_sample = request.session.sample if request.session_id and request.session else None
     for sample in (session_sample, Sample.objects.filter(style=request.style, order__isnull=False).first()):
         if sample is not None and sample.order_id is not None:
             return sample.order.factory
-    if organization.is_factory:
-        return organization
     raise ValidationError(
         "No factory to cut the sample",
-        fields={"factory": f"{request.style.code} has no sample made by a factory yet: make one first"},
+        fields={"factory": f"{request.style.code} has no sample made by a factory yet: ask for one first"},
     )
 
 
-@transaction.atomic
+def _cutter(sample: Sample, organization: Organization, by: AbstractBaseUser | None) -> Organization | None:
+    """The factory cuts: the organization itself when it is the sample's factory, or the factory when the
+    person acting for the brand also works there with the right to plan cuts (one roof); else nobody now."""
+    factory = sample.order.factory  # type: ignore[union-attr]
+    if organization.pk == factory.pk:
+        return factory
+    if by is not None and getattr(by, "pk", None) is not None:
+        role = (
+            Membership.objects.filter(user_id=by.pk, organization=factory)
+            .values_list("role", flat=True)
+            .first()
+        )
+        if can(role, Permission.PLAN_CUTS):
+            return factory
+    return None
+
+
 def change_request_recut(
     *,
     request: ChangeRequest,
     organization: Organization,
     by: AbstractBaseUser | None = None,
     when: datetime | None = None,
-    seconds: float = 1,
+    seconds: int = 1,
 ) -> Sample:
     """The next fit sample from the request's version (under review or approved: that is what a fitting is
-    for), planned from remnants and cut in one go; the request keeps it as its re-cut."""
-    request = _locked(request)
-    _may_answer(request, organization)
-    if request.recut_sample_id is not None:
-        raise ConflictError(f"This request was re-cut already: {request.recut_sample}.")
-    version = request.result_version
-    if version is None or version.status == PatternVersion.Status.REJECTED:
-        raise ConflictError("There is no version to cut: make the new version first.")
-    session_sample = request.session.sample if request.session_id and request.session else None
-    size = session_sample.size if session_sample is not None else version.sample_size or version.sizes[0]
-    moment = _now(when)
-    sample = sample_create(
-        style=request.style,
-        stage=Sample.Stage.FIT,
-        size=size,
-        pattern_version=version,
-        factory=_factory_of(request, organization),
-        organization=organization,
-        by=by,
-        units=1,
-        notes=f"Re-cut for: {request.summary}"[:500],
-        when=moment,
-    )
-    sample = sample_cut(sample=sample, organization=organization, by=by, when=moment, seconds=seconds)
-    request.recut_sample = sample
-    request.save(update_fields=["recut_sample"])
-    return sample
+    for), asked of the factory and cut from remnants first; the request keeps it as its re-cut.
+
+    The brand asks for it (sample_create); the factory cuts it (sample_cut, which plans and runs the cut
+    and records the lay-cut events). One action does both when the person acting for the brand also works
+    at the factory, or when the factory presses it on an asked sample; otherwise the sample waits, asked,
+    for the factory. Two steps, as sample_cut is: the sample is asked (one transaction), then cut.
+    """
+    with transaction.atomic():
+        request = _locked(request)
+        _may_answer(request, organization)
+        sample = request.recut_sample
+        if sample is None:
+            version = request.result_version
+            if version is None or version.status == PatternVersion.Status.REJECTED:
+                raise ConflictError("There is no version to cut: make the new version first.")
+            if organization.pk != request.style.organization_id:
+                raise ForbiddenError(
+                    f"{request.style.organization} asks for the samples of {request.style.code}."
+                )
+            session_sample = request.session.sample if request.session_id and request.session else None
+            size = (
+                session_sample.size if session_sample is not None else version.sample_size or version.sizes[0]
+            )
+            sample = sample_create(
+                style=request.style,
+                stage=Sample.Stage.FIT,
+                size=size,
+                pattern_version=version,
+                factory=_factory_of(request),
+                organization=organization,
+                by=by,
+                units=1,
+                notes=f"Re-cut for: {request.summary}",
+                when=when,
+            )
+            request.recut_sample = sample
+            request.save(update_fields=["recut_sample"])
+        elif sample.cut_at is not None:
+            raise ConflictError(f"This request was re-cut already: {sample}.")
+    sample = Sample.objects.select_related("order__factory", "style").get(pk=sample.pk)
+    cutter = _cutter(sample, organization, by)
+    if cutter is None:
+        return sample  # asked of the factory; it cuts it from the request's page or the sample's
+    return sample_cut(sample=sample, organization=cutter, by=by, when=when or timezone.now(), seconds=seconds)

@@ -126,8 +126,8 @@ def loop_svg(steps: Sequence[LoopStep], *, title: str = "The loop") -> str:
         fill = "#2f3e8f" if step.done else "#fff"
         parts.append(f'<circle cx="{x}" cy="{y}" r="6" fill="{fill}" stroke="#2f3e8f" stroke-width="2"/>')
         parts.append(
-            f'<text x="{x}" y="{y + (20 if i % 2 == 0 else 33)}" font-size="9" text-anchor="middle" fill="#1e293b">'
-            f"{escape(step.label)}</text>"
+            f'<text x="{x}" y="{y + (20 if i % 2 == 0 else 33)}" font-size="9" text-anchor="middle" '
+            f'fill="#1e293b">{escape(step.label)}</text>'
         )
         if step.done:
             previous, previous_x = step, x

@@ -33,7 +33,9 @@ SCHEMA_FILE = "dpp-untp-dpp-schema.json"
 PIECE = "H87"  # UN/CEFACT Rec 20 "piece": the declared unit of a garment's footprint
 EPCIS_EVENT_TYPE_BASE = "https://ref.gs1.org/epcis/"
 LEDGER_HEADS = "sl:ledgerHeads"  # in credentialSubject: the head of each chain the passport's events are in
-PATTERN = "sl:pattern"  # in credentialSubject: the pattern version the garment was cut from, and who shaped it
+PATTERN = (
+    "sl:pattern"  # in credentialSubject: the pattern version the garment was cut from, and who shaped it
+)
 EVENT_HASH = re.compile(r"ni:///sha-256;([0-9a-f]{64})\?ver=CBV2\.0")
 
 

@@ -206,7 +206,9 @@ def garment_pattern(garment: Garment) -> PatternNote | None:
     version_id = None
     if garment.bundle_id is not None:
         version_id = (
-            CutPlan.objects.filter(lays__bundles__pk=garment.bundle_id).values_list("pattern_version_id", flat=True)
+            CutPlan.objects.filter(lays__bundles__pk=garment.bundle_id).values_list(
+                "pattern_version_id", flat=True
+            )
         ).first()
     if version_id is None:
         version_id = (

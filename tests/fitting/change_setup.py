@@ -1,0 +1,116 @@
+"""The slip dress of the change-request tests: a brand's style with its shell fabric, pattern v1 imported from
+the demo's DXF-AAMA, a factory with silk remnants that cut its first fit sample, a spec sheet, a live fitting
+and the change request its comments made."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from decimal import Decimal
+
+from django.utils import timezone
+
+from seamline.catalog.services import bom_line_add, material_create, style_create
+from seamline.cutting.demo_dress import slip_dress_dxf
+from seamline.cutting.services import pattern_import
+from seamline.fitting.models import ChangeRequest, FitSession, PointOfMeasure
+from seamline.fitting.samples import sample_create
+
+from .. import factories as f
+
+SIZES = ["XS", "S", "M", "L", "XL"]
+
+
+def slip_dress(brand, factory, tmp_path, *, width_cm: str = "140") -> dict:
+    silk = material_create(
+        organization=brand.org,
+        name="Silk charmeuse 19 momme",
+        composition={"silk": 100},
+        weight_gsm="82",
+        usable_width_cm=width_cm,
+        country_of_origin="CN",
+        price_per_m="38.00",
+    )
+    style = style_create(
+        organization=brand.org,
+        code="SD-02",
+        name="Slip Dress",
+        category="Dresses",
+        sizes=SIZES,
+        colourways=["Champagne"],
+    )
+    bom_line_add(style=style, material=silk, placement="shell", consumption=dict.fromkeys(SIZES, "1.600"))
+    with slip_dress_dxf(tmp_path / "SD-02.dxf").open("rb") as dxf:
+        v1 = pattern_import(style=style, dxf=dxf)
+    floor = f.make_facility(factory.org, kind="cut_and_sew")
+    rolls = [f.make_roll(floor, silk, length_m=length, shade_lot="A") for length in ("1.900", "2.400", "30.000")]
+    sample = sample_create(
+        style=style,
+        stage="fit",
+        size="M",
+        pattern_version=v1,
+        factory=factory.org,
+        organization=brand.org,
+        by=brand.user,
+    )
+    neck = PointOfMeasure.objects.create(
+        style=style,
+        position=1,
+        code="FND",
+        name="Front neck drop",
+        values={"XS": "11.0", "S": "11.5", "M": "12.0", "L": "12.5", "XL": "13.0"},
+        tolerance_cm=Decimal("0.5"),
+        subject="neckline",
+    )
+    length = PointOfMeasure.objects.create(
+        style=style,
+        position=2,
+        code="LEN",
+        name="Length, underarm to hem",
+        values={"XS": "83.0", "S": "84.5", "M": "86.0", "L": "87.5", "XL": "89.0"},
+        tolerance_cm=Decimal("1.0"),
+        subject="length",
+    )
+    return {
+        "material": silk,
+        "style": style,
+        "v1": v1,
+        "rolls": rolls,
+        "sample": sample,
+        "neck": neck,
+        "length": length,
+    }
+
+
+def session_with_request(
+    dress: dict, brand, *, drop=None, amount_cm: float = 2.0, comments: int = 143, first_comment_ago_h: float = 4
+) -> tuple[FitSession, ChangeRequest]:
+    """A finished live fitting of the sample and its change request: front neckline 2 cm deeper."""
+    now = timezone.now()
+    first = now - timedelta(hours=first_comment_ago_h)
+    session = FitSession.objects.create(
+        style=dress["style"],
+        title="SD-02 fit 1, live",
+        sample=dress["sample"],
+        drop=drop,
+        starts_at=first - timedelta(minutes=5),
+        ends_at=now - timedelta(hours=2),
+        secret_hash="0" * 64,
+        created_by=brand.user,
+    )
+    request = ChangeRequest.objects.create(
+        style=dress["style"],
+        session=session,
+        subject="neckline",
+        direction="deeper",
+        summary=f"Front neckline {amount_cm:g} cm deeper, all sizes",
+        public_note=f"Neckline {amount_cm:g} cm deeper, after your comments",
+        alteration=ChangeRequest.Alteration.NECKLINE,
+        parameters={"piece": "Front", "facing": "Front facing", "amount_cm": amount_cm},
+        comment_count=comments,
+        likes=512,
+        first_comment_at=first,
+        base_version=dress["v1"],
+        created_by=brand.user,
+        created_at=first + timedelta(minutes=12),
+    )
+    return session, request
