@@ -42,7 +42,9 @@ def slip_dress(brand, factory, tmp_path, *, width_cm: str = "140") -> dict:
     with slip_dress_dxf(tmp_path / "SD-02.dxf").open("rb") as dxf:
         v1 = pattern_import(style=style, dxf=dxf)
     floor = f.make_facility(factory.org, kind="cut_and_sew")
-    rolls = [f.make_roll(floor, silk, length_m=length, shade_lot="A") for length in ("1.900", "2.400", "30.000")]
+    rolls = [
+        f.make_roll(floor, silk, length_m=length, shade_lot="A") for length in ("1.900", "2.400", "30.000")
+    ]
     sample = sample_create(
         style=style,
         stage="fit",
@@ -82,7 +84,13 @@ def slip_dress(brand, factory, tmp_path, *, width_cm: str = "140") -> dict:
 
 
 def session_with_request(
-    dress: dict, brand, *, drop=None, amount_cm: float = 2.0, comments: int = 143, first_comment_ago_h: float = 4
+    dress: dict,
+    brand,
+    *,
+    drop=None,
+    amount_cm: float = 2.0,
+    comments: int = 143,
+    first_comment_ago_h: float = 4,
 ) -> tuple[FitSession, ChangeRequest]:
     """A finished live fitting of the sample and its change request: front neckline 2 cm deeper."""
     now = timezone.now()

@@ -31,12 +31,12 @@ def altered(brand, factory, tmp_path):
 def test_diff_rows_name_the_pieces_that_changed_in_every_size(altered, brand):
     dress, _, v2 = altered
     diff = version_diff(organization=brand.org, before_pk=dress["v1"].pk, after_pk=v2.pk, seconds=1)
-    changed = {(r.piece, r.size) for r in diff.rows if r.changed}
+    changed = {(r.name, r.size) for r in diff.rows if r.changed}
     sizes = dress["v1"].sizes
     assert {("Front", s) for s in sizes} <= changed
     assert {("Front facing", s) for s in sizes} <= changed
     assert not {(p, s) for p, s in changed if p in ("Back", "Back facing", "Strap")}
-    front_m = next(r for r in diff.rows if r.piece == "Front" and r.size == "M")
+    front_m = next(r for r in diff.rows if r.name == "Front" and r.size == "M")
     assert front_m.area_after_cm2 < front_m.area_before_cm2
     assert front_m.area_after_cm2 - front_m.area_before_cm2 == pytest.approx(front_m.delta_cm2)
     assert diff.size == "M" and {name for name, _ in diff.overlays} == {

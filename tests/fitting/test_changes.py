@@ -17,13 +17,13 @@ from seamline.cutting.dxf_aama import write_dxf_aama
 from seamline.cutting.models import PatternPiece, PatternVersion
 from seamline.cutting.pattern import Pattern
 from seamline.cutting.selectors import pattern_of
+from seamline.drops.services import drop_create, drop_open
 from seamline.fitting.changes import (
     change_request_alter,
     change_request_import,
     change_request_recut,
     change_request_review,
 )
-from seamline.drops.services import drop_create, drop_open
 from seamline.fitting.models import ChangeRequest, FitSession, Sample
 from seamline.passport.services import passports_issue
 
@@ -65,12 +65,17 @@ def test_the_alteration_makes_a_version_to_review_with_the_front_and_facing_chan
     for size in dress["v1"].sizes:
         # a V lowered 2 cm at its point between strap points ~19 cm apart: a triangle of about 19 cm² gone
         assert 5 < before[("Front", size)] - after[("Front", size)] < 40
-        assert after[("Front facing", size)] != pytest.approx(before[("Front facing", size)], abs=1e-6)
+        # the facing moves down with the neck curve: same band, another place
+        assert after[("Front facing", size)] == pytest.approx(before[("Front facing", size)], rel=0.02)
         assert after[("Back", size)] == pytest.approx(before[("Back", size)], abs=1e-6)
         assert after[("Strap", size)] == pytest.approx(before[("Strap", size)], abs=1e-6)
     # the pieces as stored are the engine's pattern, all sizes graded apart as before
-    stored = pattern_of(version)
-    assert stored.sizes() == pattern_of(dress["v1"]).sizes()
+    stored, base = pattern_of(version), pattern_of(dress["v1"])
+    assert stored.sizes() == base.sizes()
+    facing = {p.size: p.boundary for p in base.pieces if p.name == "Front facing"}
+    for piece in stored.pieces:
+        if piece.name == "Front facing":
+            assert min(y for _, y in piece.boundary) < min(y for _, y in facing[piece.size]) - 1.5
     assert PatternVersion.objects.get(pk=dress["v1"].pk).status == PatternVersion.Status.APPROVED
 
 
@@ -187,7 +192,10 @@ def test_only_the_brand_approves_and_the_request_follows(request_, brand, factor
     version = change_request_alter(request=request_, organization=brand.org)
     with pytest.raises(ForbiddenError):
         change_request_review(request=request_, approve=True, organization=factory.org, by=factory.user)
-    assert factory.client().post(f"/fitting/changes/{request_.uid}/review/", {"decision": "approve"}).status_code == 403
+    assert (
+        factory.client().post(f"/fitting/changes/{request_.uid}/review/", {"decision": "approve"}).status_code
+        == 403
+    )
     operator = f.make_member(brand.org, role=Membership.Role.OPERATOR)
     client = Client()
     client.force_login(operator)
@@ -195,7 +203,9 @@ def test_only_the_brand_approves_and_the_request_follows(request_, brand, factor
     version.refresh_from_db()
     assert version.status == PatternVersion.Status.REVIEW
 
-    response = brand.client().post(f"/fitting/changes/{request_.uid}/review/", {"decision": "approve", "note": "ok"})
+    response = brand.client().post(
+        f"/fitting/changes/{request_.uid}/review/", {"decision": "approve", "note": "ok"}
+    )
     assert response.status_code == 302
     request_.refresh_from_db()
     version.refresh_from_db()
@@ -207,7 +217,9 @@ def test_only_the_brand_approves_and_the_request_follows(request_, brand, factor
 
 def test_a_rejected_version_leaves_the_request_to_answer_again(request_, brand):
     first = change_request_alter(request=request_, organization=brand.org)
-    change_request_review(request=request_, approve=False, organization=brand.org, by=brand.user, note="too deep")
+    change_request_review(
+        request=request_, approve=False, organization=brand.org, by=brand.user, note="too deep"
+    )
     request_.refresh_from_db()
     assert request_.status == ChangeRequest.Status.REJECTED and request_.approved_at is None
     first.refresh_from_db()
@@ -222,7 +234,9 @@ def test_a_rejected_version_leaves_the_request_to_answer_again(request_, brand):
 
 
 def test_the_recut_makes_the_next_fit_sample_cut_from_the_new_version(dress, request_, brand, factory):
-    Membership.objects.create(user=brand.user, organization=factory.org, role=Membership.Role.STAFF)  # one roof
+    Membership.objects.create(
+        user=brand.user, organization=factory.org, role=Membership.Role.STAFF
+    )  # one roof
     version = change_request_alter(request=request_, organization=brand.org, by=brand.user)
     sample = change_request_recut(request=request_, organization=brand.org, by=brand.user)
     request_.refresh_from_db()
@@ -270,12 +284,12 @@ def test_the_loop_timeline_and_its_headline(dress, request_, brand, factory):
 def test_the_queue_lists_open_requests_first(dress, brand):
     _, done = session_with_request(dress, brand)
     ChangeRequest.objects.filter(pk=done.pk).update(status="approved", summary="Straps 1 cm shorter")
-    _, waiting = session_with_request(dress, brand)
+    session_with_request(dress, brand)
     page = brand.client().get("/fitting/changes/")
     assert page.status_code == 200
     html = page.content.decode()
     assert html.index("Front neckline 2 cm deeper") < html.index("Straps 1 cm shorter")
-    assert "1 open" not in html and "open of 2" in html
+    assert "1 open of 2" in html
 
 
 # The drop and the passport -----------------------------------------------------------------------------
@@ -299,15 +313,15 @@ def test_the_drops_public_page_says_what_the_comments_changed(dress, brand, fact
     )
     _, request = session_with_request(dress, brand, drop=drop)
     anonymous = Client()
-    assert "after your comments" not in anonymous.get(f"/d/{drop.slug}").content.decode()
+    assert "after your comments" not in anonymous.get(f"/d/{drop.slug}/").content.decode()
     change_request_alter(request=request, organization=brand.org)
     change_request_review(request=request, approve=True, organization=brand.org)
-    html = anonymous.get(f"/d/{drop.slug}").content.decode()
+    html = anonymous.get(f"/d/{drop.slug}/").content.decode()
     assert "Neckline 2 cm deeper, after your comments" in html
 
 
 @pytest.fixture
-def issued_with_session(delivered, brand):
+def issued_with_session(delivered, brand):  # noqa: F811 (the fixture imported above)
     """The trace tests' delivered order, its pattern version the answer to a live fitting's request."""
     cache.clear()  # serials restart with each test's database: no rendered page may carry over
     order = delivered["order"]

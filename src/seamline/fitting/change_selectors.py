@@ -151,6 +151,12 @@ class VersionDiff:
     co2e_sources: list[tuple[str, str, str]] = field(default_factory=list)  # (factor id, activity, source)
     co2e_note: str = ""
     co2e_traced: bool = True
+    added: tuple[tuple[str, str], ...] = ()
+    removed: tuple[tuple[str, str], ...] = ()
+
+    @property
+    def changed_count(self) -> int:
+        return sum(1 for row in self.rows if row.changed)
 
 
 def _chain(before: PatternVersion, after: PatternVersion) -> list[ChangeRequest]:
@@ -351,7 +357,7 @@ def version_diff(
     size = size if size in after.sizes else (after.sample_size or after.sizes[0])
     old, new = pattern_of(before), pattern_of(after)
     result = diff_patterns(old, new)
-    rows = list(getattr(result, "rows", result))
+    rows = list(result.rows)
     overlays = []
     if size in before.sizes:
         olds = {p.name: p for p in old.pieces_for(size)}
@@ -370,6 +376,8 @@ def version_diff(
         material=shell_material(after.style),
         fabric=None,
         fabric_note="",
+        added=result.added,
+        removed=result.removed,
     )
     _fabric(diff, seconds)
     return diff
