@@ -1,5 +1,6 @@
 from django.apps import AppConfig
 
+from seamline.catalog.panels import STYLE_PANELS
 from seamline.trace.namespaces import Namespace, namespace_add
 
 
@@ -9,5 +10,7 @@ class FittingConfig(AppConfig):
 
     def ready(self) -> None:
         from .selectors import samples_known
+        from .spec_views import style_fitting_panel
 
         namespace_add(Namespace("sample", samples_known))  # how the ledger looks a sample up (its fitting)
+        STYLE_PANELS.add("fitting-spec", style_fitting_panel, position=15)
