@@ -371,6 +371,7 @@ def _version_to_cut(
 ) -> PatternVersion | None:
     """The version the order's cut nests: a sample's chosen one, else the latest approved (the gate)."""
     if chosen is not None:
+        chosen = PatternVersion.objects.get(pk=chosen.pk)  # its status now, not the caller's copy's
         if order.kind != ProductionOrder.Kind.SAMPLE:
             raise ConflictError(
                 f"{order.number} is a production order: it cuts the latest approved pattern version, "

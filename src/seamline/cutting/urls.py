@@ -7,6 +7,7 @@ app_name = "cutting"
 urlpatterns = [
     path("styles/<int:style_pk>/patterns/new/", views.pattern_import_view, name="pattern_import"),
     path("patterns/<int:pk>/", views.pattern_detail, name="pattern_detail"),
+    path("patterns/<int:pk>/review/", views.pattern_review_view, name="pattern_review"),
     path("patterns/<int:pk>/pattern.dxf", views.pattern_download, name="pattern_download"),
     path("orders/<int:order_pk>/cut-plans/new/", views.cut_plan_create_view, name="cut_plan_create"),
     path("cut-plans/<int:pk>/", views.cut_plan_detail, name="cut_plan_detail"),

@@ -23,7 +23,7 @@ from seamline.production.selectors import order_get
 
 from .forms import CutPlanForm, PatternImportForm
 from .marker_svg import marker_from_document, marker_tiles
-from .models import CutPlan
+from .models import CutPlan, PatternVersion
 from .pattern_svg import pieces_svg
 from .planner import ratio_label
 from .selectors import (
@@ -48,6 +48,7 @@ from .services import (
     cut_plan_retry,
     lay_cut,
     pattern_import,
+    pattern_version_review,
 )
 
 
@@ -93,8 +94,35 @@ def pattern_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "svg": pieces_svg(pieces, title=f"{version.style.code} v{version.number}, size {size}"),
         "area_cm2": pattern.total_area_cm2(size),
         "cut_pieces": sum(p.quantity for p in pieces),
+        "approved_now": pattern_version_latest(style_id=version.style_id, approved=True),
+        "may_review": version.status == PatternVersion.Status.REVIEW
+        and version.style.organization_id == _org(request).pk
+        and can(getattr(request, "role", None), Permission.EDIT_CATALOG),
     }
     return render(request, "cutting/pattern_detail.html", context)
+
+
+@org_view
+@require_POST
+@requires(Permission.EDIT_CATALOG)
+def pattern_review_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """The brand approves or rejects a version under review (pattern_version_review)."""
+    version = found(pattern_version_get(organization=_org(request), pk=pk))
+    approve = request.POST.get("decision") == "approve"
+    try:
+        version = pattern_version_review(
+            version=version,
+            approve=approve,
+            organization=_org(request),
+            by=request.user,
+            note=request.POST.get("note", ""),
+        )
+    except DomainError as exc:
+        messages.error(request, exc.detail)
+    else:
+        verdict = "approved: production cuts it from now on" if approve else "rejected"
+        messages.success(request, f"Pattern v{version.number} of {version.style.code} {verdict}.")
+    return redirect("cutting:pattern_detail", pk=pk)
 
 
 @org_view

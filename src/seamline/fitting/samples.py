@@ -124,7 +124,7 @@ def sample_create(
         by=by,
         kind=ProductionOrder.Kind.SAMPLE,
     )
-    production_order_transition(
+    order = production_order_transition(
         order=order, target=State.PLANNED, organization=organization, by=by, when=when
     )
     sample = Sample.objects.create(
@@ -205,7 +205,7 @@ def _cut_lays(
     for lay in plan.lays.filter(cut_at__isnull=True).order_by("number"):
         lay_cut(lay=lay, organization=organization, by=by, when=moment)
     if sample.order.state == State.PLANNED:
-        production_order_transition(
+        sample.order = production_order_transition(
             order=sample.order, target=State.CUTTING, organization=organization, by=by, when=moment
         )
     sample.cut_at = moment
