@@ -122,6 +122,7 @@ def seam_length(points: Sequence[Point]) -> float:
 class _Neck:
     indices: tuple[int, ...]
     cx: float  # the piece's centre line
+    centre_y: float  # where the neckline crosses it
     half_left: float  # centre line to the strap point on each side
     half_right: float
 
@@ -198,7 +199,7 @@ def _neck(piece: Piece) -> _Neck:
     left, right = sorted((boundary[start][0], boundary[end][0]))
     if not left < cx < right:
         raise fail("the neckline does not straddle the centre line: import the edited DXF instead")
-    return _Neck(indices=indices, cx=cx, half_left=cx - left, half_right=right - cx)
+    return _Neck(indices=indices, cx=cx, centre_y=top[0], half_left=cx - left, half_right=right - cx)
 
 
 def lower_neckline(
@@ -281,12 +282,11 @@ def _lower(piece: Piece, neck: _Neck, amount: float) -> Piece:
     for i in neck.indices:
         x, y = boundary[i]
         boundary[i] = (x, y - amount * neck.weight(x))
-    cf_before = min(piece.boundary[i][1] for i in neck.indices if abs(piece.boundary[i][0] - neck.cx) < 1e-6)
     straps = min(piece.boundary[neck.indices[0]][1], piece.boundary[neck.indices[-1]][1])
-    if amount < 0 and cf_before - amount >= straps:
+    if amount < 0 and neck.centre_y - amount >= straps:
         raise AlterationError(
             f"raising the neckline {-amount:g} cm would lift its centre to or above the strap points "
-            f"(it is {straps - cf_before:.1f} cm below them)",
+            f"(it is {straps - neck.centre_y:.1f} cm below them)",
             field="amount_cm",
             piece=piece.name,
             size=piece.size,
@@ -608,7 +608,7 @@ def _run_length(boundary: Polyline, positions: Sequence[float], start: int, end:
         return (pos - start) % n_before <= span + 1e-12
 
     m = len(boundary)
-    first = next(i for i in range(m) if inside(positions[i]) and not inside(positions[i - 1]))
+    first = next((i for i in range(m) if inside(positions[i]) and not inside(positions[i - 1])), 0)
     run = [boundary[first]]
     i = (first + 1) % m
     while inside(positions[i]) and i != first:

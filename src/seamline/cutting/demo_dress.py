@@ -163,10 +163,8 @@ def _bias_grain(points: Sequence[Point]) -> tuple[Point, Point]:
         if polygon.contains(LineString(line)):
             break
         half *= 0.8
-    return (
-        (round(centre[0] - half, 3), round(centre[1] - half, 3)),
-        (round(centre[0] + half, 3), round(centre[1] + half, 3)),
-    )
+    (x, y), half = (round(centre[0], 3), round(centre[1], 3)), round(half, 3)  # rounded, still at 45°
+    return ((x - half, y - half), (x + half, y + half))
 
 
 def _bezier(p0: Point, p1: Point, p2: Point, p3: Point) -> list[Point]:
