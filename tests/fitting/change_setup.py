@@ -5,19 +5,25 @@ and the change request its comments made."""
 from __future__ import annotations
 
 from datetime import timedelta
-from decimal import Decimal
 
 from django.utils import timezone
 
 from seamline.catalog.services import bom_line_add, material_create, style_create
 from seamline.cutting.demo_dress import slip_dress_dxf
 from seamline.cutting.services import pattern_import
-from seamline.fitting.models import ChangeRequest, FitSession, PointOfMeasure
+from seamline.fitting.models import ChangeRequest, FitSession
 from seamline.fitting.samples import sample_create
+from seamline.fitting.specs import spec_import
 
 from .. import factories as f
 
 SIZES = ["XS", "S", "M", "L", "XL"]
+SHEET = (
+    "code,name,how_to_measure,tolerance_cm,critical,subject,XS,S,M,L,XL\n"
+    "FND,Front neck drop,strap point line to the V's point,0.5,yes,neckline,11.0,11.5,12.0,12.5,13.0\n"
+    "LEN,Length underarm to hem,side seam,1.0,no,length,83.0,84.5,86.0,87.5,89.0\n"
+    "HEM,Hem sweep,edge to edge,2.0,no,,110.0,115.0,120.0,125.0,130.0\n"
+)
 
 
 def slip_dress(brand, factory, tmp_path, *, width_cm: str = "140") -> dict:
@@ -54,32 +60,13 @@ def slip_dress(brand, factory, tmp_path, *, width_cm: str = "140") -> dict:
         organization=brand.org,
         by=brand.user,
     )
-    neck = PointOfMeasure.objects.create(
-        style=style,
-        position=1,
-        code="FND",
-        name="Front neck drop",
-        values={"XS": "11.0", "S": "11.5", "M": "12.0", "L": "12.5", "XL": "13.0"},
-        tolerance_cm=Decimal("0.5"),
-        subject="neckline",
-    )
-    length = PointOfMeasure.objects.create(
-        style=style,
-        position=2,
-        code="LEN",
-        name="Length, underarm to hem",
-        values={"XS": "83.0", "S": "84.5", "M": "86.0", "L": "87.5", "XL": "89.0"},
-        tolerance_cm=Decimal("1.0"),
-        subject="length",
-    )
+    spec_import(style=style, text=SHEET, organization=brand.org)
     return {
         "material": silk,
         "style": style,
         "v1": v1,
         "rolls": rolls,
         "sample": sample,
-        "neck": neck,
-        "length": length,
     }
 
 

@@ -215,6 +215,21 @@ def test_only_the_brand_approves_and_the_request_follows(request_, brand, factor
         change_request_review(request=request_, approve=False, organization=brand.org)
 
 
+def test_a_version_approved_on_the_patterns_own_page_answers_the_request(dress, request_, brand):
+    version = change_request_alter(request=request_, organization=brand.org)
+    response = brand.client().post(f"/cutting/patterns/{version.pk}/review/", {"decision": "approve"})
+    assert response.status_code == 302
+    page = brand.client().get(f"/fitting/changes/{request_.uid}/")
+    assert page.context["change"].status == ChangeRequest.Status.APPROVED
+    assert page.context["loop"].steps[3].when is not None  # approved, on the timeline
+    with pytest.raises(ConflictError):  # nothing waits for review any more
+        change_request_review(request=request_, approve=False, organization=brand.org)
+    change_request_review(request=request_, approve=True, organization=brand.org)  # saves it approved
+    request_.refresh_from_db()
+    version.refresh_from_db()
+    assert request_.status == ChangeRequest.Status.APPROVED and request_.approved_at == version.reviewed_at
+
+
 def test_a_rejected_version_leaves_the_request_to_answer_again(request_, brand):
     first = change_request_alter(request=request_, organization=brand.org)
     change_request_review(

@@ -41,6 +41,7 @@ __all__ = [
     "fabric_per_garment",
     "loop_of",
     "pattern_provenance",
+    "reconciled",
     "version_diff",
 ]
 
@@ -61,6 +62,19 @@ _STATUS_ORDER = Case(
 # The queue ---------------------------------------------------------------------------------------------
 
 
+def reconciled(change: ChangeRequest) -> ChangeRequest:
+    """The request as its version stands: a version approved or rejected on the pattern's own page (cutting)
+    answers the request too. In memory only; the next service call on the request saves it."""
+    version = change.result_version
+    if change.status == ChangeRequest.Status.VERSION_READY and version is not None:
+        if version.status == PatternVersion.Status.APPROVED:
+            change.status = ChangeRequest.Status.APPROVED
+            change.approved_at = change.approved_at or version.reviewed_at
+        elif version.status == PatternVersion.Status.REJECTED:
+            change.status = ChangeRequest.Status.REJECTED
+    return change
+
+
 def change_requests(*, organization: Organization, style_id: int | None = None) -> QuerySet[ChangeRequest]:
     """The requests of the styles the organization works on: open ones first, then those waiting for review,
     per style, oldest first within each (the queue's order of work)."""
@@ -76,7 +90,7 @@ def change_requests(*, organization: Organization, style_id: int | None = None) 
 
 def change_request_get(*, organization: Organization, uid: Any) -> ChangeRequest | None:
     try:
-        return (
+        change = (
             change_requests(organization=organization)
             .select_related("style__organization", "session__sample", "session__drop", "created_by")
             .filter(uid=uid)
@@ -84,6 +98,7 @@ def change_request_get(*, organization: Organization, uid: Any) -> ChangeRequest
         )
     except (ValueError, TypeError):  # not a UUID
         return None
+    return reconciled(change) if change is not None else None
 
 
 # The loop ----------------------------------------------------------------------------------------------
@@ -389,8 +404,11 @@ def version_diff(
 def drop_change_notes(*, drop: Any) -> list[str]:
     """The public notes of the approved requests of the drop's sessions, or of its style: "Neckline 2 cm
     deeper, after your comments", newest first, each once."""
+    approved = Q(status=ChangeRequest.Status.APPROVED) | Q(
+        status=ChangeRequest.Status.VERSION_READY, result_version__status=PatternVersion.Status.APPROVED
+    )
     notes = (
-        ChangeRequest.objects.filter(status=ChangeRequest.Status.APPROVED)
+        ChangeRequest.objects.filter(approved)
         .filter(Q(session__drop=drop) | Q(style_id=drop.style_id))
         .exclude(public_note="")
         .order_by("-approved_at", "-pk")
@@ -421,7 +439,7 @@ def pattern_provenance(*, version_id: int) -> PatternProvenance | None:
     while walk is not None and walk.pk not in seen:
         seen.add(walk.pk)
         request = (
-            ChangeRequest.objects.filter(result_version=walk, session__isnull=False, status="approved")
+            ChangeRequest.objects.filter(result_version=walk, session__isnull=False)
             .select_related("session")
             .first()
         )

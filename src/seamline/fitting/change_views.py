@@ -17,7 +17,7 @@ from seamline.accounts.permissions import Permission, can
 from seamline.core.errors import DomainError, found
 from seamline.core.forms import add_domain_error, submit
 
-from .change_selectors import change_request_get, change_requests, loop_of, version_diff
+from .change_selectors import change_request_get, change_requests, loop_of, reconciled, version_diff
 from .changes import change_request_alter, change_request_import, change_request_recut, change_request_review
 from .models import ChangeRequest
 
@@ -102,7 +102,7 @@ def _age(change: ChangeRequest) -> str:
 @org_view
 def change_queue(request: HttpRequest) -> HttpResponse:
     org = _org(request)
-    changes = list(change_requests(organization=org))
+    changes = [reconciled(change) for change in change_requests(organization=org)]
     for change in changes:
         change.age = _age(change)  # type: ignore[attr-defined]
     groups: dict[str, list[ChangeRequest]] = {}

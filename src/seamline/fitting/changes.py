@@ -27,6 +27,7 @@ from seamline.cutting.models import PatternVersion
 from seamline.cutting.selectors import pattern_of
 from seamline.cutting.services import pattern_import, pattern_version_from, pattern_version_review
 
+from .change_selectors import reconciled
 from .models import ChangeRequest, Sample
 from .samples import sample_create, sample_cut
 
@@ -48,10 +49,18 @@ def _now(when: datetime | None) -> datetime:
 
 
 def _locked(request: ChangeRequest) -> ChangeRequest:
-    """The request, re-read under a row lock: two answers at once make one version."""
-    return (
-        ChangeRequest.objects.select_for_update().select_related("style", "base_version").get(pk=request.pk)
+    """The request, re-read under a row lock (two answers at once make one version), and brought in line
+    with its version when that was reviewed on the pattern's own page."""
+    locked = (
+        ChangeRequest.objects.select_for_update(of=("self",))
+        .select_related("style", "base_version", "result_version")
+        .get(pk=request.pk)
     )
+    status, approved_at = locked.status, locked.approved_at
+    reconciled(locked)
+    if (locked.status, locked.approved_at) != (status, approved_at):
+        locked.save(update_fields=["status", "approved_at"])
+    return locked
 
 
 def _may_answer(request: ChangeRequest, organization: Organization) -> None:
@@ -283,6 +292,9 @@ def change_request_review(
         raise ForbiddenError(
             f"Only {request.style.organization} approves the patterns of {request.style.code}."
         )
+    done = ChangeRequest.Status.APPROVED if approve else ChangeRequest.Status.REJECTED
+    if request.status == done and request.result_version_id is not None:
+        return request  # reviewed so already (on the pattern's own page, or a second click)
     if request.status != ChangeRequest.Status.VERSION_READY or request.result_version_id is None:
         raise ConflictError("There is no version of this request waiting for review.")
     moment = _now(when)
