@@ -168,6 +168,8 @@ def test_a_preorder_records_the_approved_version_on_sale(brand, factory, tmp_pat
     _import(drop.style, tmp_path, status="review", based_on=v1, name="v2.dxf")
     preorder, _ = buy(drop, "M", 1, n=2)
     assert preorder.pattern_version == v1
+    page = brand.client().get(f"/drops/{drop.slug}/")
+    assert "<td>v1</td>" in page.text and "<td>—</td>" in page.text  # the founder's latest pre-orders
 
 
 # Remnants first (the rolls engine) ----------------------------------------------------------------------

@@ -339,3 +339,55 @@ def test_the_factory_cuts_from_the_sample_page(brand, factory, studio):
     assert "Fabric it took" in answer.text
     sample.refresh_from_db()
     assert sample.cut_at is not None
+
+
+def test_a_sewn_sample_garment_has_its_lineage_from_the_roll_end_to_the_fitting(brand, factory, studio):
+    from seamline.cutting.models import Bundle
+    from seamline.floor.services import bundle_sew
+    from seamline.lineage.selectors import garment_lineage
+
+    end = _remnant(studio["floor"], studio["material"], left="1.500")
+    sample = sample_cut(sample=_sample(brand, factory, studio), organization=factory.org)
+    [bundle] = Bundle.objects.filter(lay__plan__order=sample.order)
+    [garment] = bundle_sew(bundle=bundle, organization=factory.org)
+    sample_measure(sample=sample, values={"FNL": "9.4"}, organization=factory.org)
+    [event] = _bodies(factory.org, biz_step__endswith="inspecting")
+    assert event["epcList"] == [garment.epc_uri] and event["disposition"] == "conformant"  # sewn: its garment
+    lineage = garment_lineage(organization=factory.org, garment_epc=garment.epc_uri)
+    assert [r.label for r in lineage.rolls] == [end.roll_id]
+    assert [s.kind for s in lineage.steps][-3:] == ["cutting", "sewing", "inspecting"]
+
+
+def test_every_extension_term_of_the_new_events_is_in_the_published_context():
+    from seamline.cutting.events import pattern_reviewed
+
+    when = datetime(2026, 11, 5, 15, 30, tzinfo=UTC)
+    fitted = sample_fitted(
+        epcs=[ev.sample_uri("0b0d1f7c-5a8e-4c1f-8a34-0c9b1f2e3d44")],
+        sample=ev.sample_uri("0b0d1f7c-5a8e-4c1f-8a34-0c9b1f2e3d44"),
+        pattern=ev.pattern_uri(7),
+        size="M",
+        measurements=[
+            {"code": "FNL", "value_cm": Decimal("10"), "spec_cm": 9, "tolerance_cm": 1, "within": True}
+        ],
+        when=when,
+        order_number="PO-00001",
+        stage="proto",
+    )
+    reviewed = pattern_reviewed(
+        pattern=ev.pattern_uri(8),
+        style_code="SD",
+        number=2,
+        approved=False,
+        when=when,
+        based_on=ev.pattern_uri(7),
+        change_note="deeper",
+        note="no",
+    )
+    used = {k for e in (fitted, reviewed) for k in e if k.startswith("sl:")}
+    used |= {k for m in fitted["sl:measurements"] for k in m} | {"sl:orderKind"}
+    terms = ev.seamline_context()["@context"]
+    declared = {
+        f"sl:{t}" for t, v in terms.items() if (v.get("@id") if isinstance(v, dict) else v) == f"sl:{t}"
+    }
+    assert used <= declared
