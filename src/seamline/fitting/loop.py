@@ -103,6 +103,10 @@ def loop_headline(steps: Sequence[LoopStep]) -> str:
     return "waiting for the pattern room"
 
 
+def _short(text: str) -> str:
+    return "< 1 min" if text == "under a minute" else text  # the line has room for little
+
+
 def loop_svg(steps: Sequence[LoopStep], *, title: str = "The loop") -> str:
     """The steps as dots on a line, evenly spaced (the times are in the list beside it): reached steps filled,
     the rest hollow; the gap between two reached steps written on the line. Fits 390 px wide (it scales)."""
@@ -121,7 +125,7 @@ def loop_svg(steps: Sequence[LoopStep], *, title: str = "The loop") -> str:
             parts.append(
                 f'<line x1="{previous_x}" y1="{y}" x2="{x}" y2="{y}" stroke="#2f3e8f" stroke-width="3"/>'
                 f'<text x="{(previous_x + x) / 2}" y="{y - 8}" font-size="8" text-anchor="middle" '
-                f'fill="#475569">{escape(duration_text(step.when - previous.when))}</text>'
+                f'fill="#475569">{escape(_short(duration_text(step.when - previous.when)))}</text>'
             )
         fill = "#2f3e8f" if step.done else "#fff"
         parts.append(f'<circle cx="{x}" cy="{y}" r="6" fill="{fill}" stroke="#2f3e8f" stroke-width="2"/>')
