@@ -192,9 +192,13 @@ def drop_detail(request: HttpRequest, slug: str) -> HttpResponse:
     offers = _offers(drop)
     sizes = list(dict.fromkeys(o["offer"].variant.size for o in offers))
     sizes.sort(key=lambda s: drop.style.sizes.index(s) if s in drop.style.sizes else len(drop.style.sizes))
-    latest = PreOrder.objects.filter(drop=drop).select_related("pattern_version").prefetch_related(
-        Prefetch("lines", queryset=PreOrderLine.objects.select_related("offer__variant"))
-    )[:LATEST_PREORDERS]
+    latest = (
+        PreOrder.objects.filter(drop=drop)
+        .select_related("pattern_version")
+        .prefetch_related(Prefetch("lines", queryset=PreOrderLine.objects.select_related("offer__variant")))[
+            :LATEST_PREORDERS
+        ]
+    )
     context = {
         "drop": drop,
         "funded_pct": drop_funded_pct(drop),
