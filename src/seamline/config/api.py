@@ -9,6 +9,7 @@ from seamline.cutting import api as cutting_api
 from seamline.delivery import api as delivery_api
 from seamline.drops import api as drops_api
 from seamline.facilities import api as facilities_api
+from seamline.fitting import api as fitting_api
 from seamline.production import api as production_api
 
 api = SeamlineAPI(
@@ -34,3 +35,4 @@ api.add_router("/production-orders", production_api.router)
 api.add_router("/drops", drops_api.router)
 api.add_router("/", cutting_api.router)
 api.add_router("/", delivery_api.router)
+api.add_router("/", fitting_api.router)

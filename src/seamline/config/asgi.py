@@ -26,8 +26,9 @@ from seamline.core.worker import ENV_FLAG, start_clock_thread, start_worker_thre
 
 # Path prefixes served by Django's ASGI handler; everything else goes the one-hop WSGI way.
 ASYNC_PATH_PREFIXES: tuple[str, ...] = ()
-# ...and paths matching this: a drop page's live counters (/d/<slug>/events); the page itself stays WSGI.
-ASYNC_PATH_PATTERN = re.compile(r"/d/[-a-zA-Z0-9_]+/events\Z")
+# ...and paths matching this: a drop page's live counters (/d/<slug>/events) and a live fit session's board
+# (/fitting/sessions/<uid>/events); the pages themselves stay WSGI.
+ASYNC_PATH_PATTERN = re.compile(r"(/d/[-a-zA-Z0-9_]+|/fitting/sessions/[-0-9a-fA-F]{36})/events\Z")
 
 
 def is_async_path(path: str) -> bool:

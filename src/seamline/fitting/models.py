@@ -183,6 +183,8 @@ class Comment(models.Model):
     posted_at = models.DateTimeField()
     likes = models.PositiveIntegerField(default=0)
     source = models.CharField(max_length=7, choices=Source.choices)
+    # The amount the text names ("2 cm deeper"), read once when it arrives: a theme suggests their median.
+    amount_cm = models.DecimalField(max_digits=5, decimal_places=2, null=True, blank=True)
     # The theme the lexicon put it in when it arrived (re-matched when the lexicon changes); blank: none.
     subject = models.CharField(max_length=40, blank=True, db_index=True)
     direction = models.CharField(max_length=40, blank=True)
