@@ -12,7 +12,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from seamline.fitting.models import Comment
-from seamline.fitting.sessions import MAX_BATCH, MAX_BODY_BYTES, session_end
+from seamline.fitting.sessions import MAX_BATCH, MAX_BODY_BYTES, secret_hash_of, session_end
 
 from .live_helpers import comment, make_session
 
@@ -90,6 +90,13 @@ def test_the_secret_of_another_session_does_not_open_this_one(brand):
 def test_only_the_hash_of_the_secret_is_kept(live):
     session, secret = live
     assert secret not in session.secret_hash and len(session.secret_hash) == 64
+    assert session.secret_hash == secret_hash_of(session.uid, secret)
+
+
+def test_a_known_secret_set_by_its_hash_opens_the_webhook(live):
+    session, _ = live
+    type(session).objects.filter(pk=session.pk).update(secret_hash=secret_hash_of(session.uid, "demo-secret"))
+    assert _post(session, comment("neckline deeper"), "demo-secret").status_code == 200
 
 
 def test_an_unknown_session_is_404(live):

@@ -50,15 +50,6 @@ def pattern_version_latest(*, style_id: int, approved: bool = False) -> PatternV
     return versions.order_by("-number").first()
 
 
-def pattern_version_approved_latest(*, style_id: int) -> PatternVersion | None:
-    """The newest version production may cut (a version waiting for review is not it)."""
-    return (
-        PatternVersion.objects.filter(style_id=style_id, status=PatternVersion.Status.APPROVED)
-        .order_by("-number")
-        .first()
-    )
-
-
 def pattern_of(version: PatternVersion) -> Pattern:
     """The stored version as the pure engines' Pattern (cm)."""
     pieces = tuple(_piece(row) for row in PatternPiece.objects.filter(version=version).order_by("position"))

@@ -30,7 +30,7 @@ from seamline.accounts.models import Organization
 from seamline.catalog.models import Style
 from seamline.core.errors import ConflictError, ForbiddenError, ValidationError
 from seamline.cutting.models import PatternPiece, PatternVersion
-from seamline.cutting.selectors import pattern_version_approved_latest
+from seamline.cutting.selectors import pattern_version_latest
 from seamline.drops.models import Drop
 
 from . import lexicon as lex
@@ -49,6 +49,7 @@ __all__ = [
     "lexicon_term_remove",
     "lexicon_term_save",
     "parse_comments",
+    "secret_hash_of",
     "secret_matches",
     "session_create",
     "session_end",
@@ -78,6 +79,11 @@ class Received:
 
 def _secret_hash(uid: uuid.UUID | str, secret: str, key: str) -> str:
     return hmac.new(key.encode(), f"fit-session:{uid}:{secret}".encode(), hashlib.sha256).hexdigest()
+
+
+def secret_hash_of(uid: uuid.UUID | str, secret: str) -> str:
+    """What a session keeps of its webhook secret (the demo sets a known one this way)."""
+    return _secret_hash(uid, secret, settings.SECRET_KEY)
 
 
 def secret_matches(session: FitSession, secret: str | None) -> bool:
@@ -131,7 +137,7 @@ def session_create(
         starts_at=starts_at,
         created_by=by,
     )
-    session.secret_hash = _secret_hash(session.uid, secret, settings.SECRET_KEY)
+    session.secret_hash = secret_hash_of(session.uid, secret)
     session.save()
     lexicon_ensure(organization=brand)
     return session, secret
@@ -585,7 +591,7 @@ def change_request_from_theme(
             "A theme without a direction cannot become a change: say how (deeper, shorter, add…).",
             fields={"direction": "Missing."},
         )
-    base = pattern_version_approved_latest(style_id=session.style_id)
+    base = pattern_version_latest(style_id=session.style_id, approved=True)
     if base is None:
         raise ValidationError(
             f"{session.style.code} has no approved pattern version to change; import its pattern first.",
