@@ -16,8 +16,12 @@ from seamline.catalog.models import FabricRoll, Style
 from seamline.cli import build_parser, main
 from seamline.delivery.models import Parcel, Route
 from seamline.demo import DEMO_API_KEY, demo_seed
+from seamline.demo_fitting import DEMO_SESSION_SECRET, DEMO_SESSION_UID
 from seamline.drops.models import Drop
 from seamline.facilities.models import Facility
+from seamline.fitting.change_selectors import loop_of
+from seamline.fitting.models import ChangeRequest, FitSession, Sample
+from seamline.fitting.selectors import sample_results
 from seamline.lineage.selectors import garment_lineage, order_document, order_mass_balance
 from seamline.production.models import ProductionOrder
 from seamline.trace.models import Event
@@ -47,7 +51,7 @@ def test_demo_seed_is_realistic_and_idempotent(django_capture_on_commit_callback
     jacket = Style.objects.get(code="CJ-01")
     assert jacket.sizes == ["XS", "S", "M", "L", "XL", "XXL"]
     assert jacket.bom_lines.get(placement="shell").material.usable_width_cm == 80
-    assert sorted(ProductionOrder.objects.values_list("state", flat=True)) == [
+    assert sorted(ProductionOrder.objects.filter(kind="production").values_list("state", flat=True)) == [
         "cutting",
         "packed",
         "planned",
@@ -86,9 +90,41 @@ def test_demo_seed_is_realistic_and_idempotent(django_capture_on_commit_callback
     drop = Drop.objects.get(slug="chore-jacket-live")
     assert (drop.state, drop.run_cap, drop.threshold_units, drop.units_sold) == ("live", 70, 50, 46)
     assert drop.preorders.filter(local_delivery=False).count() == 1  # the New York buyer ships
+    _assert_the_fit_loop(brand)
     counts = (FabricRoll.objects.count(), ProductionOrder.objects.count(), Facility.objects.count())
     assert demo_seed() is False
     assert (FabricRoll.objects.count(), ProductionOrder.objects.count(), Facility.objects.count()) == counts
+
+
+def _assert_the_fit_loop(brand):
+    """Yesterday's fitting: the neckline theme became a request, version 2 (approved, neckline 2 cm lower),
+    the re-cut from fit 1's roll end 3 h 40 min after the first comment, fitted within tolerance; the dress's
+    drop says so; today's session takes the README's curl."""
+    request = ChangeRequest.objects.get()
+    assert (request.subject, request.direction, request.status) == ("neckline", "deeper", "approved")
+    assert request.summary == "front neckline 2 cm deeper, all sizes" and request.comment_count > 40
+    v1, v2 = request.base_version, request.result_version
+    assert (v1.number, v2.number, v2.status, v2.based_on) == (1, 2, "approved", v1)
+    assert loop_of(request).headline == "re-cut 3 h 40 min after the first comment"
+    fit1, fit2 = Sample.objects.order_by("number")
+    assert fit2 == request.recut_sample and fit2.pattern_version == v2 and fit2.order.kind == "sample"
+    assert not any(r.fails for r in sample_results(fit2))
+    assert [r.code for r in sample_results(fit1) if r.within is False] == ["LEN"]  # the bias grew
+    assert fit1.order.cut_plans.get().rolls and fit2.order.cut_plans.get().rolls
+    assert fit1.cut_at < request.first_comment_at < fit2.cut_at < timezone.now()
+    drop = Drop.objects.get(slug="slip-dress")
+    assert all(p.pattern_version == v2 for p in drop.preorders.all())
+    assert "after your comments" in Client().get("/d/slip-dress/").content.decode()
+    live = FitSession.objects.get(uid=DEMO_SESSION_UID)
+    assert live.ends_at is None and live.comments.count() == 5
+    answer = Client().post(
+        f"/api/v1/fit-sessions/{DEMO_SESSION_UID}/comments",
+        data={"platform": "tiktok", "comment_id": "c1", "author": "@me", "text": "neckline deeper please",
+              "time": timezone.now().isoformat(), "likes": 0},
+        content_type="application/json",
+        headers={"X-Seamline-Secret": DEMO_SESSION_SECRET},
+    )  # fmt: skip
+    assert answer.status_code == 200 and live.comments.count() == 6
 
 
 @pytest.mark.django_db

@@ -37,6 +37,7 @@ from seamline.delivery.actions import route_depart, stop_deliver, stop_pick_up
 from seamline.delivery.models import Stop
 from seamline.delivery.planning import plan_request, plan_run
 from seamline.delivery.services import courier_create, parcel_code_issue, parcels_create, vehicle_create
+from seamline.demo_fitting import seed_fitting
 from seamline.drops.models import Drop, PreOrder
 from seamline.drops.preorders import Customer, preorder_place
 from seamline.drops.services import drop_create, drop_open
@@ -374,6 +375,8 @@ def demo_seed() -> bool:
         floor_user=floor,
         now=now,
     )
+    # After the jacket's runs, so their order numbers (PO-00003 in the README) stay what they were.
+    seed_fitting(brand=brand, factory=factory, dress=dress, now=now)
     return True
 
 

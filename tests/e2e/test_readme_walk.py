@@ -161,8 +161,8 @@ def test_the_readme_walk_on_a_fresh_demo(demo, chromium_path: str):
             buyer.goto(drop)
             _pre_order(buyer, "L", "Dev Patel")
             expect(watcher.get_by_test_id("banner-funded")).to_have_text("Funded — production started")
-            _reload_until(founder, f"{base}/production/orders/", "PO-00004")  # the funding task's order
-            founder.get_by_role("link", name="PO-00004", exact=True).click()
+            _reload_until(founder, f"{base}/production/orders/", "PO-00006")  # the funding task's order
+            founder.get_by_role("link", name="PO-00006", exact=True).click()
             expect(founder.locator("p.notes")).to_contain_text("50 sold + 2 overcut")
 
             # The cutting room, as the factory: import the demo's DXF-AAMA file again as version 2.
