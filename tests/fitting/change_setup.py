@@ -13,6 +13,7 @@ from seamline.cutting.demo_dress import slip_dress_dxf
 from seamline.cutting.services import pattern_import
 from seamline.fitting.models import ChangeRequest, FitSession
 from seamline.fitting.samples import sample_create
+from seamline.fitting.sessions import change_request_from_theme, comments_receive, session_create
 from seamline.fitting.specs import spec_import
 
 from .. import factories as f
@@ -79,33 +80,42 @@ def session_with_request(
     comments: int = 143,
     first_comment_ago_h: float = 4,
 ) -> tuple[FitSession, ChangeRequest]:
-    """A finished live fitting of the sample and its change request: front neckline 2 cm deeper."""
+    """A finished live fitting of the sample whose comments (from the webhook) beg for a deeper neckline, and
+    the change request the founder made of that theme: front neckline 2 cm deeper."""
     now = timezone.now()
     first = now - timedelta(hours=first_comment_ago_h)
-    session = FitSession.objects.create(
+    session, _secret = session_create(
+        brand=brand.org,
         style=dress["style"],
         title="SD-02 fit 1, live",
+        starts_at=first - timedelta(minutes=5),
         sample=dress["sample"],
         drop=drop,
-        starts_at=first - timedelta(minutes=5),
-        ends_at=now - timedelta(hours=2),
-        secret_hash="0" * 64,
-        created_by=brand.user,
+        by=brand.user,
     )
-    request = ChangeRequest.objects.create(
-        style=dress["style"],
+    asks = (
+        "neckline deeper please",
+        "a deeper neckline!!",
+        "the neckline could go deeper",
+        "deeper neckline pls",
+    )
+    comments_receive(
         session=session,
-        subject="neckline",
-        direction="deeper",
-        summary=f"Front neckline {amount_cm:g} cm deeper, all sizes",
-        public_note=f"Neckline {amount_cm:g} cm deeper, after your comments",
-        alteration=ChangeRequest.Alteration.NECKLINE,
-        parameters={"piece": "Front", "facing": "Front facing", "amount_cm": amount_cm},
-        comment_count=comments,
-        likes=512,
-        first_comment_at=first,
-        base_version=dress["v1"],
-        created_by=brand.user,
-        created_at=first + timedelta(minutes=12),
+        body=[
+            {
+                "platform": "tiktok",
+                "comment_id": f"{session.uid}-{i}",
+                "author": f"@fan{i}",
+                "text": asks[i % len(asks)],
+                "time": (first + timedelta(seconds=20 * i)).isoformat(),
+                "likes": 3,
+            }
+            for i in range(comments)
+        ],
     )
+    request = change_request_from_theme(
+        session=session, subject="neckline", direction="deeper", by=brand.user, amount_cm=amount_cm
+    )
+    ChangeRequest.objects.filter(pk=request.pk).update(created_at=first + timedelta(minutes=12))
+    request.refresh_from_db()
     return session, request
