@@ -5,6 +5,7 @@ what the drop's page and the passport then say."""
 from __future__ import annotations
 
 from datetime import timedelta
+from decimal import Decimal
 
 import pytest
 from django.core.cache import cache
@@ -25,6 +26,8 @@ from seamline.fitting.changes import (
     change_request_review,
 )
 from seamline.fitting.models import ChangeRequest, FitSession, Sample
+from seamline.fitting.samples import sample_measure
+from seamline.fitting.selectors import sample_results
 from seamline.passport.services import passports_issue
 
 from .. import factories as f
@@ -261,6 +264,19 @@ def test_the_recut_makes_the_next_fit_sample_cut_from_the_new_version(dress, req
     assert sample.order.cut_plans.get().pattern_version == version  # cut from the version under review
     with pytest.raises(ConflictError):
         change_request_recut(request=request_, organization=brand.org, by=brand.user)
+
+
+def test_the_recut_is_measured_against_the_spec_its_alteration_moved(dress, request_, brand, factory):
+    Membership.objects.create(user=brand.user, organization=factory.org, role=Membership.Role.STAFF)
+    change_request_alter(request=request_, organization=brand.org, by=brand.user)
+    recut = change_request_recut(request=request_, organization=brand.org, by=brand.user)
+    sample_measure(sample=recut, values={"FND": "14.1", "LEN": "86.2"}, organization=brand.org, by=brand.user)
+    sample_measure(sample=dress["sample"], values={"FND": "12.2"}, organization=brand.org, by=brand.user)
+    new = {r.code: r for r in sample_results(recut)}
+    old = {r.code: r for r in sample_results(dress["sample"])}
+    assert (new["FND"].spec_cm, new["FND"].within) == (Decimal("14.0"), True)  # 2 cm deeper, as asked
+    assert (old["FND"].spec_cm, old["FND"].within) == (Decimal("12.0"), True)  # fit 1 kept its spec
+    assert new["LEN"].spec_cm == Decimal("86.0")  # the length did not move
 
 
 def test_a_brand_asks_for_the_recut_and_the_factory_cuts_it(dress, request_, brand, factory):

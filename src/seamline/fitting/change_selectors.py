@@ -42,6 +42,7 @@ __all__ = [
     "loop_of",
     "pattern_provenance",
     "reconciled",
+    "spec_shifts",
     "version_diff",
 ]
 
@@ -190,24 +191,45 @@ def _cm(value: Any) -> Decimal:
     return Decimal(str(value)).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
 
 
+def _shifts(requests: Iterable[ChangeRequest], sizes: list[str]) -> dict[str, dict[str, Decimal]]:
+    """{subject: {size: cm}}: what the requests' alterations moved, summed (an edited file moves nothing
+    the spec can know)."""
+    shifts: dict[str, dict[str, Decimal]] = {}
+    for request in requests:
+        subject = ALTERATION_SUBJECTS.get(request.alteration)  # type: ignore[call-overload]
+        if subject is None:
+            continue
+        amount = Decimal(str(request.parameters.get("amount_cm", 0)))
+        for size in request.parameters.get("sizes") or sizes:
+            by_size = shifts.setdefault(subject, {})
+            by_size[size] = by_size.get(size, Decimal(0)) + amount
+    return shifts
+
+
+def spec_shifts(version: PatternVersion) -> dict[str, dict[str, Decimal]]:
+    """How far the version's alterations moved the spec sheet's points, by subject and size: the sheet is the
+    first pattern's spec, and each version along ``based_on`` that a neckline or length request made moves
+    its subject's points by the amount (a sample of version 2 is measured against FND 14.0, not 12.0).
+    {} for a version no alteration made."""
+    requests, walk, seen = [], version, set()
+    while walk is not None and walk.pk not in seen:
+        seen.add(walk.pk)
+        request = ChangeRequest.objects.filter(result_version_id=walk.pk).first()
+        if request is not None:
+            requests.append(request)
+        walk = walk.based_on
+    return _shifts(requests, list(version.sizes))
+
+
 def pom_changes(
     style: Style, requests: Iterable[ChangeRequest], sizes: Iterable[str]
 ) -> tuple[list[PomChange], str]:
     """The spec values the alterations move: points of measure whose subject is an alteration's (neckline,
     length) shift by its amount in the sizes it altered. An edited file's change is not known from the
     spec."""
-    shifts: dict[str, dict[str, Decimal]] = {}
-    files = []
-    all_sizes = list(sizes)
-    for request in requests:
-        subject = ALTERATION_SUBJECTS.get(request.alteration)  # type: ignore[call-overload]
-        if subject is None:
-            files.append(request.summary)
-            continue
-        amount = Decimal(str(request.parameters.get("amount_cm", 0)))
-        for size in request.parameters.get("sizes") or all_sizes:
-            by_size = shifts.setdefault(subject, {})
-            by_size[size] = by_size.get(size, Decimal(0)) + amount
+    requests = list(requests)
+    shifts = _shifts(requests, list(sizes))
+    files = [r.summary for r in requests if r.alteration not in ALTERATION_SUBJECTS]
     changes = []
     if shifts:
         for pom in PointOfMeasure.objects.filter(style=style, subject__in=list(shifts)).order_by("position"):

@@ -13,6 +13,7 @@ from seamline.catalog.models import Style
 from seamline.catalog.selectors import style_list
 from seamline.trace.namespaces import Parties, parties, uuid_keys
 
+from .change_selectors import spec_shifts
 from .models import Measurement, PointOfMeasure, Sample, SamplePhoto
 from .specsheet import PomLine
 
@@ -119,9 +120,16 @@ def _spec_value(point: PointOfMeasure, size: str) -> Decimal | None:
     return None if raw in (None, "") else Decimal(str(raw))
 
 
+def _shifted(value: Decimal | None, shift: Decimal | None) -> Decimal | None:
+    return value if value is None or shift is None else value + shift
+
+
 def sample_results(sample: Sample) -> list[PomResult]:
     """Per POM of the style's sheet: the spec for the sample's size, tolerance, the latest measurement,
-    difference, within or out of tolerance, critical (2 queries)."""
+    difference, within or out of tolerance, critical. The spec is the sheet's moved by the alterations that
+    made the sample's pattern version (change_selectors.spec_shifts): a fit sample of the neckline lowered
+    2 cm is measured against the deeper neckline."""
+    shifts = spec_shifts(sample.pattern_version)
     latest: dict[int, Measurement] = {}
     for m in Measurement.objects.filter(sample=sample).order_by("point_id", "-measured_at", "-pk"):
         latest.setdefault(m.point_id, m)
@@ -137,7 +145,9 @@ def sample_results(sample: Sample) -> list[PomResult]:
                 subject=point.subject,
                 critical=point.critical,
                 tolerance_cm=point.tolerance_cm,
-                spec_cm=_spec_value(point, sample.size),
+                spec_cm=_shifted(
+                    _spec_value(point, sample.size), shifts.get(point.subject, {}).get(sample.size)
+                ),
                 measured_cm=m.value_cm if m else None,
                 measured_at=m.measured_at if m else None,
             )
