@@ -305,3 +305,13 @@ def test_no_change_without_a_pattern_a_theme_or_a_direction(brand):
         change_request_from_theme(session=with_pattern, subject="pockets", direction="", by=None)
     assert "direction" in e.value.fields
     assert not ChangeRequest.objects.exists()
+
+
+def test_the_session_page_lists_the_requests_made_of_it(fitting, brand):
+    session, _version = fitting
+    comments_receive(session=session, body=[comment("neckline deeper please")])
+    page = brand.client().get(f"/fitting/sessions/{session.uid}/").content.decode()
+    assert 'data-testid="session-requests"' not in page
+    cr = change_request_from_theme(session=session, subject="neckline", direction="deeper", by=brand.user)
+    page = brand.client().get(f"/fitting/sessions/{session.uid}/").content.decode()
+    assert f"/fitting/changes/{cr.uid}/" in page and "Front neckline 2 cm deeper, all sizes" in page

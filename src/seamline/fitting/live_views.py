@@ -124,6 +124,8 @@ def _detail_context(request: HttpRequest, session: FitSession, **forms: Any) -> 
         "typed_form": forms.get("typed_form") or TypedCommentForm(),
         "csv_form": forms.get("csv_form") or CsvForm(),
         "may_edit": can(getattr(request, "role", None), Permission.EDIT_CATALOG),
+        # So a theme already answered is not asked again by mistake.
+        "requests": session.change_requests.order_by("-created_at"),
     }
 
 
@@ -241,6 +243,8 @@ def _lexicon_context(request: HttpRequest, form: TermForm | None = None) -> dict
         "example": request.GET.get("try", ""),
         "example_why": lex.explain(request.GET["try"], lexicon) if request.GET.get("try") else "",
         "may_edit": can(getattr(request, "role", None), Permission.EDIT_CATALOG),
+        # So a theme already answered is not asked again by mistake.
+        "requests": session.change_requests.order_by("-created_at"),
     }
 
 
