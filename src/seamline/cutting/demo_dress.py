@@ -35,7 +35,7 @@ from shapely.geometry import LineString, Polygon
 from shapely.geometry import Point as ShapelyPoint
 
 from .dxf_aama import write_dxf_aama
-from .pattern import Pattern, Piece, Point
+from .pattern import Pattern, Piece, Point, bezier_points
 
 __all__ = ["SLIP_DRESS_SIZES", "SLIP_DRESS_STYLE", "slip_dress_dxf", "slip_dress_pattern"]
 
@@ -45,7 +45,6 @@ _BASE = "M"
 _SA = 1.0  # seam allowance, cm
 _HEM = 1.0  # rolled hem
 _FACING_DEPTH = 5.0
-_STEP_CM = 2.0  # a point every ~2 cm keeps curves smooth for the nester and the cutter
 _MATERIAL = "19 momme silk charmeuse"
 
 
@@ -167,23 +166,6 @@ def _bias_grain(points: Sequence[Point]) -> tuple[Point, Point]:
     return ((x - half, y - half), (x + half, y + half))
 
 
-def _bezier(p0: Point, p1: Point, p2: Point, p3: Point) -> list[Point]:
-    """A cubic Bézier from p0 to p3 sampled about every _STEP_CM (both ends included)."""
-    rough = math.dist(p0, p1) + math.dist(p1, p2) + math.dist(p2, p3)
-    steps = max(4, math.ceil(rough / _STEP_CM))
-    out = []
-    for i in range(steps + 1):
-        t = i / steps
-        a, b, c, d = (1 - t) ** 3, 3 * (1 - t) ** 2 * t, 3 * (1 - t) * t**2, t**3
-        out.append(
-            (
-                a * p0[0] + b * p1[0] + c * p2[0] + d * p3[0],
-                a * p0[1] + b * p1[1] + c * p2[1] + d * p3[1],
-            )
-        )
-    return out
-
-
 def _side_seam(m: _Measures) -> list[Point]:
     """Right side seam from the hem corner up to the underarm, through hip and waist (x from the centre line).
 
@@ -204,7 +186,7 @@ def _side_seam(m: _Measures) -> list[Point]:
         after = knots[min(len(knots) - 1, i + 2)]
         c1 = (a[0] + (b[0] - before[0]) / 6, a[1] + (b[1] - before[1]) / 6)
         c2 = (b[0] - (after[0] - a[0]) / 6, b[1] - (after[1] - a[1]) / 6)
-        out.extend(_bezier(a, c1, c2, b)[1:])
+        out.extend(bezier_points(a, c1, c2, b)[1:])
     return out
 
 
@@ -213,7 +195,7 @@ def _armhole(half_neck: float, top: float, underarm: float, m: _Measures) -> lis
     strap = (half_neck + 1.5, top)
     side = (m.bust / 4 + _SA, underarm)
     depth = top - underarm
-    return _bezier(
+    return bezier_points(
         strap, (strap[0] + 1.0, top - depth * 0.6), (side[0] - (side[0] - strap[0]) * 0.45, underarm), side
     )
 
@@ -221,13 +203,13 @@ def _armhole(half_neck: float, top: float, underarm: float, m: _Measures) -> lis
 def _neck(half: float, top: float, depth: float, *, vee: bool) -> list[Point]:
     """Right half of a neckline, centre line (x = 0, the lowest point) up to the inner strap point."""
     if vee:  # a soft V: nearly straight from the centre, easing into the strap
-        return _bezier(
+        return bezier_points(
             (0.0, top - depth),
             (half * 0.4, top - depth * 0.6),
             (half * 0.85, top - depth * 0.12),
             (half, top),
         )
-    return _bezier(
+    return bezier_points(
         (0.0, top - depth), (half * 0.55, top - depth), (half * 0.8, top - depth * 0.3), (half, top)
     )
 

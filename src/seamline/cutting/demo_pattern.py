@@ -28,7 +28,7 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from .pattern import Pattern, Piece, Point
+from .pattern import Pattern, Piece, Point, bezier_points
 
 __all__ = ["CHORE_JACKET_SIZES", "chore_jacket_pattern"]
 
@@ -37,7 +37,6 @@ _BASE = "M"
 _SA = 1.0  # seam allowance, cm
 _HEM = 3.0  # hem turn-up of body and pockets, cm
 _CAP_EASE = 1.5  # sleeve cap seam longer than the armhole, cm: denim takes little ease
-_STEP_CM = 2.0  # sampling of curves: a point every ~2 cm keeps them smooth for the nester and cutter
 
 
 @dataclass(frozen=True)
@@ -118,23 +117,6 @@ def _piece(
     )
 
 
-def _bezier(p0: Point, p1: Point, p2: Point, p3: Point) -> list[Point]:
-    """A cubic Bézier from p0 to p3 sampled about every _STEP_CM (both ends included)."""
-    rough = math.dist(p0, p1) + math.dist(p1, p2) + math.dist(p2, p3)
-    steps = max(4, math.ceil(rough / _STEP_CM))
-    out = []
-    for i in range(steps + 1):
-        t = i / steps
-        a, b, c, d = (1 - t) ** 3, 3 * (1 - t) ** 2 * t, 3 * (1 - t) * t**2, t**3
-        out.append(
-            (
-                a * p0[0] + b * p1[0] + c * p2[0] + d * p3[0],
-                a * p0[1] + b * p1[1] + c * p2[1] + d * p3[1],
-            )
-        )
-    return out
-
-
 def _length(points: Sequence[Point]) -> float:
     return sum(math.dist(a, b) for a, b in itertools.pairwise(points))
 
@@ -145,7 +127,7 @@ def _back_neck_length(m: _Measures) -> float:
 
 def _back_neck(m: _Measures) -> list[Point]:
     """Half back neckline on the sew line, centre back (x = 0) to neck point; 2.5 cm deep, square at CB."""
-    return _bezier((0.0, -2.5), (m.neck_width * 0.55, -2.5), (m.neck_width, -1.4), (m.neck_width, 0.0))
+    return bezier_points((0.0, -2.5), (m.neck_width * 0.55, -2.5), (m.neck_width, -1.4), (m.neck_width, 0.0))
 
 
 def _shoulder_and_armhole(
@@ -171,7 +153,7 @@ def _shoulder_and_armhole(
     reach = depth * 0.3
     p1 = (sp[0] - reach * drop / shoulder, sp[1] - reach * run / shoulder)
     p2 = (sp[0] + (side_x - sp[0]) * (0.15 + 0.25 * (1 - hollow)), underarm_y + depth * 0.02)
-    armhole = _bezier(sp, p1, p2, (side_x, underarm_y))
+    armhole = bezier_points(sp, p1, p2, (side_x, underarm_y))
     return [(neck_x, top), *armhole], _length(armhole)
 
 
@@ -190,7 +172,9 @@ def _back(m: _Measures) -> tuple[list[Point], float]:
         underarm_y=underarm,
         hollow=0.3,
     )
-    neck = _bezier((0.0, top - 2.5), (neck_x * 0.55, top - 2.5), (neck_x, top - 1.4), (neck_x, top))[:-1]
+    neck = bezier_points((0.0, top - 2.5), (neck_x * 0.55, top - 2.5), (neck_x, top - 1.4), (neck_x, top))[
+        :-1
+    ]
     right = [(half, 0.0), *reversed(upper), *reversed(neck)]  # side hem up to centre back neck
     left = [(-x, y) for x, y in reversed(right[:-1])]
     return [(x + half, y) for x, y in right + left], armhole
@@ -218,7 +202,7 @@ def _front(m: _Measures) -> tuple[list[Point], float, float]:
     )
     neck_depth = 9.0 + 0.2 * (m.neck_width - 8.0) / 0.2
     # front neck: square at centre front, a quarter-ellipse up to the neck point
-    neckline = _bezier(
+    neckline = bezier_points(
         (cf, top - neck_depth),
         (cf + (neck_x - cf) * 0.6, top - neck_depth),
         (neck_x, top - neck_depth * 0.45),
@@ -241,8 +225,10 @@ def _sleeve(m: _Measures, *, armhole: float) -> list[Point]:
     def cap_curve(bicep: float) -> list[Point]:
         top_x = bicep * 0.52  # crown a touch forward of centre: the back half is fuller
         base = length - cap
-        back = _bezier((0.0, base), (top_x * 0.38, base + cap * 0.1), (top_x * 0.55, length), (top_x, length))
-        front = _bezier(
+        back = bezier_points(
+            (0.0, base), (top_x * 0.38, base + cap * 0.1), (top_x * 0.55, length), (top_x, length)
+        )
+        front = bezier_points(
             (top_x, length),
             (top_x + (bicep - top_x) * 0.42, length),
             (bicep - (bicep - top_x) * 0.45, base + cap * 0.02),
@@ -265,8 +251,8 @@ def _collar(*, neck: float) -> list[Point]:
     length = neck + 2 * _SA
     height = 9.0 + 2 * _SA
     half = length / 2
-    neck_edge = _bezier((0.0, 1.0), (half * 0.5, 0.0), (half * 0.8, 0.0), (half, 0.0))
-    outer = _bezier((half, height), (half * 0.6, height), (3.0, height + 0.2), (-1.0, height + 1.2))
+    neck_edge = bezier_points((0.0, 1.0), (half * 0.5, 0.0), (half * 0.8, 0.0), (half, 0.0))
+    outer = bezier_points((half, height), (half * 0.6, height), (3.0, height + 0.2), (-1.0, height + 1.2))
     right = [(length - x, y) for x, y in reversed(neck_edge[:-1])]
     right_outer = [(length - x, y) for x, y in outer]
     return [*neck_edge, *right, *reversed(right_outer[1:]), *outer[1:]]
@@ -280,21 +266,21 @@ def _facing(m: _Measures) -> list[Point]:
     neck_x = cf + m.neck_width - 0.5
     neck_depth = 9.0 + 0.2 * (m.neck_width - 8.0) / 0.2
     width = 8.0 + _SA  # inside edge 8 cm in from the front edge at the hem
-    neckline = _bezier(
+    neckline = bezier_points(
         (cf, top - neck_depth),
         (cf + (neck_x - cf) * 0.6, top - neck_depth),
         (neck_x, top - neck_depth * 0.45),
         (neck_x, top),
     )
     shoulder = (neck_x + 4.0, top - 1.3)  # 4 cm along the sloped shoulder
-    inside = _bezier(shoulder, (neck_x + 3.0, top - 12.0), (width, top - 18.0), (width, top - 26.0))
+    inside = bezier_points(shoulder, (neck_x + 3.0, top - 12.0), (width, top - 18.0), (width, top - 26.0))
     return [(0.0, 0.0), (width, 0.0), *reversed(inside), *reversed(neckline), (0.0, top - neck_depth)]
 
 
 def _pocket(width: float, height: float) -> list[Point]:
     """Patch pocket: 3 cm facing turned at the top, rounded 2 cm corners at the bottom."""
     w, h = width + 2 * _SA, height + _SA + _HEM
-    corner_left = _bezier((0.0, 3.0), (0.0, 1.3), (1.3, 0.0), (3.0, 0.0))
+    corner_left = bezier_points((0.0, 3.0), (0.0, 1.3), (1.3, 0.0), (3.0, 0.0))
     corner_right = [(w - x, y) for x, y in reversed(corner_left)]
     return [*corner_left, *corner_right, (w, h), (0.0, h)]
 

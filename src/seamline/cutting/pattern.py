@@ -26,6 +26,7 @@ __all__ = [
     "Point",
     "Polyline",
     "Segment",
+    "bezier_points",
     "polygon_area",
 ]
 
@@ -63,6 +64,28 @@ def polygon_area(points: Polyline) -> float:
     for (x1, y1), (x2, y2) in zip(points, points[1:] + points[:1], strict=True):
         twice += x1 * y2 - x2 * y1
     return abs(twice) / 2.0
+
+
+def bezier_points(p0: Point, p1: Point, p2: Point, p3: Point, *, step_cm: float = 2.0) -> list[Point]:
+    """A cubic Bézier from p0 to p3 sampled about every ``step_cm`` (both ends included): a point every ~2 cm
+    keeps a drafted curve smooth for the nester and the cutter.
+
+    >>> bezier_points((0, 0), (0, 0), (4, 0), (4, 0))[::2]
+    [(0.0, 0.0), (2.0, 0.0), (4.0, 0.0)]
+    """
+    rough = math.dist(p0, p1) + math.dist(p1, p2) + math.dist(p2, p3)
+    steps = max(4, math.ceil(rough / step_cm))
+    out = []
+    for i in range(steps + 1):
+        t = i / steps
+        a, b, c, d = (1 - t) ** 3, 3 * (1 - t) ** 2 * t, 3 * (1 - t) * t**2, t**3
+        out.append(
+            (
+                a * p0[0] + b * p1[0] + c * p2[0] + d * p3[0],
+                a * p0[1] + b * p1[1] + c * p2[1] + d * p3[1],
+            )
+        )
+    return out
 
 
 @dataclass(frozen=True, kw_only=True)
