@@ -8,13 +8,16 @@ It drives the demo server, not the test database, so it runs once, in the SQLite
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import re
+import shlex
 import signal
 import socket
 import subprocess
 import sys
 import time
+import urllib.request
 from pathlib import Path
 
 import pytest
@@ -28,6 +31,26 @@ FOUNDER = "founder@echoparkatelier.example"
 FLOOR = "floor@alamedasewing.example"
 SHOTS = Path("/tmp/seamline-readme-walk")
 PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True}
+
+
+def _readme_curl(base: str) -> None:
+    """The README's curl into the open fit session, sent as printed (read with shlex; curl need not be
+    installed)."""
+    words = shlex.split(_readme_block("curl -X POST http://127.0.0.1:8000/api/v1/fit-sessions/"))
+    url = next(w for w in words if w.startswith("http://")).replace("http://127.0.0.1:8000", base)
+    headers = dict(h.split(": ", 1) for h in (words[i + 1] for i, w in enumerate(words) if w == "-H"))
+    body = words[words.index("-d") + 1].encode()
+    request = urllib.request.Request(url, data=body, headers=headers, method="POST")
+    with urllib.request.urlopen(request, timeout=30) as answer:
+        assert json.loads(answer.read())["new"] == 1
+
+
+def _readme_block(start: str) -> str:
+    """The README's shell block that starts with `start`, as printed."""
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text()
+    found = re.search(r"```sh\n(" + re.escape(start) + r".*?)```", readme, re.S)
+    assert found, f"the README has no shell block starting {start!r}"
+    return found.group(1)
 
 
 def _free_port() -> int:
@@ -251,6 +274,28 @@ def test_the_readme_walk_on_a_fresh_demo(demo, chromium_path: str):
             passport.screenshot(path=str(SHOTS / "passport-phone.png"), full_page=True)
             passport.get_by_role("link", name="verify this passport").click()
             expect(passport.get_by_role("heading", level=1)).to_have_text("This passport is valid")
+
+            # Live fit sessions: yesterday's board, its request's loop and diff, the dress's drop note; then
+            # the README's curl posts into the open session while its board is open on a phone.
+            founder.goto(f"{base}/fitting/")
+            founder.get_by_role("link", name="Slip dress fitting — live on TikTok").click()
+            expect(founder.get_by_test_id("theme-neckline:deeper")).to_contain_text("52")
+            founder.get_by_role("link", name="Front neckline 2 cm deeper, all sizes").click()
+            expect(founder.locator("body")).to_contain_text("Re-cut 3 h 40 min after the first comment")
+            founder.get_by_role("link", name="What changed (v1 → v2)").click()
+            expect(founder.locator("body")).to_contain_text("12.0 → 14.0", timeout=60_000)
+            founder.screenshot(path=str(SHOTS / "fit-diff.png"), full_page=True)
+            founder.goto(f"{base}/d/slip-dress/")
+            expect(founder.locator("body")).to_contain_text("Neckline 2 cm deeper, after your comments")
+            fitter = phone.new_page()
+            _sign_in(fitter, base, FOUNDER)
+            fitter.goto(f"{base}/fitting/")
+            fitter.get_by_role("link", name="Slip dress fit 2 — live now").click()
+            total = fitter.get_by_test_id("board-total")
+            expect(total).to_have_text("5")
+            _readme_curl(base)
+            expect(total).to_have_text("6", timeout=10_000)  # by Server-Sent Events, no reload
+            _no_sideways_scroll(fitter)
 
             # The factory's pages on a phone: nothing scrolls sideways (wide tables scroll in their frame).
             pocket = browser.new_context(
