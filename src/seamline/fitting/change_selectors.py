@@ -5,6 +5,7 @@ passport say the comments changed.
 
 from __future__ import annotations
 
+import hashlib
 import time
 from collections.abc import Iterable
 from concurrent.futures import ThreadPoolExecutor
@@ -271,19 +272,25 @@ def _nest_one(pattern: Pattern, size: str, width_cm: float, seconds: float) -> t
     return marker.length_cm, marker.utilization, time.monotonic() - started
 
 
+def _pieces_digest(pattern: Pattern, size: str) -> str:
+    return hashlib.sha256(repr(pattern.pieces_for(size)).encode()).hexdigest()[:32]
+
+
 def fabric_per_garment(
     versions: list[PatternVersion], *, size: str, width_cm: float, seconds: float = NEST_SECONDS
 ) -> list[tuple[float, float, float]]:
     """Each version's (marker length cm, utilization, seconds) for one garment of ``size`` nested alone, as
     the cutting room nests (its margins and knife allowance); the nestings run side by side and are cached
     per version, size and width (a version never changes)."""
-    keys = [f"fitting:nest:v1:{v.pk}:{size}:{width_cm:.1f}" for v in versions]
+    # Keyed by the pieces themselves, not the version's id: an id means another pattern in another database
+    # (a second install or a test run sharing the Redis cache).
+    patterns = [pattern_of(v) for v in versions]  # read here: the threads only nest
+    keys = [f"fitting:nest:v2:{_pieces_digest(p, size)}:{width_cm:.1f}" for p in patterns]
     known = cache.get_many(keys)
-    todo = [(i, v) for i, v in enumerate(versions) if keys[i] not in known]
+    todo = [(i, patterns[i]) for i in range(len(versions)) if keys[i] not in known]
     if todo:
-        patterns = [pattern_of(v) for _, v in todo]  # read here: the threads only nest
         with ThreadPoolExecutor(max_workers=len(todo)) as pool:
-            results = list(pool.map(lambda p: _nest_one(p, size, width_cm, seconds), patterns))
+            results = list(pool.map(lambda t: _nest_one(t[1], size, width_cm, seconds), todo))
         for (i, _), result in zip(todo, results, strict=True):
             known[keys[i]] = result
             cache.set(keys[i], result, 7 * 24 * 3600)

@@ -243,8 +243,6 @@ def _lexicon_context(request: HttpRequest, form: TermForm | None = None) -> dict
         "example": request.GET.get("try", ""),
         "example_why": lex.explain(request.GET["try"], lexicon) if request.GET.get("try") else "",
         "may_edit": can(getattr(request, "role", None), Permission.EDIT_CATALOG),
-        # So a theme already answered is not asked again by mistake.
-        "requests": session.change_requests.order_by("-created_at"),
     }
 
 
