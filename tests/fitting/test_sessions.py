@@ -315,3 +315,14 @@ def test_the_session_page_lists_the_requests_made_of_it(fitting, brand):
     cr = change_request_from_theme(session=session, subject="neckline", direction="deeper", by=brand.user)
     page = brand.client().get(f"/fitting/sessions/{session.uid}/").content.decode()
     assert f"/fitting/changes/{cr.uid}/" in page and "Front neckline 2 cm deeper, all sizes" in page
+
+
+def test_a_chat_export_is_taken_after_the_stream_but_a_typed_comment_is_not(brand):
+    session, _ = make_session(brand.org)
+    type(session).objects.filter(pk=session.pk).update(ends_at=timezone.now() - timedelta(hours=2))
+    session.refresh_from_db()
+    assert comments_import_csv(session=session, data=TIKTOK, platform="tiktok").new > 0
+    with pytest.raises(ConflictError, match="takes no more comments"):
+        comment_type(session=session, text="neckline deeper")
+    with pytest.raises(ConflictError):
+        comments_receive(session=session, body=comment("neckline deeper"))

@@ -261,7 +261,8 @@ def parse_comments(body: Any) -> list[dict]:
 
 def _store(session: FitSession, items: Sequence[dict], source: str) -> Received:
     """Insert the comments not seen before (by platform and id); a repeat only raises its likes."""
-    _accepting(session, timezone.now())
+    if source != Comment.Source.CSV:  # a chat export is downloaded once the stream is over
+        _accepting(session, timezone.now())
     unique: dict[tuple[str, str], dict] = {}
     for item in items:
         key = (item["platform"], item["comment_id"])
@@ -345,9 +346,9 @@ def _csv_time(value: str) -> str:
 
 
 def comments_import_csv(*, session: FitSession, data: bytes | str, platform: str = "") -> Received:
-    """Comments from a chat export (CSV with a header line): all of them, or none and a ValidationError
-    naming the line. Header names are read liberally (see _CSV_COLUMNS); a missing platform column takes
-    `platform` (else "chat"), missing likes 0."""
+    """Comments from a chat export (CSV with a header line; also after the session ended, when exports are
+    downloaded): all of them, or none and a ValidationError naming the line. Header names are read
+    liberally (see _CSV_COLUMNS); a missing platform column takes `platform` (else "chat"), likes 0."""
     if isinstance(data, bytes):
         if len(data) > MAX_CSV_BYTES:
             raise ValidationError(
