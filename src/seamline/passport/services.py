@@ -200,9 +200,12 @@ def status_list_jws(organization: Organization) -> str:
 # Issuing ----------------------------------------------------------------------------------------------
 
 
-def garment_pattern(garment: Garment) -> PatternNote | None:
+def garment_pattern(
+    garment: Garment, known: dict[int, PatternNote | None] | None = None
+) -> PatternNote | None:
     """The pattern version the garment was cut from (its bundle's cut plan's, else its order's newest
-    finished plan's) and whether a live fitting's comments shaped it; None before it was cut."""
+    finished plan's) and whether a live fitting's comments shaped it; None before it was cut. ``known``:
+    notes already read, by version (an order's garments share a few versions)."""
     version_id = None
     if garment.bundle_id is not None:
         version_id = (
@@ -217,10 +220,17 @@ def garment_pattern(garment: Garment) -> PatternNote | None:
             .values_list("pattern_version_id", flat=True)
             .first()
         )
-    provenance = pattern_provenance(version_id=version_id) if version_id is not None else None
-    if provenance is None:
+    if version_id is None:
         return None
-    return PatternNote(provenance.style_code, provenance.version_number, provenance.line)
+    known = {} if known is None else known
+    if version_id not in known:
+        provenance = pattern_provenance(version_id=version_id)
+        known[version_id] = (
+            None
+            if provenance is None
+            else PatternNote(provenance.style_code, provenance.version_number, provenance.line)
+        )
+    return known[version_id]
 
 
 def passports_issue(
@@ -330,6 +340,7 @@ def _order_context(order: ProductionOrder) -> dict[str, Any]:
             )
     return {
         "heads": {},  # organization pk -> LedgerHead, read once for the whole order
+        "patterns": {},  # pattern version pk -> PatternNote, read once for the whole order
         "factory": Party(id=f"urn:seamline:organization:{factory.slug}", name=factory.name),
         "materials": tuple(materials),
         "certificates": tuple(certificates),
@@ -382,7 +393,7 @@ def _passport_data(garment: Garment, footprint: Any, context: dict[str, Any]) ->
             take_back_url=f"{base_url()}/p/{garment.label}#take-back",
         ),
         ledger_heads=heads,
-        pattern=garment_pattern(garment),
+        pattern=garment_pattern(garment, context["patterns"]),
     )
 
 
