@@ -1,0 +1,1 @@
+"""Planning the floor: line balancing, a finite-capacity schedule across facilities, what-ifs and reorders."""
