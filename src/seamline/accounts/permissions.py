@@ -2,11 +2,13 @@
 
 owner     everything, including API tokens
 staff     edits the catalog and facilities, places, cancels and moves orders, plans cuts, receives rolls,
-          dispatches local delivery (couriers, vehicles, parcels, a day's routes)
+          dispatches local delivery (couriers, vehicles, parcels, a day's routes), manages the floor's people
+          (workers, wages, skills, apprenticeships) and plans it (line balances, schedules)
 operator  receives rolls, cuts lays and moves orders along the floor's states (cutting to delivered);
           placing, taking back to draft and cancelling need PLACE_ORDERS (production/states.py says
           which move needs which); reads everything else. A courier with a login is an operator: they act
-          on the stops of their own routes (delivery checks that), no one else's
+          on the stops of their own routes (delivery checks that), no one else's; operators scan their work
+          on bundles and record QC inspections (MOVE_ORDERS)
 
 An API token acts as staff: it can do the work but cannot issue more tokens.
 """
@@ -25,6 +27,7 @@ class Permission(StrEnum):
     PLAN_CUTS = "plan_cuts"
     MANAGE_TOKENS = "manage_tokens"
     DISPATCH = "dispatch"
+    MANAGE_PEOPLE = "manage_people"
 
 
 _ALL = frozenset(Permission)

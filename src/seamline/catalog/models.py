@@ -198,6 +198,9 @@ class Operation(models.Model):
     facility_kind = models.CharField(max_length=32, choices=FacilityKind.choices)
     machine = models.CharField(max_length=100, blank=True)
     skill_level = models.PositiveSmallIntegerField(default=2, help_text="1 (entry) to 5 (master)")
+    # The precedence graph line balancing and scheduling read: the sequences that must be done first
+    # (None: the previous operation, a straight routing; []: none, it can start the bundle).
+    after = models.JSONField(null=True, blank=True)
 
     class Meta:
         ordering = ["style", "sequence"]
@@ -211,3 +214,10 @@ class Operation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.sequence}. {self.name}"
+
+    @property
+    def predecessors(self) -> list[int]:
+        """The sequences that must be done before this one."""
+        if self.after is None:
+            return [self.sequence - 1] if self.sequence > 1 else []
+        return list(self.after)

@@ -371,22 +371,33 @@ def routing_set(*, style: Style, operations: Iterable[Mapping[str, Any]]) -> lis
         skill = op.get("skill_level", 2)
         if not isinstance(skill, int) or not 1 <= skill <= 5:
             errors.add(f"{prefix}.skill_level", "Must be a whole number from 1 to 5.")
+        after = op.get("after")
+        if after is not None and (
+            not isinstance(after, list | tuple)
+            or not all(isinstance(a, int) and not isinstance(a, bool) and 1 <= a < seq for a in after)
+        ):
+            errors.add(f"{prefix}.after", f"Must list sequences of earlier operations (1 to {seq - 1}).")
+            after = None
         rows.append(
-            Operation(
-                style=style,
-                sequence=seq,
-                name=name,
-                sam=sam,
-                facility_kind=kind,
-                machine=str(op.get("machine", "")).strip(),
-                skill_level=skill,
-            )
+            {
+                "sequence": seq,
+                "name": name,
+                "sam": sam,
+                "facility_kind": kind,
+                "machine": str(op.get("machine", "")).strip(),
+                "skill_level": skill,
+                "after": sorted(set(after)) if after is not None else None,
+            }
         )
     if not rows:
         errors.add("operations", "Give at least one operation.")
     errors.raise_if_any("The routing is not valid")
-    style.operations.all().delete()
-    return Operation.objects.bulk_create(rows)
+    # Updated in place by sequence, so the skills, scans and plans that name an operation keep it.
+    style.operations.filter(sequence__gt=len(rows)).delete()
+    return [
+        Operation.objects.update_or_create(style=style, sequence=row["sequence"], defaults=row)[0]
+        for row in rows
+    ]
 
 
 __all__ = [

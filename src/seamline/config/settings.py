@@ -96,6 +96,7 @@ INSTALLED_APPS = [
     "seamline.production",
     "seamline.cutting",
     "seamline.floor",
+    "seamline.people",
     "seamline.trace",
     "seamline.lineage",
     "seamline.footprint",
@@ -103,6 +104,8 @@ INSTALLED_APPS = [
     "seamline.drops",
     "seamline.delivery",
     "seamline.fitting",
+    "seamline.planning",
+    "seamline.quality",
     "seamline.dashboard",
 ]
 

@@ -22,4 +22,7 @@ urlpatterns = [
     path("d/", include("seamline.drops.urls_public")),
     path("delivery/", include("seamline.delivery.urls")),
     path("fitting/", include("seamline.fitting.urls")),
+    path("people/", include("seamline.people.urls")),
+    path("planning/", include("seamline.planning.urls")),
+    path("quality/", include("seamline.quality.urls")),
 ]
