@@ -1,5 +1,11 @@
-from django.urls import path  # noqa: F401
+"""The floor's people under /people/: workers, skills, apprenticeships and reports (worker_urls), bundle tickets
+and the operators' scans (scan_urls)."""
+
+from django.urls import include, path
 
 app_name = "people"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", include("seamline.people.worker_urls")),
+    path("", include("seamline.people.scan_urls")),
+]
