@@ -1,5 +1,5 @@
-"""The floor's people under /people/: workers, skills, apprenticeships and reports (worker_urls), bundle tickets
-and the operators' scans (scan_urls)."""
+"""The floor's people under /people/: workers, skills, apprenticeships and reports (worker_urls), bundle
+tickets and the operators' scans (scan_urls)."""
 
 from django.urls import include, path
 
