@@ -105,3 +105,20 @@ class LineBalance(models.Model):
 
     def __str__(self) -> str:
         return f"{self.style} at {self.target_per_hour}/h"
+
+
+class Reorder(models.Model):
+    """A bestseller made again: the new run, the order or drop it repeats, and when it was asked for (the time
+    from reorder to delivered is measured from here)."""
+
+    order = models.OneToOneField(ProductionOrder, on_delete=models.CASCADE, related_name="reorder")
+    source = models.ForeignKey(ProductionOrder, on_delete=models.PROTECT, related_name="reorders")
+    source_drop_slug = models.SlugField(max_length=80, blank=True, help_text="the sold-out drop, if from one")
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True)
+    at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.order} repeats {self.source}"
